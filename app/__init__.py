@@ -1,0 +1,1 @@
+"""The Reflex web app: pages, states, HTTP routes and the `tubefleet` command."""

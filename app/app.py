@@ -1,0 +1,34 @@
+"""Builds the Reflex app: pages, HTTP routes, the login guard and the scheduler lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import reflex as rx
+
+from app import pages
+from app.routes import build_routes
+from app.routes.guard import LoginRequired
+from core.logging import configure_logging
+from jobs import scheduler
+
+
+@asynccontextmanager
+async def run_scheduler() -> AsyncIterator[None]:
+    """The backend worker's scheduler lives exactly as long as the backend."""
+    scheduler.start("web")
+    try:
+        yield
+    finally:
+        scheduler.stop(wait=False)
+
+
+configure_logging()
+app = rx.App(
+    api_transformer=[build_routes(), LoginRequired],
+)
+pages.register(app)
+app.register_lifespan_task(run_scheduler)
+logging.getLogger("tubefleet").debug("app built")

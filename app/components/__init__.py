@@ -1,0 +1,1 @@
+"""Reusable UI pieces: the page frame, stat cards, badges, tables."""

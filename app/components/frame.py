@@ -1,0 +1,122 @@
+"""The page frame: sidebar navigation, the signed-in user, and the page body."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app import styles
+from app.components.native_form import native_form
+from app.states.session import SessionState
+
+NAV = [
+    ("Overview", "/", "layout-dashboard"),
+    ("Channels", "/channels", "tv"),
+    ("Uploads", "/uploads", "upload"),
+    ("Quota", "/quota", "gauge"),
+    ("Alerts", "/alerts", "bell"),
+    ("Settings", "/settings", "settings"),
+]
+
+
+def _nav_item(label: str, href: str, icon: str) -> rx.Component:
+    active = rx.State.router.page.path == href  # type: ignore[attr-defined]
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=18), rx.text(label, size="3"), align="center",
+                  spacing="3"),
+        href=href,
+        underline="none",
+        color_scheme="gray",
+        high_contrast=True,
+        padding="0.5em 0.75em",
+        border_radius="var(--radius-3)",
+        width="100%",
+        background=rx.cond(active, "var(--accent-4)", "transparent"),
+        _hover={"background": "var(--gray-4)"},
+        data_testid=f"nav-{label.lower()}",
+    )
+
+
+def _user_box() -> rx.Component:
+    return rx.vstack(
+        rx.text(SessionState.email, size="2", weight="medium", data_testid="user-email"),
+        rx.badge(SessionState.role, variant="soft"),
+        native_form(
+            rx.button(rx.icon("log-out", size=14), "Log out", type="submit", size="1",
+                      variant="outline", width="100%"),
+            action="/auth/logout", method="post", width="100%",
+        ),
+        spacing="2", width="100%", align="start",
+    )
+
+
+def sidebar() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(rx.icon("play", color="var(--accent-9)"), rx.heading("TubeFleet", size="5"),
+                  align="center", padding_bottom="1em"),
+        *[_nav_item(*item) for item in NAV],
+        rx.spacer(),
+        _user_box(),
+        width=styles.SIDEBAR_WIDTH,
+        min_width=styles.SIDEBAR_WIDTH,
+        height="100vh",
+        position="sticky",
+        top="0",
+        padding="1.25em 1em",
+        border_right="1px solid var(--gray-5)",
+        background="var(--gray-2)",
+        spacing="1",
+    )
+
+
+def password_banner() -> rx.Component:
+    return rx.cond(
+        SessionState.must_change_password,
+        rx.callout(
+            rx.hstack(
+                rx.text("You signed in with a one-time password. "),
+                rx.link("Set your own password now.", href="/settings"),
+            ),
+            icon="key-round", color_scheme="amber", width="100%",
+        ),
+    )
+
+
+def page(title: str, *children: rx.Component, actions: rx.Component | None = None
+         ) -> rx.Component:
+    """A full page: sidebar on the left, a title row and the body on the right."""
+    return rx.hstack(
+        sidebar(),
+        rx.box(
+            rx.vstack(
+                password_banner(),
+                rx.hstack(rx.heading(title, size="7"), rx.spacer(), actions or rx.fragment(),
+                          width="100%", align="center"),
+                *children,
+                spacing="5", width="100%", max_width=styles.PAGE_MAX_WIDTH,
+            ),
+            padding="2em",
+            width="100%",
+        ),
+        spacing="0",
+        align="start",
+        width="100%",
+    )
+
+
+def nothing_yet(what: str, when: str) -> rx.Component:
+    """An honest empty state for a part that a later feature fills."""
+    return rx.callout(f"Nothing here yet: {what} {when}", icon="info", color_scheme="gray",
+                      width="100%")
+
+
+def stat_card(label: str, value: rx.Var | str | int, hint: rx.Var | str = "",
+              testid: str = "") -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(label, size="2", style=styles.muted),
+            rx.text(value, style=styles.stat_number, data_testid=testid or None),
+            rx.text(hint, size="1", style=styles.muted),
+            spacing="1",
+        ),
+        style=styles.card,
+    )

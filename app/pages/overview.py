@@ -1,0 +1,77 @@
+"""Overview: the health of the pool, the queue and the scheduler at a glance."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.components.frame import page, stat_card
+from app.states.overview import OverviewState
+
+REFRESH_MS = 5000
+
+
+def poller(handler: rx.event.EventHandler, interval_ms: int = REFRESH_MS) -> rx.Component:
+    """Calls `handler` every interval while the page is open (stops when it unmounts)."""
+    return rx.moment(interval=interval_ms, on_change=handler, display="none")
+
+
+def scheduler_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text("Scheduler", size="2", color="var(--gray-11)"),
+                rx.spacer(),
+                rx.cond(OverviewState.scheduler_alive,
+                        rx.badge("running", color_scheme="green", data_testid="scheduler-status"),
+                        rx.badge("stopped", color_scheme="red", data_testid="scheduler-status")),
+                width="100%",
+            ),
+            rx.hstack(
+                rx.text("Last heartbeat", size="2"),
+                rx.text(OverviewState.heartbeat_age, size="4", weight="bold",
+                        data_testid="heartbeat-age"),
+                align="baseline", spacing="2",
+            ),
+            rx.table.root(
+                rx.table.header(rx.table.row(
+                    rx.table.column_header_cell("Process"),
+                    rx.table.column_header_cell("Kind"),
+                    rx.table.column_header_cell("Last tick"),
+                    rx.table.column_header_cell("Ticks"),
+                    rx.table.column_header_cell("Status"),
+                )),
+                rx.table.body(rx.foreach(OverviewState.workers, lambda w: rx.table.row(
+                    rx.table.cell(rx.code(w["id"])),
+                    rx.table.cell(w["kind"]),
+                    rx.table.cell(w["age"]),
+                    rx.table.cell(w["ticks"]),
+                    rx.table.cell(rx.badge(w["status"], color_scheme=rx.cond(
+                        w["status"] == "alive", "green", "gray"))),
+                ))),
+                size="1", width="100%",
+            ),
+            spacing="3", width="100%",
+        ),
+        width="100%",
+    )
+
+
+def overview_page() -> rx.Component:
+    return page(
+        "Overview",
+        poller(OverviewState.refresh),
+        rx.grid(
+            stat_card("Open alerts: critical", OverviewState.open_critical,
+                      testid="open-critical"),
+            stat_card("Open alerts: warning", OverviewState.open_warning),
+            stat_card("Users", OverviewState.users, testid="user-count"),
+            stat_card("Audit events (24 h)", OverviewState.audit_last_day),
+            columns="4", spacing="4", width="100%",
+        ),
+        scheduler_card(),
+    )
+
+
+def add_to(app: rx.App) -> None:
+    app.add_page(overview_page, route="/", title="Overview · TubeFleet",
+                 on_load=OverviewState.load)

@@ -1,0 +1,17 @@
+"""HTTP routes beside Reflex's websocket: login/logout, health, OAuth callback."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from app.routes import auth, health
+
+
+def build_routes() -> Starlette:
+    """The Starlette app Reflex mounts its own backend under (see app.app)."""
+    return Starlette(routes=[
+        Route("/healthz", health.healthz, methods=["GET"]),
+        Route("/auth/login", auth.login, methods=["POST"]),
+        Route("/auth/logout", auth.logout, methods=["POST"]),
+    ])

@@ -1,0 +1,81 @@
+"""Login and logout over plain HTTP, so the session cookie can be HttpOnly."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from core import auth as core_auth
+from core import db
+from core.settings import get_settings
+from app.routes.cookies import session_token
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths may follow a login (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _same_origin(request: Request) -> bool:
+    """Refuse cross-site form posts (SameSite covers browsers; this covers the rest)."""
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+async def login(request: Request) -> Response:
+    if not _same_origin(request):
+        return JSONResponse({"error": "cross-site login refused"}, status_code=403)
+    form = await request.form()
+    email = str(form.get("email", ""))
+    password = str(form.get("password", ""))
+    next_path = safe_next(str(form.get("next", "") or ""))
+
+    def attempt() -> str:
+        with db.session() as s:
+            return core_auth.login(session=s, email=email, password=password,
+                                   ip=client_ip(request),
+                                   user_agent=request.headers.get("user-agent", ""))
+
+    try:
+        token = await run_in_threadpool(attempt)
+    except core_auth.RateLimited as exc:
+        minutes = max(1, int(exc.retry_after.total_seconds() // 60) + 1)
+        query = urlencode({"error": "ratelimited", "retry": minutes, "next": next_path,
+                           "email": email})
+        return RedirectResponse(f"/login?{query}", status_code=303)
+    except core_auth.LoginRefused:
+        query = urlencode({"error": "invalid", "next": next_path, "email": email})
+        return RedirectResponse(f"/login?{query}", status_code=303)
+    response = RedirectResponse(next_path, status_code=303)
+    settings = get_settings()
+    response.set_cookie(
+        core_auth.SESSION_COOKIE, token, max_age=settings.session_hours * 3600, path="/",
+        httponly=True, samesite="lax", secure=settings.cookie_secure,
+    )
+    return response
+
+
+async def logout(request: Request) -> Response:
+    if not _same_origin(request):
+        return JSONResponse({"error": "cross-site logout refused"}, status_code=403)
+    token = session_token(request.headers.get("cookie", ""))
+
+    def end() -> None:
+        with db.session() as s:
+            core_auth.logout(session=s, token=token)
+
+    await run_in_threadpool(end)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(core_auth.SESSION_COOKIE, path="/")
+    return response

@@ -1,0 +1,47 @@
+"""Overview page state: pool, queue and scheduler health, refreshed every few seconds."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.states.session import BROWSER_TZ_SCRIPT, SessionState, requires
+from core import dashboard, db
+from models import Role
+
+
+class OverviewState(SessionState):
+    users: int = 0
+    open_critical: int = 0
+    open_warning: int = 0
+    open_info: int = 0
+    audit_last_day: int = 0
+    scheduler_alive: bool = False
+    heartbeat_age: str = "never"
+    workers: list[dict[str, str]] = []
+
+    @rx.event
+    @requires(Role.MARKETER)
+    def load(self) -> rx.event.EventSpec:
+        self._refresh()
+        return rx.call_script(BROWSER_TZ_SCRIPT, callback=SessionState.set_browser_timezone)
+
+    @rx.event
+    @requires(Role.MARKETER)
+    def refresh(self, _tick: str = "") -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        with db.session() as s:
+            data = dashboard.overview(session=s)
+        self.users = data.users
+        self.open_critical = data.open_alerts.get("critical", 0)
+        self.open_warning = data.open_alerts.get("warning", 0)
+        self.open_info = data.open_alerts.get("info", 0)
+        self.audit_last_day = data.audit_last_day
+        self.scheduler_alive = data.scheduler_alive
+        self.heartbeat_age = dashboard.humanize_age(data.last_tick_age)
+        self.workers = [
+            {"id": b.worker_id, "kind": b.kind, "age": dashboard.humanize_age(b.age_seconds),
+             "status": "alive" if b.alive else "stopped", "ticks": str(b.ticks)}
+            for b in data.heartbeats[:10]
+        ]

@@ -1,0 +1,103 @@
+"""Who is logged in, for every page state: read from the HttpOnly session cookie.
+
+The cookie travels with the websocket handshake, so the backend sees it in the
+router headers; Reflex never sends it to the browser. Each page state inherits
+from SessionState and guards its handlers with `requires(role)`.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import quote
+from zoneinfo import ZoneInfo, available_timezones
+
+import reflex as rx
+
+from app.routes.cookies import session_token
+from core import auth, db
+from models import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+# How long a validated session is trusted before the database is asked again.
+_RECHECK_SECONDS = 15.0
+
+
+class SessionState(rx.State):
+    """The logged-in person (email and role only; never a token)."""
+
+    email: str = ""
+    role: str = ""
+    must_change_password: bool = False
+    tz: str = "UTC"
+    _checked_at: float = 0.0
+    _user_id: int = 0
+
+    def current_user(self) -> auth.CurrentUser | None:
+        """Validate the session (cached briefly) and return the user, or None."""
+        now = time.monotonic()
+        if self._user_id and now - self._checked_at < _RECHECK_SECONDS:
+            return auth.CurrentUser(id=self._user_id, email=self.email, role=Role(self.role),
+                                    timezone=self.tz,
+                                    must_change_password=self.must_change_password)
+        token = session_token(self.router.headers.cookie)
+        with db.session() as s:
+            user = auth.user_for_token(session=s, token=token)
+        if user is None:
+            self._user_id, self.email, self.role = 0, "", ""
+            return None
+        self._user_id, self._checked_at = user.id, now
+        self.email, self.role = user.email, user.role.value
+        self.must_change_password = user.must_change_password
+        return user
+
+    def login_redirect(self) -> rx.event.EventSpec:
+        path = self.router.url.path or "/"
+        return rx.redirect(f"/login?next={quote(path, safe='')}")
+
+    @rx.event
+    def set_browser_timezone(self, tz: str) -> None:
+        if tz in available_timezones():
+            self.tz = tz
+
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+
+def requires(role: Role) -> Callable[[F], F]:
+    """Guard an event handler: anonymous → login page; too small a role → a toast."""
+
+    def deny(state: SessionState) -> Any:
+        user = state.current_user()
+        if user is None:
+            return state.login_redirect()
+        if not user.can(role):
+            return rx.toast.error(f"Your role ({user.role.value}) cannot do this; "
+                                  f"it needs {role.value} or higher.")
+        return None
+
+    def decorate(fn: F) -> F:
+        if inspect.iscoroutinefunction(fn):
+            @functools.wraps(fn)
+            async def async_wrapper(self: SessionState, *args: Any, **kwargs: Any) -> Any:
+                denial = deny(self)
+                if denial is not None:
+                    return denial
+                return await fn(self, *args, **kwargs)
+            return async_wrapper  # type: ignore[return-value]
+
+        @functools.wraps(fn)
+        def wrapper(self: SessionState, *args: Any, **kwargs: Any) -> Any:
+            denial = deny(self)
+            if denial is not None:
+                return denial
+            return fn(self, *args, **kwargs)
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+BROWSER_TZ_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"

@@ -1,0 +1,10 @@
+"""One place for the dashboard's look."""
+
+ACCENT = "red"
+SIDEBAR_WIDTH = "220px"
+PAGE_MAX_WIDTH = "1280px"
+
+card = {"padding": "1em", "width": "100%"}
+stat_number = {"font_size": "2em", "font_weight": "700", "line_height": "1.1"}
+muted = {"color": "var(--gray-11)"}
+mono = {"font_family": "ui-monospace, SFMono-Regular, Menlo, monospace", "font_size": "0.9em"}

@@ -1,0 +1,59 @@
+"""Read models for the Overview page: counts and health from the tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from core import clock, heartbeat
+from core.settings import get_settings
+from models import Alert, AuditEvent, User
+
+
+@dataclass(frozen=True)
+class Overview:
+    users: int
+    open_alerts: dict[str, int]
+    audit_last_day: int
+    heartbeats: list[heartbeat.HeartbeatView] = field(default_factory=list)
+
+    @property
+    def scheduler_alive(self) -> bool:
+        return any(b.alive for b in self.heartbeats)
+
+    @property
+    def last_tick_age(self) -> float | None:
+        return self.heartbeats[0].age_seconds if self.heartbeats else None
+
+
+def overview(*, session: Session) -> Overview:
+    now = clock.now()
+    users = session.exec(select(func.count()).select_from(User)).one()
+    open_rows = session.exec(
+        select(Alert.severity, func.count())
+        .where(col(Alert.open_key).is_not(None))
+        .group_by(Alert.severity)
+    ).all()
+    audit_count = session.exec(
+        select(func.count()).select_from(AuditEvent)
+        .where(AuditEvent.at >= now - timedelta(days=1))
+    ).one()
+    beats = heartbeat.recent(session=session, interval_seconds=get_settings().heartbeat_seconds)
+    return Overview(users=users, open_alerts={str(sev): n for sev, n in open_rows},
+                    audit_last_day=audit_count, heartbeats=beats)
+
+
+def humanize_age(seconds: float | None) -> str:
+    """'4 s ago', '3 min ago', '2 h ago' (or 'never')."""
+    if seconds is None:
+        return "never"
+    if seconds < 90:
+        return f"{int(seconds)} s ago"
+    if seconds < 90 * 60:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 48 * 3600:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{int(seconds // 86400)} days ago"

@@ -1,0 +1,28 @@
+"""Errors core raises for people to read: what was wrong and how to fix it."""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """Bad input from a form or the CLI; `field` names what to fix."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class InputErrors(ValueError):
+    """Several field errors at once, so a form can show all of them."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class NotFound(LookupError):
+    """A thing asked for by id does not exist (the message says which)."""
+
+
+class Forbidden(PermissionError):
+    """The logged-in person's role does not allow this action."""

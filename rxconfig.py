@@ -1,0 +1,25 @@
+"""Reflex configuration, derived from TubeFleet's settings."""
+
+import reflex as rx
+
+from core.settings import get_settings
+
+_settings = get_settings()
+
+config = rx.Config(
+    app_name="app",
+    show_built_with_reflex=False,
+    telemetry_enabled=False,
+    frontend_port=_settings.port,
+    backend_port=_settings.port,
+    # The browser reaches the backend on the page's own host (Reflex swaps localhost for it).
+    api_url=f"http://localhost:{_settings.port}",
+    deploy_url=_settings.public_url,
+    redis_url=_settings.redis_url or None,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(appearance="light", accent_color="red", radius="medium"),
+        ),
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)
