@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,7 +10,7 @@ import reflex as rx
 from app import pages
 from app.routes import build_routes
 from app.routes.guard import LoginRequired
-from core.logging import configure_logging
+from core.runtime import init_process
 from jobs import scheduler
 
 
@@ -25,10 +24,8 @@ async def run_scheduler() -> AsyncIterator[None]:
         scheduler.stop(wait=False)
 
 
-configure_logging()
-app = rx.App(
-    api_transformer=[build_routes(), LoginRequired],
-)
+init_process()
+# Our routes first, Reflex mounted beneath them; the login guard wraps everything.
+app = rx.App(api_transformer=[build_routes(), LoginRequired])
 pages.register(app)
 app.register_lifespan_task(run_scheduler)
-logging.getLogger("tubefleet").debug("app built")

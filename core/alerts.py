@@ -48,12 +48,15 @@ def raise_alert(
             return alert, True
         except IntegrityError:
             existing = session.exec(select(Alert).where(Alert.open_key == key)).one()
-    existing.occurrences += 1
+    # Increment in SQL: concurrent raisers must not lose each other's counts.
+    existing.occurrences = Alert.occurrences + 1  # type: ignore[assignment]
     existing.last_raised_at = now
     existing.message = message[:2000]
     if _SEVERITY_RANK[Severity(severity)] > _SEVERITY_RANK[Severity(existing.severity)]:
         existing.severity = severity
     session.add(existing)
+    session.flush()
+    session.refresh(existing)
     return existing, False
 
 

@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -122,7 +122,8 @@ def _check_rate_limit(session: Session, email: str, ip: str) -> None:
     ).all()
     if len(failures) >= settings.login_max_failures:
         oldest_counted = clock.as_utc(failures[-settings.login_max_failures])
-        retry_after = oldest_counted + timedelta(minutes=settings.login_window_minutes) - clock.now()
+        window = timedelta(minutes=settings.login_window_minutes)
+        retry_after = oldest_counted + window - clock.now()
         raise RateLimited(max(retry_after, timedelta(seconds=1)))
 
 
@@ -147,6 +148,8 @@ def login(
     if not ok or user is None:
         audit.record(session=session, actor=email or "anonymous", action="login.failed",
                      ip=ip)
+        # The failure must count towards the rate limit even though we raise.
+        session.commit()
         raise LoginRefused("Wrong email or password.")
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -225,3 +228,43 @@ def set_password(*, session: Session, email: str, password: str, one_time: bool,
     # Every open session of that user ends: a reset usually means a lost or leaked password.
     session.exec(delete(UserSession).where(UserSession.user_id == user.id))  # type: ignore[call-overload]
     audit.record(session=session, actor=actor, action="user.password_reset", target=email)
+
+
+def list_users(*, session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(User.email)).all())
+
+
+def update_user(*, session: Session, user_id: int, actor: str, role: Role | str | None = None,
+                disabled: bool | None = None) -> User:
+    """Change a user's role or disable them; the last active admin cannot be removed."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise InputError("user", f"user {user_id} does not exist")
+    new_role = Role(role) if role is not None else Role(user.role)
+    new_disabled = user.disabled if disabled is None else disabled
+    if Role(user.role) == Role.ADMIN and (new_role != Role.ADMIN or new_disabled):
+        admins = session.exec(select(func.count()).select_from(User).where(
+            User.role == Role.ADMIN, User.disabled.is_(False))).one()  # type: ignore[attr-defined]
+        if admins <= 1 and not user.disabled:
+            raise InputError("user", "this is the last active admin; promote someone else first")
+    changes = []
+    if new_role != user.role:
+        changes.append(f"role {Role(user.role).value} -> {new_role.value}")
+        user.role = new_role
+    if new_disabled != user.disabled:
+        changes.append("disabled" if new_disabled else "enabled")
+        user.disabled = new_disabled
+        if new_disabled:
+            session.exec(delete(UserSession).where(UserSession.user_id == user.id))  # type: ignore[call-overload]
+    session.add(user)
+    if changes:
+        audit.record(session=session, actor=actor, action="user.update", target=user.email,
+                     detail=", ".join(changes))
+    return user
+
+
+def set_timezone(*, session: Session, user_id: int, tz: str) -> None:
+    user = session.get(User, user_id)
+    if user is not None and user.timezone != tz:
+        user.timezone = tz
+        session.add(user)

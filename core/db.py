@@ -46,15 +46,20 @@ def dispose() -> None:
 
 @contextmanager
 def session() -> Iterator[Session]:
-    """A unit of work: commits on success, rolls back on error."""
-    with open_session(engine()) as s:
+    """A unit of work that may write: commits on success, rolls back on error.
+
+    On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a transaction that
+    reads and then writes would otherwise fail with "database is locked" whenever
+    another process committed in between. Use read_session() for pure reads.
+    """
+    with open_session(engine(), write=True) as s:
         yield s
 
 
 @contextmanager
-def write_session() -> Iterator[Session]:
-    """A read-modify-write unit of work that must not race other processes."""
-    with open_session(engine(), write=True) as s:
+def read_session() -> Iterator[Session]:
+    """A read-only unit of work (pages, listings, health): never waits for writers."""
+    with open_session(engine()) as s:
         yield s
 
 

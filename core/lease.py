@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, update
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy import ColumnElement, Table, or_, select, update
+from sqlmodel import Session
 
 from core import clock
 
@@ -29,21 +29,26 @@ _PROCESS_OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 def process_owner() -> str:
     """This process's lease owner name (host, pid and a nonce against pid reuse)."""
     global _PROCESS_OWNER
-    host, pid, _ = _PROCESS_OWNER.rsplit(":", 2)
+    pid = _PROCESS_OWNER.rsplit(":", 2)[1]
     if pid != str(os.getpid()):  # forked: a child must not inherit its parent's leases
         _PROCESS_OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     return _PROCESS_OWNER
 
 
-def _claimable(model: type[SQLModel], now: Any) -> ColumnElement[bool]:
-    expires = col(model.lease_expires_at)  # type: ignore[attr-defined]
+def _table(target: Any) -> Table:
+    """Accept a SQLModel table class or a Core Table with id/lease columns."""
+    return target.__table__ if hasattr(target, "__table__") else target
+
+
+def _claimable(table: Table, now: Any) -> ColumnElement[bool]:
+    expires = table.c.lease_expires_at
     return or_(expires.is_(None), expires < now)
 
 
 def claim(
     *,
     session: Session,
-    model: type[SQLModel],
+    model: Any,
     owner: str,
     ttl: timedelta,
     where: Sequence[ColumnElement[bool]] = (),
@@ -52,19 +57,20 @@ def claim(
 ) -> list[Any]:
     """Lease up to `limit` rows matching `where` that nobody holds; returns their ids.
 
-    Call inside a write session (core.db.write_session) and commit promptly.
+    Call inside core.db.session() (a write transaction) and commit promptly.
     """
     if limit <= 0:
         return []
     now = clock.now()
-    pk = col(model.id)  # type: ignore[attr-defined]
-    candidates = select(pk).where(*where, _claimable(model, now))
+    table = _table(model)
+    pk = table.c.id
+    candidates = select(pk).where(*where, _claimable(table, now))
     candidates = candidates.order_by(*order_by, pk).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     stmt = (
-        update(model)
-        .where(pk.in_(candidates.scalar_subquery()), _claimable(model, now))
+        update(table)
+        .where(pk.in_(candidates.scalar_subquery()), _claimable(table, now))
         .values(lease_owner=owner, lease_expires_at=now + ttl)
         .returning(pk)
         .execution_options(synchronize_session=False)
@@ -72,40 +78,38 @@ def claim(
     return [row[0] for row in session.execute(stmt).all()]
 
 
-def claim_one(
-    *, session: Session, model: type[SQLModel], row_id: Any, owner: str, ttl: timedelta
-) -> bool:
+def claim_one(*, session: Session, model: Any, row_id: Any, owner: str, ttl: timedelta) -> bool:
     """Lease one known row (e.g. a channel before refreshing its token)."""
     return bool(claim(session=session, model=model, owner=owner, ttl=ttl,
-                      where=[col(model.id) == row_id]))  # type: ignore[attr-defined]
+                      where=[_table(model).c.id == row_id]))
 
 
-def _held(model: type[SQLModel], row_id: Any, owner: str) -> list[ColumnElement[bool]]:
+def _held(table: Table, row_id: Any, owner: str) -> list[ColumnElement[bool]]:
     return [
-        col(model.id) == row_id,  # type: ignore[attr-defined]
-        col(model.lease_owner) == owner,  # type: ignore[attr-defined]
-        col(model.lease_expires_at) >= clock.now(),  # type: ignore[attr-defined]
+        table.c.id == row_id,
+        table.c.lease_owner == owner,
+        table.c.lease_expires_at >= clock.now(),
     ]
 
 
-def renew(*, session: Session, model: type[SQLModel], row_id: Any, owner: str,
-          ttl: timedelta) -> bool:
+def renew(*, session: Session, model: Any, row_id: Any, owner: str, ttl: timedelta) -> bool:
     """Extend a lease we still hold; False means it was lost (stop working on the row)."""
-    stmt = (update(model).where(*_held(model, row_id, owner))
+    table = _table(model)
+    stmt = (update(table).where(*_held(table, row_id, owner))
             .values(lease_expires_at=clock.now() + ttl)
             .execution_options(synchronize_session=False))
     return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
 
 
-def complete(*, session: Session, model: type[SQLModel], row_id: Any, owner: str,
-             **values: Any) -> bool:
+def complete(*, session: Session, model: Any, row_id: Any, owner: str, **values: Any) -> bool:
     """Apply `values` and release the lease, only if we still hold it (fencing)."""
-    stmt = (update(model).where(*_held(model, row_id, owner))
+    table = _table(model)
+    stmt = (update(table).where(*_held(table, row_id, owner))
             .values(lease_owner=None, lease_expires_at=None, **values)
             .execution_options(synchronize_session=False))
     return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
 
 
-def release(*, session: Session, model: type[SQLModel], row_id: Any, owner: str) -> bool:
+def release(*, session: Session, model: Any, row_id: Any, owner: str) -> bool:
     """Give a lease back without changing the row (work will be retried by anyone)."""
     return complete(session=session, model=model, row_id=row_id, owner=owner)

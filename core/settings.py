@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -17,7 +18,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(
         env_prefix="TUBEFLEET_",
-        env_file=".env",
+        # TUBEFLEET_ENV_FILE="" ignores .env (the tests do, so a developer's .env cannot leak in).
+        env_file=os.environ.get("TUBEFLEET_ENV_FILE", ".env") or None,
         env_file_encoding="utf-8",
         extra="ignore",
     )

@@ -7,7 +7,6 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Enum as SAEnum
-
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime

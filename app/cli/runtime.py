@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -52,10 +53,10 @@ def _describe_db() -> str:
 
 
 def cmd_worker(_args: argparse.Namespace) -> int:
-    from core.logging import configure_logging
+    from core.runtime import init_process
     from jobs import scheduler
 
-    configure_logging()
+    init_process()
     db.migrate()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -105,7 +106,7 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float) -> b
 
 def cmd_run(args: argparse.Namespace) -> int:
     from core import auth
-    from core.logging import configure_logging
+    from core.runtime import init_process
 
     settings = get_settings()
     port = args.port or settings.port
@@ -114,7 +115,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     data_dir = settings.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     os.environ["TUBEFLEET_DATA_DIR"] = str(data_dir)
-    configure_logging()
+    init_process()
 
     started = time.monotonic()
     db.migrate()
@@ -141,10 +142,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     def shutdown(*_: Any) -> None:
         for child in reversed(children):
             if child.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(child.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)

@@ -21,8 +21,8 @@ def add_parsers(sub: Any) -> None:
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--json", action="store_true", help="print the new user as JSON")
     add.set_defaults(handler=cmd_add)
-    reset = user_sub.add_parser("reset-password",
-                                help="set a new password (from stdin, or generated with --generate)")
+    reset = user_sub.add_parser(
+        "reset-password", help="set a new password (from stdin, or generated with --generate)")
     reset.add_argument("email")
     reset.add_argument("--generate", action="store_true",
                        help="generate a one-time password and print it")
@@ -69,7 +69,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with db.session() as s:
+    with db.read_session() as s:
         rows = [_public(u) for u in s.exec(select(User).order_by(User.email)).all()]
     listing(rows, ["id", "email", "role", "disabled", "last_login_at"], args.json)
     return 0

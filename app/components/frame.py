@@ -6,7 +6,7 @@ import reflex as rx
 
 from app import styles
 from app.components.native_form import native_form
-from app.states.session import SessionState
+from app.states.session import BROWSER_TZ_SCRIPT, SessionState
 
 NAV = [
     ("Overview", "/", "layout-dashboard"),
@@ -85,6 +85,10 @@ def page(title: str, *children: rx.Component, actions: rx.Component | None = Non
          ) -> rx.Component:
     """A full page: sidebar on the left, a title row and the body on the right."""
     return rx.hstack(
+        # Learn the browser's time zone once per page, so times show in the viewer's zone.
+        rx.box(on_mount=rx.call_script(BROWSER_TZ_SCRIPT,
+                                       callback=SessionState.set_browser_timezone),
+               display="none"),
         sidebar(),
         rx.box(
             rx.vstack(

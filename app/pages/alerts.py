@@ -21,4 +21,5 @@ def alerts_page() -> rx.Component:
 
 
 def add_to(app: rx.App) -> None:
-    app.add_page(alerts_page, route="/alerts", title="Alerts · TubeFleet", on_load=AlertsPageState.load)
+    app.add_page(alerts_page, route="/alerts", title="Alerts · TubeFleet",
+                 on_load=AlertsPageState.load)

@@ -21,4 +21,5 @@ def channels_page() -> rx.Component:
 
 
 def add_to(app: rx.App) -> None:
-    app.add_page(channels_page, route="/channels", title="Channels · TubeFleet", on_load=ChannelsPageState.load)
+    app.add_page(channels_page, route="/channels", title="Channels · TubeFleet",
+                 on_load=ChannelsPageState.load)

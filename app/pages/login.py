@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.native_form import native_form
-
 from app.states.login import LoginState
 
 

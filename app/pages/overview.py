@@ -44,7 +44,7 @@ def scheduler_card() -> rx.Component:
                     rx.table.cell(rx.code(w["id"])),
                     rx.table.cell(w["kind"]),
                     rx.table.cell(w["age"]),
-                    rx.table.cell(w["ticks"]),
+                    rx.table.cell(w["ticks"], data_testid="worker-ticks"),
                     rx.table.cell(rx.badge(w["status"], color_scheme=rx.cond(
                         w["status"] == "alive", "green", "gray"))),
                 ))),

@@ -21,4 +21,5 @@ def quota_page() -> rx.Component:
 
 
 def add_to(app: rx.App) -> None:
-    app.add_page(quota_page, route="/quota", title="Quota · TubeFleet", on_load=QuotaPageState.load)
+    app.add_page(quota_page, route="/quota", title="Quota · TubeFleet",
+                 on_load=QuotaPageState.load)

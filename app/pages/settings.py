@@ -1,24 +1,129 @@
-"""Settings page."""
+"""Settings: your password, people and roles (admins), and the audit log."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from app.components.frame import nothing_yet, page
-from app.states.session import SessionState, requires
+from app.components.frame import page
+from app.states.settings import SettingsState
 from models import Role
 
+ROLES = [r.value for r in Role]
 
-class SettingsPageState(SessionState):
-    @rx.event
-    @requires(Role.MARKETER)
-    def load(self) -> None:
-        return None
+
+def _field(label: str, name: str, kind: str = "text", **props: object) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="2", weight="medium"),
+        rx.input(name=name, type=kind, required=True, width="100%", **props),
+        spacing="1", width="100%",
+    )
+
+
+def _error(message: rx.Var) -> rx.Component:
+    return rx.cond(message != "", rx.callout(message, icon="triangle-alert", color_scheme="red",
+                                             size="1", width="100%"))
+
+
+def account_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Your account", size="4"),
+            rx.text(SettingsState.email, " · ", SettingsState.role, " · times shown in ",
+                    SettingsState.tz, size="2", color="var(--gray-11)"),
+            rx.form(
+                rx.vstack(
+                    _error(SettingsState.password_error),
+                    _field("Current password", "current_password", "password",
+                           auto_complete="current-password"),
+                    _field("New password (10 characters or more)", "new_password", "password",
+                           auto_complete="new-password"),
+                    _field("New password again", "confirm_password", "password",
+                           auto_complete="new-password"),
+                    rx.button("Change password", type="submit"),
+                    spacing="3", width="100%", max_width="420px",
+                ),
+                on_submit=SettingsState.change_password, reset_on_submit=True,
+            ),
+            spacing="3", width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _user_row(u: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(u["email"]),
+        rx.table.cell(rx.select(ROLES, value=u["role"], size="1",
+                                on_change=lambda role: SettingsState.set_role(u["id"], role))),
+        rx.table.cell(rx.badge(u["status"], color_scheme=rx.cond(u["status"] == "active",
+                                                                 "green", "gray"))),
+        rx.table.cell(u["last_login"]),
+        rx.table.cell(rx.button(rx.cond(u["status"] == "active", "Disable", "Enable"),
+                                size="1", variant="soft",
+                                on_click=SettingsState.toggle_disabled(u["id"]))),
+    )
+
+
+def people_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("People", size="4"),
+            rx.text("Admins manage projects and people; operators run the pool and review "
+                    "alerts; marketers schedule uploads.", size="2", color="var(--gray-11)"),
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
+                    "Email", "Role", "Status", "Last login", "")])),
+                rx.table.body(rx.foreach(SettingsState.users, _user_row)),
+                width="100%", size="1",
+            ),
+            rx.form(
+                rx.hstack(
+                    rx.input(name="email", type="email", placeholder="name@company.com",
+                             required=True),
+                    rx.select(ROLES, name="role", default_value="marketer"),
+                    rx.input(name="password", type="password", required=True,
+                             placeholder="first password (10+ characters)",
+                             auto_complete="new-password"),
+                    rx.button("Add person", type="submit"),
+                    spacing="2", wrap="wrap",
+                ),
+                on_submit=SettingsState.add_user, reset_on_submit=True,
+            ),
+            _error(SettingsState.user_error),
+            spacing="3", width="100%",
+        ),
+        width="100%",
+    )
+
+
+def activity_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Recent activity", size="4"),
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
+                    "When", "Who", "Action", "Target", "Detail")])),
+                rx.table.body(rx.foreach(SettingsState.activity, lambda e: rx.table.row(
+                    rx.table.cell(e["at"]), rx.table.cell(e["actor"]),
+                    rx.table.cell(rx.code(e["action"])), rx.table.cell(e["target"]),
+                    rx.table.cell(e["detail"])))),
+                width="100%", size="1",
+            ),
+            spacing="3", width="100%",
+        ),
+        width="100%",
+    )
 
 
 def settings_page() -> rx.Component:
-    return page("Settings", nothing_yet("settings", "arrive with a later release."))
+    return page(
+        "Settings",
+        account_card(),
+        rx.cond(SettingsState.role == "admin", people_card()),
+        rx.cond(SettingsState.role != "marketer", activity_card()),
+    )
 
 
 def add_to(app: rx.App) -> None:
-    app.add_page(settings_page, route="/settings", title="Settings · TubeFleet", on_load=SettingsPageState.load)
+    app.add_page(settings_page, route="/settings", title="Settings · TubeFleet",
+                 on_load=SettingsState.load)

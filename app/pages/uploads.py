@@ -21,4 +21,5 @@ def uploads_page() -> rx.Component:
 
 
 def add_to(app: rx.App) -> None:
-    app.add_page(uploads_page, route="/uploads", title="Uploads · TubeFleet", on_load=UploadsPageState.load)
+    app.add_page(uploads_page, route="/uploads", title="Uploads · TubeFleet",
+                 on_load=UploadsPageState.load)

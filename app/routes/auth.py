@@ -8,10 +8,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from app.routes.cookies import session_token
 from core import auth as core_auth
 from core import db
 from core.settings import get_settings
-from app.routes.cookies import session_token
 
 
 def safe_next(target: str | None) -> str:

@@ -33,7 +33,7 @@ def is_public(path: str) -> bool:
 def _user_for(token: str | None) -> auth.CurrentUser | None:
     if not token:
         return None
-    with db.session() as s:
+    with db.read_session() as s:
         return auth.user_for_token(session=s, token=token)
 
 

@@ -18,7 +18,7 @@ def _status() -> dict[str, object]:
     settings = get_settings()
     started = time.perf_counter()
     try:
-        with db.session() as s:
+        with db.read_session() as s:
             s.execute(text("SELECT 1"))
             beats = heartbeat.recent(session=s, interval_seconds=settings.heartbeat_seconds)
         database: dict[str, object] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.states.session import BROWSER_TZ_SCRIPT, SessionState, requires
+from app.states.session import SessionState, requires
 from core import dashboard, db
 from models import Role
 
@@ -21,9 +21,8 @@ class OverviewState(SessionState):
 
     @rx.event
     @requires(Role.MARKETER)
-    def load(self) -> rx.event.EventSpec:
+    def load(self) -> None:
         self._refresh()
-        return rx.call_script(BROWSER_TZ_SCRIPT, callback=SessionState.set_browser_timezone)
 
     @rx.event
     @requires(Role.MARKETER)
@@ -31,7 +30,7 @@ class OverviewState(SessionState):
         self._refresh()
 
     def _refresh(self) -> None:
-        with db.session() as s:
+        with db.read_session() as s:
             data = dashboard.overview(session=s)
         self.users = data.users
         self.open_critical = data.open_alerts.get("critical", 0)

@@ -44,7 +44,7 @@ class SessionState(rx.State):
                                     timezone=self.tz,
                                     must_change_password=self.must_change_password)
         token = session_token(self.router.headers.cookie)
-        with db.session() as s:
+        with db.read_session() as s:
             user = auth.user_for_token(session=s, token=token)
         if user is None:
             self._user_id, self.email, self.role = 0, "", ""
@@ -60,8 +60,13 @@ class SessionState(rx.State):
 
     @rx.event
     def set_browser_timezone(self, tz: str) -> None:
-        if tz in available_timezones():
-            self.tz = tz
+        if tz == self.tz or tz not in available_timezones():
+            return
+        self.tz = tz
+        if self.current_user() is not None:
+            # Remembered for what runs without a browser (the CLI, schedules, e-mails).
+            with db.session() as s:
+                auth.set_timezone(session=s, user_id=self._user_id, tz=tz)
 
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tz)

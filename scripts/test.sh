@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Quick start: set everything up and run every test (lint, unit, integration, browser).
+# Each suite is its own pytest run (Playwright's sync API and asyncio tests don't mix).
+# Exits non-zero if anything fails. Extra arguments go to every pytest run.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+ensure_venv dev || exit 1
+
+ensure_chromium() {
+  local browser="${TUBEFLEET_CHROMIUM:-/usr/bin/chromium}"
+  if [ -x "$browser" ]; then export TUBEFLEET_CHROMIUM="$browser"; return 0; fi
+  say "installing Chromium from Debian packages (for the browser tests)"
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+      echo "Chromium is missing and installing it needs root: apt-get install chromium" >&2
+      return 1
+    fi
+  fi
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null &&
+    export TUBEFLEET_CHROMIUM=/usr/bin/chromium
+}
+
+results=()
+status=0
+step() {
+  local name="$1"; shift
+  say "$name"
+  local started=$SECONDS
+  if "$@"; then results+=("ok     $name ($((SECONDS - started)) s)")
+  else results+=("FAILED $name ($((SECONDS - started)) s)"); status=1; fi
+}
+
+step "lint (ruff)" ruff check .
+step "unit tests" python -m pytest tests/unit -q "$@"
+step "integration tests" python -m pytest tests/integration -q "$@"
+if ensure_chromium; then
+  step "browser tests (headless Chromium)" python -m pytest tests/e2e -q "$@"
+else
+  results+=("FAILED browser tests (no Chromium)"); status=1
+fi
+
+say "summary"
+printf '  %s\n' "${results[@]}"
+exit $status

@@ -1,0 +1,53 @@
+"""A newcomer's first minutes: every page needs login; the printed admin gets the Overview."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import PAGES, RunningApp, login
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_anonymous_visit_lands_on_login(page: Page, app_server: RunningApp, path: str) -> None:
+    page.goto(app_server.base_url + path)
+    expect(page).to_have_url(re.compile(r"/login/?\?next="))
+    expect(page.get_by_test_id("login-submit")).to_be_visible()
+    expect(page.get_by_test_id("heartbeat-age")).to_have_count(0)
+
+
+def test_printed_admin_sees_overview_with_a_live_heartbeat(page: Page,
+                                                           app_server: RunningApp) -> None:
+    login(page, app_server.base_url, app_server.admin_email, app_server.admin_password)
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    expect(page.get_by_test_id("user-email")).to_have_text(app_server.admin_email)
+    expect(page.get_by_test_id("scheduler-status")).to_have_text("running")
+    expect(page.get_by_test_id("heartbeat-age")).to_have_text(re.compile(r"^\d+ s ago$"))
+    # Live: the page refreshes itself; the tick count grows without a reload.
+    ticks = page.get_by_test_id("worker-ticks").first
+    first = int(ticks.inner_text())
+    expect(ticks).not_to_have_text(str(first), timeout=15_000)
+    assert int(ticks.inner_text()) > first
+
+
+def test_wrong_password_shows_a_message_and_stays_on_login(page: Page,
+                                                            app_server: RunningApp) -> None:
+    login_url = app_server.base_url + "/login"
+    page.goto(login_url)
+    page.get_by_test_id("login-email").fill(app_server.admin_email)
+    page.get_by_test_id("login-password").fill("definitely not it")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-error")).to_have_text("Wrong email or password.")
+    expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_logout_closes_the_pages_again(page: Page, app_server: RunningApp) -> None:
+    login(page, app_server.base_url, app_server.admin_email, app_server.admin_password,
+          path="/quota")
+    expect(page).to_have_url(re.compile(r"/quota/?$"))
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    page.goto(app_server.base_url + "/alerts")
+    expect(page).to_have_url(re.compile(r"/login/?\?next="))

@@ -1,0 +1,1 @@
+"""The Google boundary: the only code that imports googleapiclient and google-auth."""
