@@ -1,0 +1,197 @@
+"""SandboxControl: a small synchronous client of the sandbox's /_sandbox/ control API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+
+class SandboxControlError(RuntimeError):
+    """The control API refused a request; `status` and the sandbox's message are kept."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"sandbox control API answered {status}: {message}")
+        self.status = status
+        self.message = message
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+class SandboxControl:
+    """Every method returns the JSON answer as plain dicts/lists."""
+
+    def __init__(self, base_url: str, *, timeout: float = 60.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url + "/_sandbox", timeout=timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SandboxControl:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(self, method: str, path: str, json: Any = None, params: Any = None) -> Any:
+        response = self._http.request(method, path, json=json, params=params)
+        if response.status_code >= 400:
+            try:
+                message = response.json().get("error", response.text)
+            except ValueError:
+                message = response.text
+            raise SandboxControlError(response.status_code, str(message))
+        return response.json()
+
+    # --- projects, accounts, channels, grants ---------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        return self._call("GET", "/health")
+
+    def create_project(
+        self,
+        name: str | None = None,
+        *,
+        verified: bool | None = None,
+        limits: dict[str, int] | None = None,
+        quota_model: str | None = None,
+        redirect_uris: list[str] | None = None,
+        consent_status: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+    ) -> dict[str, Any]:
+        body = {"name": name, "verified": verified, "limits": limits,
+                "quota_model": quota_model, "redirect_uris": redirect_uris,
+                "consent_status": consent_status, "client_id": client_id,
+                "client_secret": client_secret}
+        return self._call("POST", "/projects", _clean(body))
+
+    def projects(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/projects")["projects"]
+
+    def project(self, client_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/projects/{client_id}")
+
+    def update_project(self, client_id: str, **fields: Any) -> dict[str, Any]:
+        return self._call("PATCH", f"/projects/{client_id}", fields)
+
+    def create_account(self, email: str, name: str | None = None) -> dict[str, Any]:
+        return self._call("POST", "/accounts", _clean({"email": email, "name": name}))
+
+    def accounts(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/accounts")["accounts"]
+
+    def create_channel(
+        self,
+        account: str | int,
+        title: str,
+        *,
+        brand: bool = False,
+        custom_thumbnails: bool = True,
+        daily_upload_cap: int | None = None,
+        handle: str | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        body = {"account": account, "title": title, "brand": brand,
+                "custom_thumbnails": custom_thumbnails, "daily_upload_cap": daily_upload_cap,
+                "handle": handle, **extra}
+        return self._call("POST", "/channels", _clean(body))
+
+    def channels(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/channels")["channels"]
+
+    def update_channel(self, channel_id: str, **fields: Any) -> dict[str, Any]:
+        return self._call("PATCH", f"/channels/{channel_id}", fields)
+
+    def grant(
+        self, client_id: str, channel_id: str, scopes: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Consent without a browser; the answer has refresh_token and access_token."""
+        body = _clean({"client_id": client_id, "channel_id": channel_id, "scopes": scopes})
+        return self._call("POST", "/grants", body)
+
+    def grants(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/grants")["grants"]
+
+    def revoke_grant(self, grant_id: int) -> dict[str, Any]:
+        return self._call("DELETE", f"/grants/{grant_id}")
+
+    # --- what happened -----------------------------------------------------------------
+
+    def videos(self, *, channel_id: str | None = None, client_id: str | None = None,
+               include_deleted: bool = False) -> list[dict[str, Any]]:
+        params = _clean({"channel_id": channel_id, "client_id": client_id,
+                         "include_deleted": "true" if include_deleted else None})
+        return self._call("GET", "/videos", params=params)["videos"]
+
+    def video(self, video_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/videos/{video_id}")
+
+    def set_processing(self, video_id: str, outcome: str, reason: str | None = None
+                       ) -> dict[str, Any]:
+        """outcome: processed | failed | rejected | processing."""
+        return self._call("POST", f"/videos/{video_id}/processing",
+                          _clean({"outcome": outcome, "reason": reason}))
+
+    def uploads(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/uploads")["uploads"]
+
+    def quota(self, client_id: str) -> dict[str, Any]:
+        return self._call("GET", "/quota", params={"client_id": client_id})
+
+    def all_quota(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/quota")["projects"]
+
+    def log(self, **filters: Any) -> list[dict[str, Any]]:
+        """Filters: method, status, reason, client_id, channel_id, since_id, limit."""
+        return self._call("GET", "/log", params=_clean(filters))["entries"]
+
+    def clear_log(self) -> None:
+        self._call("DELETE", "/log")
+
+    # --- faults, clock, settings, reset ------------------------------------------------
+
+    def add_fault(self, action: str, *, method: str | None = None, nth: int = 1,
+                  count: int = 1, client_id: str | None = None, channel_id: str | None = None,
+                  **details: Any) -> dict[str, Any]:
+        """action: status (status=, reason=), drop (after_bytes=), auth_401, latency
+        (latency_ms=)."""
+        match = _clean({"method": method, "nth": nth, "client_id": client_id,
+                        "channel_id": channel_id})
+        return self._call("POST", "/faults",
+                          {"action": action, "count": count, "match": match, **details})
+
+    def faults(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/faults")["faults"]
+
+    def delete_fault(self, fault_id: int) -> None:
+        self._call("DELETE", f"/faults/{fault_id}")
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/faults")
+
+    def clock(self) -> dict[str, Any]:
+        return self._call("GET", "/clock")
+
+    def advance_clock(self, seconds: float) -> dict[str, Any]:
+        return self._call("POST", "/clock", {"advance": seconds})
+
+    def set_clock(self, moment: datetime | str) -> dict[str, Any]:
+        value = moment.isoformat() if isinstance(moment, datetime) else moment
+        return self._call("POST", "/clock", {"set": value})
+
+    def reset_clock(self) -> dict[str, Any]:
+        return self._call("POST", "/clock", {"reset": True})
+
+    def settings(self) -> dict[str, Any]:
+        return self._call("GET", "/settings")
+
+    def update_settings(self, **fields: Any) -> dict[str, Any]:
+        return self._call("PATCH", "/settings", fields)
+
+    def reset(self, *, seed: bool = True) -> dict[str, Any]:
+        return self._call("POST", "/reset", {"seed": seed})
