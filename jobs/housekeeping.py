@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from core import auth, db, heartbeat
+from core import auth, connect, db, heartbeat
 
 
 def run() -> None:
     with db.session() as s:
         auth.prune(session=s)
         heartbeat.prune(session=s)
+    connect.prune()

@@ -38,12 +38,13 @@ _kind = ""
 
 def default_jobs() -> list[JobSpec]:
     """Every periodic job TubeFleet runs (imported lazily to keep start-up cheap)."""
-    from jobs import heartbeat, housekeeping
+    from jobs import heartbeat, housekeeping, tokens
 
     settings = get_settings()
     specs = [
         JobSpec("heartbeat", heartbeat.run, settings.heartbeat_seconds),
         JobSpec("housekeeping", housekeeping.run, 3600, run_at_start=False),
+        JobSpec("tokens", tokens.run, settings.token_refresh_minutes * 60),
     ]
     return specs
 

@@ -2,6 +2,9 @@
 
 from models.alert import Alert, AlertStatus, Severity
 from models.audit import AuditEvent
+from models.channel import Channel, ChannelState, OAuthState
+from models.project import Project, ProjectPublic
+from models.quota import QuotaHourly, QuotaLedger, QuotaUsage
 from models.system import SchedulerHeartbeat
 from models.user import LoginAttempt, Role, User, UserPublic, UserSession
 
@@ -9,7 +12,15 @@ __all__ = [
     "Alert",
     "AlertStatus",
     "AuditEvent",
+    "Channel",
+    "ChannelState",
     "LoginAttempt",
+    "OAuthState",
+    "Project",
+    "ProjectPublic",
+    "QuotaHourly",
+    "QuotaLedger",
+    "QuotaUsage",
     "Role",
     "SchedulerHeartbeat",
     "Severity",

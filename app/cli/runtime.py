@@ -125,10 +125,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     children: list[subprocess.Popen[bytes]] = []
     from app.cli import demo
+    from core.runtime import mode as current_mode
 
-    mode = demo.resolve_mode()
+    mode = current_mode()
     if mode == "sandbox":
-        children.append(demo.start_sandbox(data_dir))
+        try:
+            children.append(demo.start_sandbox(data_dir))
+            print(demo.seed_sandbox(), flush=True)
+        except Exception as exc:
+            for child in children:
+                child.terminate()
+            raise CommandError(f"sandbox mode could not start: {exc}") from exc
 
     env = reflex_env(data_dir)
     cmd = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",

@@ -5,14 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.frame import page, stat_card
+from app.components.poller import poller
 from app.states.overview import OverviewState
-
-REFRESH_MS = 5000
-
-
-def poller(handler: rx.event.EventHandler, interval_ms: int = REFRESH_MS) -> rx.Component:
-    """Calls `handler` every interval while the page is open (stops when it unmounts)."""
-    return rx.moment(interval=interval_ms, on_change=handler, display="none")
 
 
 def scheduler_card() -> rx.Component:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from app.routes import auth, health
+from app.routes import auth, health, oauth_callback
 
 
 def build_routes() -> Starlette:
@@ -14,4 +14,5 @@ def build_routes() -> Starlette:
         Route("/healthz", health.healthz, methods=["GET"]),
         Route("/auth/login", auth.login, methods=["POST"]),
         Route("/auth/logout", auth.logout, methods=["POST"]),
+        Route("/oauth/callback", oauth_callback.oauth_callback, methods=["GET"]),
     ])

@@ -1,0 +1,84 @@
+"""YouTube channels in the pool, and the single-use OAuth states that connect them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON
+from sqlmodel import Field, SQLModel
+
+from models.base import LeaseFields, enum_column, utc_column
+
+
+class ChannelState(StrEnum):
+    """Where a channel stands in the pool."""
+
+    ACTIVE = "active"  # in rotation
+    RESERVE = "reserve"  # healthy, used when the active pool cannot cover demand
+    PAUSED = "paused"  # kept fresh, not used
+    NEEDS_REAUTH = "needs_reauth"  # the refresh token is dead: someone must reconnect
+    DISABLED = "disabled"  # switched off by an operator
+
+    @property
+    def uploads_allowed(self) -> bool:
+        return self in (ChannelState.ACTIVE, ChannelState.RESERVE)
+
+    @property
+    def keeps_token_fresh(self) -> bool:
+        return self in (ChannelState.ACTIVE, ChannelState.RESERVE, ChannelState.PAUSED)
+
+
+class Channel(LeaseFields, table=True):
+    """A connected channel. The lease columns guard its token refresh across processes."""
+
+    __tablename__ = "channels"
+
+    id: int | None = Field(default=None, primary_key=True)
+    youtube_id: str = Field(max_length=64, unique=True, index=True)
+    project_id: int = Field(foreign_key="projects.id", index=True)
+    title: str = Field(max_length=200)
+    handle: str = Field(default="", max_length=100)
+    thumbnail_url: str = Field(default="", max_length=500)
+    published_at: datetime | None = utc_column(nullable=True)
+    state: ChannelState = enum_column(ChannelState, default=ChannelState.ACTIVE, index=True)
+    group_name: str = Field(default="", max_length=60, index=True)
+    daily_upload_cap: int = 10
+    scopes: str = Field(default="", max_length=1000)
+    # Fernet ciphertexts (core.vault).
+    refresh_token_enc: str = Field(max_length=2000)
+    access_token_enc: str | None = Field(default=None, max_length=4000)
+    token_expires_at: datetime | None = utc_column(nullable=True, index=True)
+    token_refreshed_at: datetime | None = utc_column(nullable=True)
+    last_error: str = Field(default="", max_length=1000)
+    last_error_at: datetime | None = utc_column(nullable=True)
+    # Consecutive failures; the circuit breaker rests the channel after a few.
+    error_streak: int = 0
+    resting_until: datetime | None = utc_column(nullable=True)
+    rest_reason: str = Field(default="", max_length=200)
+    health_score: float = 0.0
+    score_breakdown: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    score_updated_at: datetime | None = utc_column(nullable=True)
+    connected_at: datetime = utc_column()
+    connected_by: str = Field(default="", max_length=254)
+    created_at: datetime = utc_column()
+
+
+class OAuthState(SQLModel, table=True):
+    """One "Connect channel" attempt: single use, bound to the operator's login session."""
+
+    __tablename__ = "oauth_states"
+
+    id: int | None = Field(default=None, primary_key=True)
+    state_hash: str = Field(max_length=64, unique=True, index=True)
+    session_hash: str = Field(max_length=64)
+    user_email: str = Field(max_length=254)
+    project_id: int = Field(foreign_key="projects.id", ondelete="CASCADE")
+    # PKCE verifier, encrypted; it proves the callback belongs to this attempt.
+    code_verifier_enc: str = Field(max_length=1000)
+    reconnect_channel_id: int | None = None
+    group_name: str = Field(default="", max_length=60)
+    created_at: datetime = utc_column()
+    expires_at: datetime = utc_column()
+    used_at: datetime | None = utc_column(nullable=True)

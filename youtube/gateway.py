@@ -1,0 +1,79 @@
+"""The one door to Google: reserve quota, call, classify the answer, refresh once on 401.
+
+The gateway knows nothing of our database: whoever builds it passes a quota gate
+(reserve/settle, from core) and a token source (fresh credentials, from core's
+vault). Every Data API call TubeFleet makes goes through `Gateway.call`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from google.oauth2.credentials import Credentials
+from googleapiclient.discovery import Resource
+from googleapiclient.http import HttpRequest
+
+from youtube.client import Endpoints, youtube_service
+from youtube.errors import Action, GoogleError, classify
+
+
+class QuotaGate(Protocol):
+    """Charges a call before it is made (raises when no quota is left)."""
+
+    def reserve(self, method: str) -> Any: ...
+
+    def settle(self, reservation: Any, outcome: str, *, sent: bool = True) -> None: ...
+
+    def exhausted(self, reservation: Any) -> None: ...
+
+
+class TokenSource(Protocol):
+    """Credentials for one channel; `refreshed` forces a new access token."""
+
+    def current(self) -> Credentials: ...
+
+    def refreshed(self) -> Credentials: ...
+
+
+class Gateway:
+    def __init__(self, *, endpoints: Endpoints, tokens: TokenSource, quota: QuotaGate) -> None:
+        self.endpoints = endpoints
+        self.tokens = tokens
+        self.quota = quota
+
+    def service(self, *, fresh: bool = False) -> Resource:
+        creds = self.tokens.refreshed() if fresh else self.tokens.current()
+        return youtube_service(creds, self.endpoints)
+
+    def call(self, method: str, build: Callable[[Resource], HttpRequest]) -> Any:
+        """Run `build(service).execute()` as `method` (e.g. "channels.list")."""
+        refreshed = False
+        while True:
+            # Credentials first: a dead token must not cost a reservation.
+            service = self.service(fresh=False)
+            reservation = self.quota.reserve(method)
+            try:
+                result = build(service).execute(num_retries=0)
+            except Exception as exc:
+                error = classify(exc)
+                if error.action == Action.REFRESH and not refreshed:
+                    # An unauthenticated request is not charged to the project.
+                    self.quota.settle(reservation, error.reason, sent=False)
+                    self.tokens.refreshed()
+                    refreshed = True
+                    continue
+                self.settle_error(reservation, error)
+                raise error from None
+            self.quota.settle(reservation, "ok")
+            return result
+
+    def settle_error(self, reservation: Any, error: GoogleError) -> None:
+        """Record a failed call and stop a bucket Google says is empty.
+
+        A request that may have reached Google stays charged (Google charges failed
+        calls too); only an unauthenticated one (401) is given back.
+        """
+        self.quota.settle(reservation, error.reason, sent=error.status != 401)
+        if error.action == Action.WAIT_FOR_QUOTA:
+            self.quota.exhausted(reservation)
