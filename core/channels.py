@@ -283,3 +283,7 @@ def pool_health(*, session: Session) -> dict[str, Any]:
             "needs_reauth": [{"id": c.id, "title": c.title, "error": c.last_error}
                              for c in dead]}
 
+
+
+def capabilities_of(channel: Channel) -> list[str]:
+    return capabilities(channel.scopes)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core import clock, heartbeat
+from core import channels, clock, heartbeat
 from core.settings import get_settings
 from models import Alert, AuditEvent, User
 
@@ -19,6 +19,7 @@ class Overview:
     open_alerts: dict[str, int]
     audit_last_day: int
     heartbeats: list[heartbeat.HeartbeatView] = field(default_factory=list)
+    pool: dict[str, object] = field(default_factory=dict)
 
     @property
     def scheduler_alive(self) -> bool:
@@ -43,7 +44,8 @@ def overview(*, session: Session) -> Overview:
     ).one()
     beats = heartbeat.recent(session=session, interval_seconds=get_settings().heartbeat_seconds)
     return Overview(users=users, open_alerts={str(sev): n for sev, n in open_rows},
-                    audit_last_day=audit_count, heartbeats=beats)
+                    audit_last_day=audit_count, heartbeats=beats,
+                    pool=channels.pool_health(session=session))
 
 
 def humanize_age(seconds: float | None) -> str:

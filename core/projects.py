@@ -126,3 +126,11 @@ def update_project(*, session: Session, project_id: int, actor: str,
 
 def client_secret(project: Project) -> str:
     return vault.decrypt(project.client_secret_enc)
+
+
+def policy_summary(project: Project) -> str:
+    """'current model: default 10,000 · videos.insert 100 · search.list 100' for display."""
+    policy = project.quota_policy or {"preset": "current"}
+    limits = costs.bucket_limits(policy)
+    preset = policy.get("preset", "current")
+    return f"{preset} model: " + " · ".join(f"{b} {n:,}" for b, n in limits.items())

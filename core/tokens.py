@@ -84,7 +84,7 @@ def _refresh_leased(channel_id: int, owner: str) -> str:
         if error.action == Action.REAUTH:
             lease.complete(session=s, model=Channel, row_id=channel_id, owner=owner,
                            state=ChannelState.NEEDS_REAUTH, access_token_enc=None,
-                           token_expires_at=None, last_error=error.message[:1000],
+                           token_expires_at=None, last_error=str(error)[:1000],
                            last_error_at=now)
             alerts.raise_alert(
                 session=s, kind=DEAD_TOKEN_ALERT, severity=Severity.CRITICAL,

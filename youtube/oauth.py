@@ -17,6 +17,9 @@ from youtube.errors import Action, GoogleError, classify, classify_status
 # Google returns a refresh token only on first consent unless consent is forced;
 # select_account lets people pick the right account or Brand Account channel.
 PROMPT = "consent select_account"
+# With include_granted_scopes Google answers with every scope the app holds for that
+# channel, which can be more than asked; oauthlib would raise on that difference.
+os.environ.setdefault("OAUTHLIB_RELAX_TOKEN_SCOPE", "1")
 
 
 def allow_plain_http() -> None:

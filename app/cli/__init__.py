@@ -21,8 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from core.runtime import init_process
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    init_process()
     try:
         return int(args.handler(args) or 0)
     except output.CommandError as exc:
@@ -30,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `tubefleet channels --json | head`
+        return 0
 
 
 if __name__ == "__main__":

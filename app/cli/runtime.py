@@ -83,7 +83,8 @@ def reflex_env(data_dir: Path) -> dict[str, str]:
     env.setdefault("REFLEX_USE_NPM", "1")
     env.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
     env.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
-    env.setdefault("REFLEX_DIR", str(data_dir / ".reflex"))
+    # Reflex's own files stay in the project (not $HOME), shared by every data folder.
+    env.setdefault("REFLEX_DIR", str(PROJECT_ROOT / ".cache" / "reflex"))
     env.setdefault("REFLEX_USE_GRANIAN", "true")
     env["TUBEFLEET_DATA_DIR"] = str(data_dir)
     return env

@@ -50,6 +50,41 @@ def scheduler_card() -> rx.Component:
     )
 
 
+POOL_STATES = [("active", "Active", "green"), ("reserve", "Reserve", "blue"),
+               ("paused", "Paused", "gray"), ("needs_reauth", "Needs re-consent", "red"),
+               ("disabled", "Disabled", "gray")]
+
+
+def pool_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.text("Channel pool", size="2", color="var(--gray-11)"), rx.spacer(),
+                      rx.link("Channels →", href="/channels", size="2"), width="100%"),
+            rx.hstack(
+                *[rx.vstack(rx.text(OverviewState.pool[key], size="6", weight="bold",
+                                    color=f"var(--{color}-11)", data_testid=f"pool-{key}"),
+                            rx.text(label, size="1", color="var(--gray-11)"), spacing="0")
+                  for key, label, color in POOL_STATES],
+                spacing="6",
+            ),
+            rx.cond(
+                OverviewState.needs_reauth.length() > 0,
+                rx.callout(
+                    rx.vstack(
+                        rx.text("These channels need someone to reconnect them:",
+                                weight="medium"),
+                        rx.foreach(OverviewState.needs_reauth,
+                                   lambda c: rx.text("• ", c["title"], size="2",
+                                                     data_testid="needs-reauth-channel")),
+                        spacing="1"),
+                    icon="key-round", color_scheme="red", width="100%"),
+            ),
+            spacing="3", width="100%",
+        ),
+        width="100%",
+    )
+
+
 def overview_page() -> rx.Component:
     return page(
         "Overview",
@@ -62,6 +97,7 @@ def overview_page() -> rx.Component:
             stat_card("Audit events (24 h)", OverviewState.audit_last_day),
             columns="4", spacing="4", width="100%",
         ),
+        pool_card(),
         scheduler_card(),
     )
 

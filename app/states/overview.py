@@ -18,6 +18,9 @@ class OverviewState(SessionState):
     scheduler_alive: bool = False
     heartbeat_age: str = "never"
     workers: list[dict[str, str]] = []
+    pool: dict[str, int] = {}
+    pool_total: int = 0
+    needs_reauth: list[dict[str, str]] = []
 
     @rx.event
     @requires(Role.MARKETER)
@@ -39,6 +42,11 @@ class OverviewState(SessionState):
         self.audit_last_day = data.audit_last_day
         self.scheduler_alive = data.scheduler_alive
         self.heartbeat_age = dashboard.humanize_age(data.last_tick_age)
+        self.pool = dict(data.pool["by_state"])  # type: ignore[arg-type]
+        self.pool_total = int(data.pool["total"])  # type: ignore[arg-type]
+        self.needs_reauth = [{"id": str(c["id"]), "title": str(c["title"]),
+                              "error": str(c["error"])}
+                             for c in data.pool["needs_reauth"]]  # type: ignore[attr-defined]
         self.workers = [
             {"id": b.worker_id, "kind": b.kind, "age": dashboard.humanize_age(b.age_seconds),
              "status": "alive" if b.alive else "stopped", "ticks": str(b.ticks)}

@@ -7,9 +7,10 @@ from typing import Any
 import reflex as rx
 
 from app.states.session import SessionState, requires
-from core import audit, auth, db
-from core.errors import InputError
+from core import audit, auth, db, projects
+from core.errors import InputError, NotFound
 from models import Role
+from youtube import costs
 
 
 def _when(value: Any, tz: Any) -> str:
@@ -19,8 +20,18 @@ def _when(value: Any, tz: Any) -> str:
 class SettingsState(SessionState):
     users: list[dict[str, str]] = []
     activity: list[dict[str, str]] = []
+    projects: list[dict[str, str]] = []
     password_error: str = ""
     user_error: str = ""
+    project_error: str = ""
+    policy_open: bool = False
+    policy_project_id: str = ""
+    policy_project_name: str = ""
+    policy_preset: str = "current"
+    policy_limits: dict[str, str] = {}
+    policy_verified: bool = False
+    policy_testing: bool = False
+    policy_error: str = ""
 
     @rx.event
     @requires(Role.MARKETER)
@@ -38,6 +49,15 @@ class SettingsState(SessionState):
                      "last_login": _when(u.last_login_at, zone)}
                     for u in auth.list_users(session=s)
                 ]
+            self.projects = [
+                {"id": str(p.id), "name": p.name, "client_id": p.client_id,
+                 "kind": "sandbox" if p.is_sandbox else "google",
+                 "verified": "verified" if p.verified else "unverified: uploads locked private",
+                 "testing": "consent screen in testing: tokens die after 7 days"
+                 if p.consent_testing else "",
+                 "preset": projects.policy_summary(p)}
+                for p in projects.list_projects(session=s)
+            ]
             if user and user.can(Role.OPERATOR):
                 self.activity = [
                     {"at": _when(e.at, zone), "actor": e.actor, "action": e.action,
@@ -101,3 +121,86 @@ class SettingsState(SessionState):
             return rx.toast.error(exc.message)
         self._refresh()
         return None
+
+    @rx.event
+    @requires(Role.ADMIN)
+    def add_project(self, form: dict[str, Any]) -> Any:
+        self.project_error = ""
+        try:
+            with db.session() as s:
+                project = projects.add_project(
+                    session=s, name=str(form.get("name", "")),
+                    client_id=str(form.get("client_id", "")),
+                    client_secret=str(form.get("client_secret", "")),
+                    verified=bool(form.get("verified")),
+                    consent_testing=bool(form.get("consent_testing")),
+                    quota_policy={"preset": str(form.get("preset", "current"))},
+                    actor=self.email)
+                name = project.name
+        except InputError as exc:
+            self.project_error = f"{exc.field.replace('_', ' ').capitalize()}: {exc.message}."
+            return None
+        self._refresh()
+        return rx.toast.success(f"Added project {name}. Connect its channels on Channels.")
+
+    @rx.event
+    @requires(Role.ADMIN)
+    def open_policy(self, project_id: str) -> None:
+        with db.read_session() as s:
+            project = projects.get(session=s, project_id=int(project_id))
+        policy = project.quota_policy or {"preset": "current"}
+        self.policy_project_id, self.policy_project_name = project_id, project.name
+        self.policy_preset = policy.get("preset", "current")
+        limits = costs.bucket_limits(policy)
+        self.policy_limits = {bucket: str(limit) for bucket, limit in limits.items()}
+        self.policy_verified, self.policy_testing = project.verified, project.consent_testing
+        self.policy_error = ""
+        self.policy_open = True
+
+    @rx.event
+    def set_policy_open(self, value: bool) -> None:
+        self.policy_open = value
+
+    @rx.event
+    def set_policy_preset(self, value: str) -> None:
+        self.policy_preset = value
+        self.policy_limits = {b: str(v) for b, v in
+                              costs.bucket_limits({"preset": value}).items()}
+
+    @rx.event
+    def set_policy_limit(self, bucket: str, value: str) -> None:
+        self.policy_limits = {**self.policy_limits, bucket: value}
+
+    @rx.event
+    def set_policy_verified(self, value: bool) -> None:
+        self.policy_verified = value
+
+    @rx.event
+    def set_policy_testing(self, value: bool) -> None:
+        self.policy_testing = value
+
+    @rx.event
+    @requires(Role.ADMIN)
+    def save_policy(self) -> Any:
+        defaults = costs.bucket_limits({"preset": self.policy_preset})
+        try:
+            limits = {b: int(v) for b, v in self.policy_limits.items()
+                      if b in defaults and int(v) != defaults[b]}
+        except ValueError:
+            self.policy_error = "Limits must be whole numbers."
+            return None
+        policy: dict[str, Any] = {"preset": self.policy_preset}
+        if limits:
+            policy["limits"] = limits
+        try:
+            with db.session() as s:
+                projects.update_project(session=s, project_id=int(self.policy_project_id),
+                                        actor=self.email, verified=self.policy_verified,
+                                        consent_testing=self.policy_testing,
+                                        quota_policy=policy)
+        except (InputError, NotFound) as exc:
+            self.policy_error = str(exc)
+            return None
+        self.policy_open = False
+        self._refresh()
+        return rx.toast.success(f"Saved {self.policy_project_name}.")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
+from sandbox.control import SandboxControl
 from tests.dbutil import (
     empty_all_tables,
     fresh_postgres_database,
@@ -15,6 +16,7 @@ from tests.dbutil import (
     sqlite_url,
     use_database,
 )
+from tests.integration.world import SandboxWorld
 
 _DB_PARAMS = ["sqlite"] + (["postgres"] if postgres_server_url() else [])
 
@@ -63,3 +65,38 @@ def session(database: str) -> Iterator[Session]:
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def sandbox_url() -> Iterator[str]:
+    """One real sandbox process (over HTTP) for the whole integration run."""
+    from sandbox.testing import running_sandbox
+
+    with running_sandbox(processing_delay=2.0) as url:
+        yield url
+
+
+@pytest.fixture
+def control(sandbox_url: str) -> Iterator[SandboxControl]:
+    """The sandbox's control API, emptied before each test."""
+    from sandbox.control import SandboxControl
+
+    with SandboxControl(sandbox_url) as client:
+        client.reset(seed=False)
+        client.update_settings(access_token_lifetime=3600, processing_delay=2.0)
+        yield client
+
+
+@pytest.fixture
+def world(database: str, control: SandboxControl, sandbox_url: str,
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxWorld]:
+    """TubeFleet (real DB) talking to the sandbox through the real Google libraries."""
+    from core import clock
+    from core.settings import reload_settings
+    from youtube.oauth import allow_plain_http
+
+    monkeypatch.setenv("TUBEFLEET_SANDBOX_URL", sandbox_url)
+    reload_settings()
+    allow_plain_http()
+    yield SandboxWorld(control, sandbox_url)
+    clock.reset()

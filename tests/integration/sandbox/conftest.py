@@ -1,28 +1,12 @@
-"""Sandbox fixtures: one sandbox process for the module run, reset before every test."""
+"""Sandbox fixtures on top of tests/integration/conftest.py's sandbox (reset before each test)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from sandbox.control import SandboxControl
-from sandbox.testing import running_sandbox
-
-
-@pytest.fixture(scope="session")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(processing_delay=2.0) as url:
-        yield url
-
-
-@pytest.fixture
-def control(sandbox_url: str) -> Iterator[SandboxControl]:
-    with SandboxControl(sandbox_url) as client:
-        client.reset(seed=False)
-        client.update_settings(access_token_lifetime=3600, processing_delay=2.0)
-        yield client
 
 
 @pytest.fixture

@@ -1,0 +1,233 @@
+"""Quota page load time with a small and a huge ledger: the rollups keep it flat.
+
+    python bench/quota_rollup.py [--small 1000] [--large 1000000] [--repeat 15]
+
+Builds two temporary SQLite databases with the same fleet (several projects,
+channels and methods) and a week of calls: --small and --large ledger rows,
+spread over the last 7 days with a day/night rhythm, plus the hourly rollups
+and today's usage rows that the quota engine would have written for exactly
+those calls. Then it times what the Quota page loads on every refresh
+(core.quota_report.quota_report: gauges, forecast, 7-day hourly series, today's
+breakdown by method and by channel), alternating between the databases so
+machine noise hits both alike, and prints the medians and their ratio
+(target: under 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGET_RATIO = 2.0
+PROJECTS = 4
+CHANNELS_PER_PROJECT = 12
+# (method, weight): mostly cheap reads, some writes, a few uploads; channel-less calls too.
+METHODS = [("videos.list", 40), ("channels.list", 18), ("playlistItems.list", 14),
+           ("videos.update", 6), ("thumbnails.set", 4), ("playlistItems.insert", 4),
+           ("videos.insert", 5), ("search.list", 3), ("captions.insert", 1),
+           ("videoCategories.list", 1)]
+CHANNEL_LESS = {"videoCategories.list"}
+FAILURE_RATE = 0.01
+BATCH = 50_000
+# SQLAlchemy's SQLite DATETIME text format (what UTCDateTime stores).
+SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"
+
+
+@dataclass
+class Built:
+    label: str
+    url: str
+    ledger_rows: int
+    hourly_rows: int
+    seconds: float
+
+
+def _configure(data_dir: Path, url: str) -> None:
+    os.environ["TUBEFLEET_ENV_FILE"] = ""
+    os.environ["TUBEFLEET_DATA_DIR"] = str(data_dir)
+    os.environ["TUBEFLEET_DATABASE_URL"] = url
+    os.environ.setdefault("TUBEFLEET_LOG_LEVEL", "WARNING")
+    from core import db
+    from core.settings import reload_settings
+
+    reload_settings()
+    db.dispose()
+
+
+def build(label: str, folder: Path, ledger_rows: int, now: datetime, seed: int) -> Built:
+    """A migrated database holding `ledger_rows` calls of one week, and their rollups."""
+    from sqlmodel import select
+
+    from core import clock, db
+    from models import Channel, ChannelState, Project
+    from youtube import costs
+
+    started = time.perf_counter()
+    folder.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{folder / 'tubefleet.db'}"
+    _configure(folder, url)
+    db.migrate()
+
+    with db.session() as s:
+        for p in range(PROJECTS):
+            # Raised limits: a week of a million calls needs Google's quota increases.
+            s.add(Project(name=f"Bench project {p + 1}", client_id=f"bench-{p}.apps.test",
+                          client_secret_enc="not-a-secret",
+                          quota_policy={"preset": "current",
+                                        "limits": {"default": 250_000}},
+                          created_at=now))
+        s.flush()
+        project_ids = [p.id for p in s.exec(select(Project)).all()]
+        for pid in project_ids:
+            for c in range(CHANNELS_PER_PROJECT):
+                s.add(Channel(youtube_id=f"UC{pid:02d}{c:04d}", project_id=pid,
+                              title=f"Channel {pid}-{c + 1}", refresh_token_enc="x",
+                              state=ChannelState.ACTIVE, connected_at=now, created_at=now))
+        s.flush()
+        channels_by_project: dict[int, list[int]] = {pid: [] for pid in project_ids}
+        for ch in s.exec(select(Channel)).all():
+            channels_by_project[ch.project_id].append(ch.id or 0)
+
+    rng = random.Random(seed)
+    start = now - timedelta(days=7)
+    span = (now - start).total_seconds()
+    methods, weights = zip(*METHODS, strict=True)
+    policy = {"preset": "current"}
+    raw = db.engine().raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("BEGIN")
+        made = 0
+        while made < ledger_rows:
+            batch = []
+            for _ in range(min(BATCH, ledger_rows - made)):
+                # Day/night rhythm: accept busy Pacific daytime hours more often.
+                while True:
+                    at = start + timedelta(seconds=rng.random() * span)
+                    hour = at.astimezone(clock.PACIFIC).hour
+                    if rng.random() < (1.0 if 7 <= hour <= 22 else 0.35):
+                        break
+                pid = rng.choice(project_ids)
+                method = rng.choices(methods, weights)[0]
+                channel = None if method in CHANNEL_LESS else rng.choice(
+                    channels_by_project[pid])
+                bucket, units = costs.bucket_and_cost(method, policy)
+                outcome = "quotaExceeded" if rng.random() < FAILURE_RATE else "ok"
+                batch.append((at.strftime(SQLITE_TS), clock.pacific_day(at).isoformat(), pid,
+                              channel, method, bucket, units, "background", outcome))
+            cur.executemany(
+                "INSERT INTO quota_ledger (at, day, project_id, channel_id, method, bucket, "
+                "units, priority, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+            made += len(batch)
+        # The rollups and today's counters, exactly as the engine would have left them.
+        cur.execute(
+            "INSERT INTO quota_hourly (project_id, bucket, method, channel_id, hour, calls, "
+            "units, failures) "
+            "SELECT project_id, bucket, method, COALESCE(channel_id, 0), "
+            "substr(at, 1, 13) || ':00:00.000000', COUNT(*), SUM(units), "
+            "SUM(outcome != 'ok') FROM quota_ledger "
+            "GROUP BY project_id, bucket, method, COALESCE(channel_id, 0), substr(at, 1, 13)")
+        cur.execute(
+            "INSERT INTO quota_usage (project_id, bucket, day, used, limit_units, "
+            "alerted_percent) SELECT project_id, bucket, day, SUM(units), "
+            "CASE bucket WHEN 'default' THEN 250000 ELSE 100 END, 0 "
+            "FROM quota_ledger GROUP BY project_id, bucket, day")
+        cur.execute("COMMIT")
+        cur.execute("ANALYZE")
+        ledger = cur.execute("SELECT COUNT(*) FROM quota_ledger").fetchone()[0]
+        hourly = cur.execute("SELECT COUNT(*) FROM quota_hourly").fetchone()[0]
+    finally:
+        raw.close()
+    db.dispose()
+    return Built(label, url, ledger, hourly, time.perf_counter() - started)
+
+
+def page_load(now: datetime) -> Callable[[], object]:
+    from core import db, quota_report
+
+    def load() -> object:
+        with db.read_session() as s:
+            return quota_report.quota_report(session=s, now=now)
+
+    return load
+
+
+def measure(built: list[Built], folder: Path, now: datetime, repeat: int
+            ) -> dict[str, list[float]]:
+    """Alternate between the databases; one warm-up load each, not counted."""
+    times: dict[str, list[float]] = {b.label: [] for b in built}
+    for round_ in range(repeat + 1):
+        for b in built:
+            _configure(folder, b.url)
+            load = page_load(now)
+            load()  # open the connection and warm SQLite's page cache for this database
+            t0 = time.perf_counter()
+            report = load()
+            elapsed = time.perf_counter() - t0
+            assert report is not None
+            if round_:
+                times[b.label].append(elapsed)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=1_000, help="ledger rows (small)")
+    parser.add_argument("--large", type=int, default=1_000_000, help="ledger rows (large)")
+    parser.add_argument("--repeat", type=int, default=15, help="timed loads per database")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary databases")
+    args = parser.parse_args()
+    if args.small < 1 or args.large < args.small or args.repeat < 1:
+        parser.error("need 1 <= --small <= --large and --repeat >= 1")
+
+    folder = Path(tempfile.mkdtemp(prefix="tubefleet-bench-quota-"))
+    # One instant for building and loading, so both databases see the same week.
+    now = datetime.now(UTC)
+    try:
+        print(f"building databases in {folder} ...", flush=True)
+        built = []
+        for label, rows, seed in (("small", args.small, 1), ("large", args.large, 2)):
+            b = build(label, folder / label, rows, now, seed)
+            print(f"  {label}: {b.ledger_rows:,} ledger rows, {b.hourly_rows:,} hourly "
+                  f"rollup rows, built in {b.seconds:.1f} s", flush=True)
+            built.append(b)
+        times = measure(built, folder, now, args.repeat)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    small, large = (statistics.median(times[b.label]) for b in built)
+    print()
+    print(f"Quota page data load (core.quota_report.quota_report), median of {args.repeat} "
+          "loads, SQLite")
+    header = f"{'':<28}{'small':>14}{'large':>14}"
+    print(header)
+    print("-" * len(header))
+    print(f"{'ledger rows':<28}{built[0].ledger_rows:>14,}{built[1].ledger_rows:>14,}")
+    print(f"{'hourly rollup rows':<28}{built[0].hourly_rows:>14,}{built[1].hourly_rows:>14,}")
+    print(f"{'load time, median (ms)':<28}{small * 1000:>14.1f}{large * 1000:>14.1f}")
+    for label, pick in (("fastest (ms)", min), ("slowest (ms)", max)):
+        print(f"{label:<28}{pick(times['small']) * 1000:>14.1f}"
+              f"{pick(times['large']) * 1000:>14.1f}")
+    ratio = large / small
+    verdict = "OK" if ratio < TARGET_RATIO else "ABOVE TARGET"
+    print("-" * len(header))
+    print(f"ratio large / small: {ratio:.2f} (target < {TARGET_RATIO:g}): {verdict}")
+    return 0 if ratio < TARGET_RATIO else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
