@@ -10,7 +10,8 @@ those calls. Then it times what the Quota page loads on every refresh
 (core.quota_report.quota_report: gauges, forecast, 7-day hourly series, today's
 breakdown by method and by channel), alternating between the databases so
 machine noise hits both alike, and prints the medians and their ratio
-(target: under 2).
+(target: under 2) for a page refresh, and for the first load in a fresh process
+(nothing cached yet, every rollup row of the week summed once).
 """
 
 from __future__ import annotations
@@ -102,36 +103,37 @@ def build(label: str, folder: Path, ledger_rows: int, now: datetime, seed: int) 
             channels_by_project[ch.project_id].append(ch.id or 0)
 
     rng = random.Random(seed)
-    start = now - timedelta(days=7)
-    span = (now - start).total_seconds()
-    methods, weights = zip(*METHODS, strict=True)
-    policy = {"preset": "current"}
+    # Hours of the week, busy Pacific daytime hours weighted higher (a day/night rhythm);
+    # the current hour only as far as it has gone.
+    first_hour = (now - timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+    hours = [first_hour + timedelta(hours=h) for h in range(7 * 24 + 1)]
+    seconds = [min(3600.0, (now - h).total_seconds()) for h in hours]
+    weights = [s / 3600 * (1.0 if 7 <= h.astimezone(clock.PACIFIC).hour <= 22 else 0.35)
+               for h, s in zip(hours, seconds, strict=True)]
+    methods, method_weights = zip(*METHODS, strict=True)
+    charge = {m: costs.bucket_and_cost(m, {"preset": "current"}) for m in methods}
     raw = db.engine().raw_connection()
     try:
         cur = raw.cursor()
         cur.execute("BEGIN")
         made = 0
         while made < ledger_rows:
+            n = min(BATCH, ledger_rows - made)
             batch = []
-            for _ in range(min(BATCH, ledger_rows - made)):
-                # Day/night rhythm: accept busy Pacific daytime hours more often.
-                while True:
-                    at = start + timedelta(seconds=rng.random() * span)
-                    hour = at.astimezone(clock.PACIFIC).hour
-                    if rng.random() < (1.0 if 7 <= hour <= 22 else 0.35):
-                        break
-                pid = rng.choice(project_ids)
-                method = rng.choices(methods, weights)[0]
+            for hi, method, pid in zip(rng.choices(range(len(hours)), weights, k=n),
+                                       rng.choices(methods, method_weights, k=n),
+                                       rng.choices(project_ids, k=n), strict=True):
+                at = hours[hi] + timedelta(seconds=rng.random() * seconds[hi])
                 channel = None if method in CHANNEL_LESS else rng.choice(
                     channels_by_project[pid])
-                bucket, units = costs.bucket_and_cost(method, policy)
+                bucket, units = charge[method]
                 outcome = "quotaExceeded" if rng.random() < FAILURE_RATE else "ok"
                 batch.append((at.strftime(SQLITE_TS), clock.pacific_day(at).isoformat(), pid,
                               channel, method, bucket, units, "background", outcome))
             cur.executemany(
                 "INSERT INTO quota_ledger (at, day, project_id, channel_id, method, bucket, "
                 "units, priority, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
-            made += len(batch)
+            made += n
         # The rollups and today's counters, exactly as the engine would have left them.
         cur.execute(
             "INSERT INTO quota_hourly (project_id, bucket, method, channel_id, hour, calls, "
@@ -155,31 +157,33 @@ def build(label: str, folder: Path, ledger_rows: int, now: datetime, seed: int) 
     return Built(label, url, ledger, hourly, time.perf_counter() - started)
 
 
-def page_load(now: datetime) -> Callable[[], object]:
+def measure(built: list[Built], folder: Path, now: datetime, repeat: int
+            ) -> dict[tuple[str, str], list[float]]:
+    """Alternate between the databases. Per round and database: one untimed load (opens
+    the connection), a timed refresh (what the page's 10-second poller pays: closed hours
+    cached in the process), and a timed first load (cache emptied: a fresh process)."""
     from core import db, quota_report
 
-    def load() -> object:
+    def load() -> tuple[float, quota_report.QuotaReport]:
+        t0 = time.perf_counter()
         with db.read_session() as s:
-            return quota_report.quota_report(session=s, now=now)
+            report = quota_report.quota_report(session=s, now=now)
+        return time.perf_counter() - t0, report
 
-    return load
-
-
-def measure(built: list[Built], folder: Path, now: datetime, repeat: int
-            ) -> dict[str, list[float]]:
-    """Alternate between the databases; one warm-up load each, not counted."""
-    times: dict[str, list[float]] = {b.label: [] for b in built}
+    times: dict[tuple[str, str], list[float]] = {}
     for round_ in range(repeat + 1):
         for b in built:
             _configure(folder, b.url)
-            load = page_load(now)
-            load()  # open the connection and warm SQLite's page cache for this database
-            t0 = time.perf_counter()
-            report = load()
-            elapsed = time.perf_counter() - t0
-            assert report is not None
-            if round_:
-                times[b.label].append(elapsed)
+            load()
+            refresh, cached = load()
+            quota_report.forget_cached_hours()
+            first, uncached = load()
+            # The cache must not change what the page shows.
+            assert cached == uncached, f"{b.label}: cached and fresh loads differ"
+            assert sum(cached.series[0].units) > 0
+            if round_:  # round 0 warms SQLite's page cache for both files
+                times.setdefault((b.label, "refresh"), []).append(refresh)
+                times.setdefault((b.label, "first"), []).append(first)
     return times
 
 
@@ -209,23 +213,35 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
 
-    small, large = (statistics.median(times[b.label]) for b in built)
+    def ms(label: str, kind: str, pick: Callable[[list[float]], float] = statistics.median
+           ) -> float:
+        return pick(times[(label, kind)]) * 1000
+
     print()
-    print(f"Quota page data load (core.quota_report.quota_report), median of {args.repeat} "
-          "loads, SQLite")
-    header = f"{'':<28}{'small':>14}{'large':>14}"
+    print(f"Quota page data load (core.quota_report.quota_report), SQLite, {args.repeat} loads "
+          "each")
+    header = f"{'':<40}{'small':>12}{'large':>12}{'ratio':>8}"
     print(header)
     print("-" * len(header))
-    print(f"{'ledger rows':<28}{built[0].ledger_rows:>14,}{built[1].ledger_rows:>14,}")
-    print(f"{'hourly rollup rows':<28}{built[0].hourly_rows:>14,}{built[1].hourly_rows:>14,}")
-    print(f"{'load time, median (ms)':<28}{small * 1000:>14.1f}{large * 1000:>14.1f}")
-    for label, pick in (("fastest (ms)", min), ("slowest (ms)", max)):
-        print(f"{label:<28}{pick(times['small']) * 1000:>14.1f}"
-              f"{pick(times['large']) * 1000:>14.1f}")
-    ratio = large / small
-    verdict = "OK" if ratio < TARGET_RATIO else "ABOVE TARGET"
+    print(f"{'ledger rows':<40}{built[0].ledger_rows:>12,}{built[1].ledger_rows:>12,}")
+    print(f"{'hourly rollup rows':<40}{built[0].hourly_rows:>12,}{built[1].hourly_rows:>12,}")
+    rows = [("refresh, median (ms)", "refresh", statistics.median),
+            ("refresh, fastest (ms)", "refresh", min),
+            ("refresh, slowest (ms)", "refresh", max),
+            ("first load in a process, median (ms)", "first", statistics.median)]
+    for title, kind, pick in rows:
+        small, large = ms("small", kind, pick), ms("large", kind, pick)
+        print(f"{title:<40}{small:>12.1f}{large:>12.1f}{large / small:>8.2f}")
     print("-" * len(header))
-    print(f"ratio large / small: {ratio:.2f} (target < {TARGET_RATIO:g}): {verdict}")
+    ratio = ms("large", "refresh") / ms("small", "refresh")
+    verdict = "OK" if ratio < TARGET_RATIO else "ABOVE TARGET"
+    print(f"page refresh ratio large / small: {ratio:.2f} (target < {TARGET_RATIO:g}): "
+          f"{verdict}")
+    from core.quota_report import LIVE_HOURS
+
+    print("(a refresh reads today's counters and the last "
+          f"{LIVE_HOURS} rollup hours; closed hours come from the process's cache, checked "
+          "against the day's counters)")
     return 0 if ratio < TARGET_RATIO else 1
 
 

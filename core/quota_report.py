@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, literal
 from sqlmodel import Session, col, select
 
 from core import clock, projects, quota
@@ -137,14 +137,6 @@ class QuotaReport:
     by_channel: list[ChannelUsage]
 
 
-def _hour_floor(at: datetime) -> datetime:
-    return clock.as_utc(at).replace(minute=0, second=0, microsecond=0)
-
-
-def _ordered_buckets(project: Project) -> list[tuple[str, int]]:
-    return list(costs.bucket_limits(quota.policy_of(project)).items())
-
-
 def bucket_status(*, session: Session, now: datetime | None = None,
                   project_id: int | None = None) -> list[BucketStatus]:
     """Every project's buckets today, in project-name order, the shared bucket first.
@@ -153,61 +145,19 @@ def bucket_status(*, session: Session, now: datetime | None = None,
     today's row too); a bucket that left the policy today but was used still shows.
     """
     now = clock.as_utc(now or clock.now())
-    day = clock.pacific_day(now)
-    day_start = clock.pacific_day_start(day)
-    resets_at = clock.next_pacific_midnight(now)
-    rate_since = max(day_start, _hour_floor(now - RATE_WINDOW))
-    span_hours = max(now - rate_since, MIN_RATE_SPAN).total_seconds() / 3600
-
-    all_projects = projects.list_projects(session=session)
-    if project_id is not None:
-        all_projects = [p for p in all_projects if p.id == project_id]
-    usage_query = select(QuotaUsage).where(QuotaUsage.day == day)
+    since = _rate_since(now)
     # Grouped by hour first so the database walks the hour index over a few hours
-    # (grouping by project first lets SQLite prefer scanning the whole unique index).
-    recent_query = (select(QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.bucket,
-                           func.sum(QuotaHourly.units))
-                    .where(QuotaHourly.hour >= rate_since)
-                    .group_by(QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.bucket))
+    # (grouped by project first, SQLite prefers scanning the whole unique index).
+    query = (select(QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.bucket,
+                    func.sum(QuotaHourly.units))
+             .where(QuotaHourly.hour >= since)
+             .group_by(QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.bucket))
     if project_id is not None:
-        usage_query = usage_query.where(QuotaUsage.project_id == project_id)
-        recent_query = recent_query.where(QuotaHourly.project_id == project_id)
-    rows = {(u.project_id, u.bucket): u for u in session.exec(usage_query).all()}
+        query = query.where(QuotaHourly.project_id == project_id)
     recent: dict[tuple[int, str], int] = defaultdict(int)
-    for _, pid, b, units in session.exec(recent_query).all():
-        recent[(int(pid), str(b))] += int(units or 0)
-
-    result = []
-    for project in all_projects:
-        assert project.id is not None
-        policy = quota.policy_of(project)
-        buckets = _ordered_buckets(project)
-        known = {b for b, _ in buckets}
-        buckets += sorted((b, u.limit_units) for (pid, b), u in rows.items()
-                          if pid == project.id and b not in known)
-        for bucket, limit in buckets:
-            usage = rows.get((project.id, bucket))
-            used = usage.used if usage else 0
-            pct = quota.reserve_percent(policy, bucket)
-            reserve = math.ceil(limit * pct / 100) if pct > 0 else 0
-            upload_ceiling = quota.ceiling(limit, pct, quota.Priority.UPLOAD)
-            exhausted_at = (clock.as_utc(usage.exhausted_at)
-                            if usage and usage.exhausted_at else None)
-            rate = recent.get((project.id, bucket), 0) / span_hours
-            runs_out_at = None
-            if rate > 0 and exhausted_at is None and used < upload_ceiling:
-                at = now + timedelta(hours=(upload_ceiling - used) / rate)
-                runs_out_at = at if at < resets_at else None
-            result.append(BucketStatus(
-                project_id=project.id, project=project.name, bucket=bucket, day=day,
-                used=used, limit=limit, reserve=reserve, reserve_percent=pct,
-                upload_ceiling=upload_ceiling,
-                background_ceiling=quota.ceiling(limit, pct, quota.Priority.BACKGROUND),
-                percent=round(100 * used / limit, 1) if limit > 0 else 100.0,
-                exhausted=exhausted_at is not None or used >= limit,
-                exhausted_at=exhausted_at, resets_at=resets_at,
-                rate_per_hour=round(rate, 1), rate_since=rate_since, runs_out_at=runs_out_at))
-    return result
+    for _, pid, bucket, units in _rows(session, query):
+        recent[(int(pid), str(bucket))] += int(units or 0)
+    return _statuses(session, now, recent, project_id)
 
 
 def hourly_series(*, session: Session, buckets: list[BucketStatus],
@@ -233,8 +183,8 @@ def usage_by_channel(*, session: Session, now: datetime | None = None
 def quota_report(*, session: Session, now: datetime | None = None) -> QuotaReport:
     """The Quota page's data, all read at the same instant."""
     now = clock.as_utc(now or clock.now())
-    buckets = bucket_status(session=session, now=now)
     view = _rollup_view(session, now, HISTORY_DAYS)
+    buckets = _statuses(session, now, view.units_since(_rate_since(now)), None)
     names = {b.project_id: b.project for b in buckets}
     return QuotaReport(now=now, buckets=buckets, series=_series(view, buckets),
                        by_method=_by_method(view, names),
@@ -242,178 +192,90 @@ def quota_report(*, session: Session, now: datetime | None = None) -> QuotaRepor
 
 
 def forget_cached_hours() -> None:
-    """Drop every cached rollup hour (tests that rewrite history in place)."""
+    """Drop every cached rollup hour (for tests that rewrite history in place)."""
     with _CACHE_LOCK:
         _CACHE.clear()
 
 
-# ---------------------------------------------------------------------------------------
-# Reading the rollups.
-#
-# The rollups have one row per project, bucket, method, channel and hour, so a busy
-# fleet has tens of thousands of them in a week; summing them on every 10-second
-# refresh would make the page slower the more calls the fleet makes. Hours that have
-# closed barely change, so each process keeps their sums (per project and bucket;
-# per method and per channel for today's hours) and reads only the last LIVE_HOURS
-# hours fresh. A cached day is trusted only while its units add up to what the
-# day's QuotaUsage rows say (those are exact: a reservation and its refund change
-# both in one transaction), and for at most CACHE_SECONDS, so a refund or a late
-# failure shows up at the latest after that.
-
-LIVE_HOURS = 4
-CACHE_SECONDS = 600.0
-
-Counts = tuple[int, int, int]  # calls, units, failures
+def _hour_floor(at: datetime) -> datetime:
+    return clock.as_utc(at).replace(minute=0, second=0, microsecond=0)
 
 
-@dataclass
-class _Hour:
-    fetched_at: float
-    series: dict[tuple[int, str], Counts]  # (project, bucket)
-    # Only for hours of the day being broken down (None: not read).
-    methods: dict[tuple[int, str, str], Counts] | None  # (project, bucket, method)
-    channels: dict[tuple[int, int, str], Counts] | None  # (project, channel or 0, bucket)
+def _rate_since(now: datetime) -> datetime:
+    day_start = clock.pacific_day_start(clock.pacific_day(now))
+    return max(day_start, _hour_floor(now - RATE_WINDOW))
 
 
-@dataclass
-class _View:
-    hours: list[datetime]  # the chart's hours, oldest first
-    day_start: datetime  # of today, Pacific
-    data: dict[datetime, _Hour]
+def _rows(session: Session, statement: Any) -> list[Any]:
+    """Plain rows through the connection: aggregates need no ORM objects, and skipping the
+    ORM layer matters when a page reads a few hundred rows every few seconds."""
+    return list(session.connection().execute(statement).all())
 
 
-_CACHE: dict[str, dict[datetime, _Hour]] = {}
-_CACHE_LOCK = threading.Lock()
+def _project_names(session: Session) -> dict[int, str]:
+    return {int(pid): str(name) for pid, name in _rows(session, select(Project.id, Project.name))}
 
 
-def _add(into: dict[Any, Counts], key: Any, calls: Any, units: Any, failures: Any) -> None:
-    c, u, f = into.get(key, (0, 0, 0))
-    into[key] = (c + int(calls or 0), u + int(units or 0), f + int(failures or 0))
+def _statuses(session: Session, now: datetime, recent: dict[tuple[int, str], int],
+              project_id: int | None) -> list[BucketStatus]:
+    day = clock.pacific_day(now)
+    resets_at = clock.next_pacific_midnight(now)
+    since = _rate_since(now)
+    span_hours = max(now - since, MIN_RATE_SPAN).total_seconds() / 3600
+    all_projects = projects.list_projects(session=session)
+    usage_query = select(QuotaUsage).where(QuotaUsage.day == day)
+    if project_id is not None:
+        all_projects = [p for p in all_projects if p.id == project_id]
+        usage_query = usage_query.where(QuotaUsage.project_id == project_id)
+    rows = {(u.project_id, u.bucket): u for u in session.exec(usage_query).all()}
 
-
-def _read_hours(session: Session, first: datetime, last: datetime, detail_from: datetime
-                ) -> dict[datetime, _Hour]:
-    """Sum the rollups of the hours first..last (inclusive); details from `detail_from` on."""
-    stamp = clock.monotonic()
-    out: dict[datetime, _Hour] = {}
-    hour = first
-    while hour <= last:
-        out[hour] = _Hour(stamp, {}, {} if hour >= detail_from else None,
-                          {} if hour >= detail_from else None)
-        hour += timedelta(hours=1)
-    in_range = (col(QuotaHourly.hour) >= first) & (col(QuotaHourly.hour) <= last)
-    for pid, bucket, at, calls, units, failures in session.exec(
-            select(QuotaHourly.project_id, QuotaHourly.bucket, QuotaHourly.hour,
-                   func.sum(QuotaHourly.calls), func.sum(QuotaHourly.units),
-                   func.sum(QuotaHourly.failures))
-            .where(in_range)
-            .group_by(QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.bucket)).all():
-        slot = out.get(clock.as_utc(at))
-        if slot is not None:
-            _add(slot.series, (int(pid), str(bucket)), calls, units, failures)
-    if last < detail_from:
-        return out
-    detailed = in_range & (col(QuotaHourly.hour) >= detail_from)
-    for pid, bucket, method, at, calls, units, failures in session.exec(
-            select(QuotaHourly.project_id, QuotaHourly.bucket, QuotaHourly.method,
-                   QuotaHourly.hour, func.sum(QuotaHourly.calls), func.sum(QuotaHourly.units),
-                   func.sum(QuotaHourly.failures))
-            .where(detailed)
-            .group_by(QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.bucket,
-                      QuotaHourly.method)).all():
-        slot = out.get(clock.as_utc(at))
-        if slot is not None and slot.methods is not None:
-            _add(slot.methods, (int(pid), str(bucket), str(method)), calls, units, failures)
-    for pid, cid, bucket, at, calls, units, failures in session.exec(
-            select(QuotaHourly.project_id, QuotaHourly.channel_id, QuotaHourly.bucket,
-                   QuotaHourly.hour, func.sum(QuotaHourly.calls), func.sum(QuotaHourly.units),
-                   func.sum(QuotaHourly.failures))
-            .where(detailed)
-            .group_by(QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.channel_id,
-                      QuotaHourly.bucket)).all():
-        slot = out.get(clock.as_utc(at))
-        if slot is not None and slot.channels is not None:
-            _add(slot.channels, (int(pid), int(cid or 0), str(bucket)), calls, units, failures)
-    return out
-
-
-def _rollup_view(session: Session, now: datetime, days: int) -> _View:
-    """Per-hour sums for the last `days` days (and all of today), cached hours validated."""
-    end = _hour_floor(now)
-    today = clock.pacific_day(now)
-    day_start = clock.pacific_day_start(today)
-    chart_start = end - timedelta(hours=days * 24 - 1)
-    # Whole Pacific days, so each cached day can be checked against its QuotaUsage rows.
-    first = min(chart_start, day_start, clock.pacific_day_start(clock.pacific_day(chart_start)))
-    live_from = max(first, end - timedelta(hours=LIVE_HOURS - 1))
-    live = _read_hours(session, live_from, end, day_start)
-
-    used: dict[date, dict[tuple[int, str], int]] = defaultdict(dict)
-    for pid, bucket, day, units in session.exec(
-            select(QuotaUsage.project_id, QuotaUsage.bucket, QuotaUsage.day, QuotaUsage.used)
-            .where(QuotaUsage.day >= clock.pacific_day(first))).all():
-        if units:
-            used[day][(int(pid), str(bucket))] = int(units)
-    known = {int(pid) for pid in session.exec(select(Project.id)).all()}
-
-    key = session.get_bind().engine.url.render_as_string(hide_password=True)
-    fresh_after = clock.monotonic() - CACHE_SECONDS
-    with _CACHE_LOCK:
-        cached = {h: v for h, v in _CACHE.get(key, {}).items()
-                  if first <= h < live_from and v.fetched_at >= fresh_after}
-    stale_days: set[date] = set()
-    totals: dict[date, dict[tuple[int, str], int]] = defaultdict(dict)
-    hour = first
-    while hour <= end:
-        day = clock.pacific_day(hour)
-        slot = live.get(hour) or cached.get(hour)
-        if slot is None or (hour >= day_start and slot.methods is None):
-            stale_days.add(day)
-        else:
-            for (pid, bucket), (_, units, _) in slot.series.items():
-                if pid in known and units:
-                    totals[day][(pid, bucket)] = totals[day].get((pid, bucket), 0) + units
-        hour += timedelta(hours=1)
-    for day in {clock.pacific_day(h) for h in cached} | set(totals):
-        expected = {k: v for k, v in used.get(day, {}).items() if k[0] in known}
-        if totals.get(day, {}) != expected:
-            stale_days.add(day)
-    if stale_days:
-        refetch_from = max(first, clock.pacific_day_start(min(stale_days)))
-        refetch_to = min(live_from - timedelta(hours=1),
-                         clock.pacific_day_start(max(stale_days) + timedelta(days=1))
-                         - timedelta(hours=1))
-        if refetch_from <= refetch_to:
-            cached.update(_read_hours(session, refetch_from, refetch_to, day_start))
-    with _CACHE_LOCK:
-        _CACHE[key] = cached
-    data = {**cached, **live}
-    hours = [chart_start + timedelta(hours=h) for h in range(days * 24)]
-    return _View(hours=hours, day_start=day_start, data=data)
+    result = []
+    for project in all_projects:
+        assert project.id is not None
+        policy = quota.policy_of(project)
+        buckets = list(costs.bucket_limits(policy).items())
+        in_policy = {b for b, _ in buckets}
+        buckets += sorted((b, u.limit_units) for (pid, b), u in rows.items()
+                          if pid == project.id and b not in in_policy)
+        for bucket, limit in buckets:
+            usage = rows.get((project.id, bucket))
+            used = usage.used if usage else 0
+            pct = quota.reserve_percent(policy, bucket)
+            upload_ceiling = quota.ceiling(limit, pct, quota.Priority.UPLOAD)
+            exhausted_at = (clock.as_utc(usage.exhausted_at)
+                            if usage and usage.exhausted_at else None)
+            rate = recent.get((project.id, bucket), 0) / span_hours
+            runs_out_at = None
+            if rate > 0 and exhausted_at is None and used < upload_ceiling:
+                at = now + timedelta(hours=(upload_ceiling - used) / rate)
+                runs_out_at = at if at < resets_at else None
+            result.append(BucketStatus(
+                project_id=project.id, project=project.name, bucket=bucket, day=day,
+                used=used, limit=limit,
+                reserve=math.ceil(limit * pct / 100) if pct > 0 else 0, reserve_percent=pct,
+                upload_ceiling=upload_ceiling,
+                background_ceiling=quota.ceiling(limit, pct, quota.Priority.BACKGROUND),
+                percent=round(100 * used / limit, 1) if limit > 0 else 100.0,
+                exhausted=exhausted_at is not None or used >= limit,
+                exhausted_at=exhausted_at, resets_at=resets_at,
+                rate_per_hour=round(rate, 1), rate_since=since, runs_out_at=runs_out_at))
+    return result
 
 
 def _series(view: _View, buckets: list[BucketStatus]) -> list[HourlySeries]:
     result = []
     for b in buckets:
-        counts = [view.data[h].series.get((b.project_id, b.bucket), (0, 0, 0))
-                  if h in view.data else (0, 0, 0) for h in view.hours]
+        key = (b.project_id, b.bucket)
+        counts = [view.series.get(h, {}).get(key, _ZERO) for h in view.hours]
         result.append(HourlySeries(b.project_id, b.project, b.bucket, list(view.hours),
                                    [c[0] for c in counts], [c[1] for c in counts],
                                    [c[2] for c in counts]))
     return result
 
 
-def _today(view: _View) -> list[_Hour]:
-    return [slot for h, slot in sorted(view.data.items()) if h >= view.day_start]
-
-
 def _by_method(view: _View, names: dict[int, str]) -> list[MethodUsage]:
-    sums: dict[tuple[int, str, str], Counts] = {}
-    for slot in _today(view):
-        for key, (c, u, f) in (slot.methods or {}).items():
-            _add(sums, key, c, u, f)
     result = [MethodUsage(pid, names[pid], bucket, method, c, u, f)
-              for (pid, bucket, method), (c, u, f) in sums.items()
+              for (pid, bucket, method), (c, u, f) in view.methods.items()
               if pid in names and (c or u or f)]
     return sorted(result, key=lambda m: (-m.units, -m.calls, m.project, m.method))
 
@@ -421,19 +283,18 @@ def _by_method(view: _View, names: dict[int, str]) -> list[MethodUsage]:
 def _by_channel(session: Session, view: _View, names: dict[int, str]) -> list[ChannelUsage]:
     calls: dict[tuple[int, int], list[int]] = {}
     units: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-    for slot in _today(view):
-        for (pid, cid, bucket), (c, u, f) in (slot.channels or {}).items():
-            if pid not in names or not (c or u or f):
-                continue
-            entry = calls.setdefault((pid, cid), [0, 0])
-            entry[0] += c
-            entry[1] += f
-            units[(pid, cid)][bucket] = units[(pid, cid)].get(bucket, 0) + u
+    for (pid, cid, bucket), (c, u, f) in view.channels.items():
+        if pid not in names or not (c or u or f):
+            continue
+        entry = calls.setdefault((pid, cid), [0, 0])
+        entry[0] += c
+        entry[1] += f
+        units[(pid, cid)][bucket] = units[(pid, cid)].get(bucket, 0) + u
     channel_ids = sorted({cid for _, cid in calls if cid})
     titles: dict[int, str] = {}
     if channel_ids:
-        titles = {int(i): t for i, t in session.exec(
-            select(Channel.id, Channel.title).where(col(Channel.id).in_(channel_ids))).all()}
+        titles = {int(i): str(t) for i, t in _rows(session, select(Channel.id, Channel.title)
+                                                   .where(col(Channel.id).in_(channel_ids)))}
     result = [ChannelUsage(pid, names[pid], cid or None,
                            (titles.get(cid) or f"channel {cid} (removed)") if cid else NO_CHANNEL,
                            c, f, units[(pid, cid)])
@@ -442,5 +303,206 @@ def _by_channel(session: Session, view: _View, names: dict[int, str]) -> list[Ch
                                          -c.calls, c.project, c.channel))
 
 
-def _project_names(session: Session) -> dict[int, str]:
-    return {int(pid): name for pid, name in session.exec(select(Project.id, Project.name))}
+# ---------------------------------------------------------------------------------------
+# Reading the rollups.
+#
+# The rollups have a row per project, bucket, method, channel and hour, so a busy fleet
+# has tens of thousands of them in a week: summing them all on every 10-second refresh
+# would make the page slower the more calls the fleet makes. Closed hours barely change,
+# so each process keeps their sums (per project and bucket; per method and per channel
+# for today's hours) and reads only the current hour fresh. A cached day is trusted only
+# while its units add up to that day's QuotaUsage rows, which are exact (a reservation,
+# or its refund, changes both in one transaction): any difference, such as a refund
+# settled after its hour closed, makes that day be read again. Failure counts do not
+# move `used`, so cached hours are also re-read after CACHE_SECONDS at most.
+
+LIVE_HOURS = 1
+CACHE_SECONDS = 600.0
+
+Counts = tuple[int, int, int]  # calls, units, failures
+_ZERO: Counts = (0, 0, 0)
+SeriesKey = tuple[int, str]  # project, bucket
+MethodKey = tuple[int, str, str]  # project, bucket, method
+ChannelKey = tuple[int, int, str]  # project, channel (0: none), bucket
+
+
+@dataclass
+class _Hour:
+    fetched_at: float
+    series: dict[SeriesKey, Counts]
+    # Only for hours of the day being broken down (None: not read).
+    methods: dict[MethodKey, Counts] | None
+    channels: dict[ChannelKey, Counts] | None
+
+
+@dataclass
+class _Sums:
+    """Aggregates of one set of hours: units per Pacific day, today's details."""
+
+    day_units: dict[date, dict[SeriesKey, int]] = field(default_factory=dict)
+    methods: dict[MethodKey, Counts] = field(default_factory=dict)
+    channels: dict[ChannelKey, Counts] = field(default_factory=dict)
+
+
+@dataclass
+class _Store:
+    """One database's cached closed hours, and their sums (recomputed when they change)."""
+
+    hours: dict[datetime, _Hour] = field(default_factory=dict)
+    sums_key: tuple[Any, ...] = ()
+    sums: _Sums = field(default_factory=_Sums)
+
+
+@dataclass
+class _View:
+    hours: list[datetime]  # the chart's hours, oldest first
+    series: dict[datetime, dict[SeriesKey, Counts]]
+    methods: dict[MethodKey, Counts]  # today
+    channels: dict[ChannelKey, Counts]  # today
+
+    def units_since(self, since: datetime) -> dict[SeriesKey, int]:
+        out: dict[SeriesKey, int] = defaultdict(int)
+        for hour, by_bucket in self.series.items():
+            if hour >= since:
+                for key, (_, units, _) in by_bucket.items():
+                    out[key] += units
+        return out
+
+
+_CACHE: dict[str, _Store] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _add(into: dict[Any, Counts], key: Any, calls: Any, units: Any, failures: Any) -> None:
+    c, u, f = into.get(key, _ZERO)
+    into[key] = (c + int(calls or 0), u + int(units or 0), f + int(failures or 0))
+
+
+def _read_hours(session: Session, first: datetime, last: datetime, detail_from: datetime,
+                *, channels_per_hour: bool = True) -> dict[datetime, _Hour]:
+    """Sum the rollups of the hours first..last (inclusive); details from `detail_from` on.
+
+    An hour with details gets its per-bucket sums from the per-method ones (one query
+    fewer). With channels_per_hour=False the channel sums of all the hours are put on
+    the last one: enough for live hours, which are summed and never cached.
+    """
+    stamp = clock.monotonic()
+    out: dict[datetime, _Hour] = {}
+    hour = first
+    while hour <= last:
+        detail = hour >= detail_from
+        out[hour] = _Hour(stamp, {}, {} if detail else None, {} if detail else None)
+        hour += timedelta(hours=1)
+    hour_col = col(QuotaHourly.hour)
+    sums = (func.sum(QuotaHourly.calls), func.sum(QuotaHourly.units),
+            func.sum(QuotaHourly.failures))
+    if first < detail_from:
+        for at, pid, bucket, calls, units, failures in _rows(session, select(
+                QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.bucket, *sums)
+                .where(hour_col >= first, hour_col <= last, hour_col < detail_from)
+                .group_by(QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.bucket)):
+            slot = out.get(clock.as_utc(at))
+            if slot is not None and slot.methods is None:
+                _add(slot.series, (int(pid), str(bucket)), calls, units, failures)
+    if last < detail_from:
+        return out
+    detailed = (hour_col >= max(first, detail_from), hour_col <= last)
+    for at, pid, bucket, method, calls, units, failures in _rows(session, select(
+            QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.bucket, QuotaHourly.method,
+            *sums).where(*detailed).group_by(QuotaHourly.hour, QuotaHourly.project_id,
+                                             QuotaHourly.bucket, QuotaHourly.method)):
+        slot = out.get(clock.as_utc(at))
+        if slot is not None and slot.methods is not None:
+            _add(slot.methods, (int(pid), str(bucket), str(method)), calls, units, failures)
+            _add(slot.series, (int(pid), str(bucket)), calls, units, failures)
+    by_channel = (QuotaHourly.project_id, QuotaHourly.channel_id, QuotaHourly.bucket)
+    if channels_per_hour:
+        query = select(QuotaHourly.hour, *by_channel, *sums).where(*detailed).group_by(
+            QuotaHourly.hour, *by_channel)
+    else:
+        query = select(literal(None), *by_channel, *sums).where(*detailed).group_by(
+            *by_channel)
+    for at, pid, cid, bucket, calls, units, failures in _rows(session, query):
+        slot = out.get(clock.as_utc(at) if at is not None else last)
+        if slot is not None and slot.channels is not None:
+            _add(slot.channels, (int(pid), int(cid or 0), str(bucket)), calls, units, failures)
+    return out
+
+
+def _sum_hours(hours: dict[datetime, _Hour], day_start: datetime, known: set[int]) -> _Sums:
+    sums = _Sums()
+    for hour, slot in hours.items():
+        day = sums.day_units.setdefault(clock.pacific_day(hour), {})
+        for (pid, bucket), (_, units, _) in slot.series.items():
+            if pid in known and units:
+                day[(pid, bucket)] = day.get((pid, bucket), 0) + units
+        if hour >= day_start:
+            for mkey, (c, u, f) in (slot.methods or {}).items():
+                _add(sums.methods, mkey, c, u, f)
+            for ckey, (c, u, f) in (slot.channels or {}).items():
+                _add(sums.channels, ckey, c, u, f)
+    return sums
+
+
+def _rollup_view(session: Session, now: datetime, days: int) -> _View:
+    """Per-hour sums for the last `days` days and all of today: live hours read now,
+    closed hours from the cache once they are checked against QuotaUsage."""
+    end = _hour_floor(now)
+    day_start = clock.pacific_day_start(clock.pacific_day(now))
+    chart_start = end - timedelta(hours=days * 24 - 1)
+    # Whole Pacific days, so that each day can be checked against its QuotaUsage rows.
+    first = min(day_start, clock.pacific_day_start(clock.pacific_day(chart_start)))
+    live_from = max(first, end - timedelta(hours=LIVE_HOURS - 1))
+    closed = [first + timedelta(hours=i)
+              for i in range(int((live_from - first).total_seconds() // 3600))]
+    live = _read_hours(session, live_from, end, day_start, channels_per_hour=False)
+    known = {int(pid) for (pid,) in _rows(session, select(Project.id))}
+    used: dict[date, dict[SeriesKey, int]] = defaultdict(dict)
+    for pid, bucket, day, units in _rows(session, select(
+            QuotaUsage.project_id, QuotaUsage.bucket, QuotaUsage.day, QuotaUsage.used)
+            .where(QuotaUsage.day >= clock.pacific_day(first))):
+        if units and int(pid) in known:
+            used[day][(int(pid), str(bucket))] = int(units)
+
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    fresh_after = clock.monotonic() - CACHE_SECONDS
+    with _CACHE_LOCK:
+        store = _CACHE.get(key) or _Store()
+        hours = {h: v for h, v in store.hours.items()
+                 if first <= h < live_from and v.fetched_at >= fresh_after}
+    missing = [h for h in closed
+               if h not in hours or (h >= day_start and hours[h].methods is None)]
+    if missing:
+        hours.update(_read_hours(session, min(missing), max(missing), day_start))
+
+    def sums_of(hours: dict[datetime, _Hour]) -> tuple[tuple[Any, ...], _Sums]:
+        sums_key = (day_start, frozenset(known), tuple(sorted(
+            (h, v.fetched_at) for h, v in hours.items())))
+        if sums_key == store.sums_key:
+            return sums_key, store.sums
+        return sums_key, _sum_hours(hours, day_start, known)
+
+    sums_key, sums = sums_of(hours)
+    live_sums = _sum_hours(live, day_start, known)
+    changed = set()
+    for day in {clock.pacific_day(h) for h in closed}:
+        total = dict(sums.day_units.get(day, {}))
+        for k, units in live_sums.day_units.get(day, {}).items():
+            total[k] = total.get(k, 0) + units
+        if total != used.get(day, {}):
+            changed.add(day)
+    reread = [h for h in closed if clock.pacific_day(h) in changed and h not in missing]
+    if reread:
+        hours.update(_read_hours(session, min(reread), max(reread), day_start))
+        sums_key, sums = sums_of(hours)
+    with _CACHE_LOCK:
+        _CACHE[key] = _Store(hours, sums_key, sums)
+
+    methods, channels = dict(sums.methods), dict(sums.channels)
+    for mkey, (c, u, f) in live_sums.methods.items():
+        _add(methods, mkey, c, u, f)
+    for ckey, (c, u, f) in live_sums.channels.items():
+        _add(channels, ckey, c, u, f)
+    series = {h: v.series for h, v in (*hours.items(), *live.items()) if h >= chart_start}
+    return _View(hours=[chart_start + timedelta(hours=h) for h in range(days * 24)],
+                 series=series, methods=methods, channels=channels)

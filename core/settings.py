@@ -65,6 +65,10 @@ class Settings(BaseSettings):
 
     quota_emergency_reserve_percent: float = Field(default=2.0, ge=0, le=50)
     rotation_tick_minutes: int = Field(default=5, ge=1)
+    # Channel score weights, e.g. "quota=0.35,success=0.25,idle=0.15,age=0.1,errors=0.15".
+    rotation_weights: str = ""
+    # Poll YouTube for a processed video this often at first (backing off up to a minute).
+    processing_poll_seconds: int = Field(default=5, ge=1)
 
     log_level: str = "INFO"
     # Tests may move time; never set it in production.

@@ -28,13 +28,14 @@ class VaultError(RuntimeError):
 
 def _secret_columns() -> list[tuple[Any, str]]:
     """Every column that holds ciphertext; rotation re-encrypts exactly these."""
-    from models import Channel, OAuthState, Project
+    from models import Channel, OAuthState, Project, UploadJob
 
     return [
         (Project, "client_secret_enc"),
         (Channel, "refresh_token_enc"),
         (Channel, "access_token_enc"),
         (OAuthState, "code_verifier_enc"),
+        (UploadJob, "session_uri_enc"),
     ]
 
 

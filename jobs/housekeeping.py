@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import auth, connect, db, heartbeat
+from core import auth, connect, db, heartbeat, uploads
 
 
 def run() -> None:
@@ -10,3 +10,4 @@ def run() -> None:
         auth.prune(session=s)
         heartbeat.prune(session=s)
     connect.prune()
+    uploads.prune_media()

@@ -38,13 +38,15 @@ _kind = ""
 
 def default_jobs() -> list[JobSpec]:
     """Every periodic job TubeFleet runs (imported lazily to keep start-up cheap)."""
-    from jobs import heartbeat, housekeeping, tokens
+    from jobs import heartbeat, housekeeping, rotation, tokens, uploads
 
     settings = get_settings()
     specs = [
         JobSpec("heartbeat", heartbeat.run, settings.heartbeat_seconds),
         JobSpec("housekeeping", housekeeping.run, 3600, run_at_start=False),
         JobSpec("tokens", tokens.run, settings.token_refresh_minutes * 60),
+        JobSpec("uploads", uploads.run, settings.upload_tick_seconds),
+        JobSpec("rotation", rotation.run, settings.rotation_tick_minutes * 60),
     ]
     return specs
 
@@ -78,10 +80,16 @@ def start(kind: str, jobs: list[JobSpec] | None = None) -> BackgroundScheduler:
 
 
 def stop(wait: bool = True) -> None:
+    """Stop waking jobs, then let running uploads hand their jobs back."""
     global _scheduler
     with _lock:
         if _scheduler is not None and _scheduler.running:
+            had_uploads = _scheduler.get_job("uploads") is not None
             _scheduler.shutdown(wait=wait)
+            if had_uploads:
+                from jobs import uploads
+
+                uploads.stop()
             log.info("scheduler stopped")
         _scheduler = None
 

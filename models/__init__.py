@@ -6,6 +6,7 @@ from models.channel import Channel, ChannelState, OAuthState
 from models.project import Project, ProjectPublic
 from models.quota import QuotaHourly, QuotaLedger, QuotaUsage
 from models.system import SchedulerHeartbeat
+from models.upload import PublishMode, TargetKind, UploadEvent, UploadJob, UploadState
 from models.user import LoginAttempt, Role, User, UserPublic, UserSession
 
 __all__ = [
@@ -18,12 +19,17 @@ __all__ = [
     "OAuthState",
     "Project",
     "ProjectPublic",
+    "PublishMode",
     "QuotaHourly",
     "QuotaLedger",
     "QuotaUsage",
     "Role",
     "SchedulerHeartbeat",
     "Severity",
+    "TargetKind",
+    "UploadEvent",
+    "UploadJob",
+    "UploadState",
     "User",
     "UserPublic",
     "UserSession",

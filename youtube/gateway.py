@@ -14,8 +14,9 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import Resource
 from googleapiclient.http import HttpRequest
 
-from youtube.client import Endpoints, youtube_service
+from youtube.client import Endpoints, authorized_http, youtube_service
 from youtube.errors import Action, GoogleError, classify
+from youtube.upload import ResumableUpload
 
 
 class QuotaGate(Protocol):
@@ -77,3 +78,40 @@ class Gateway:
         self.quota.settle(reservation, error.reason, sent=error.status != 401)
         if error.action == Action.WAIT_FOR_QUOTA:
             self.quota.exhausted(reservation)
+
+    def upload(self, upload: ResumableUpload,
+               on_chunk: Callable[[int, int], bool]) -> dict[str, Any]:
+        """Upload a video through a resumable session; returns the video resource.
+
+        A stored session is asked where it stands first (free: only starting a session
+        is a videos.insert call). A new session is charged before it is started. A 401
+        refreshes the token once. Other errors propagate for the caller's backoff.
+        """
+        refreshed = False
+        while True:
+            creds = self.tokens.current()
+            http = authorized_http(creds)
+            service = youtube_service(creds, self.endpoints)
+            reservation = None
+            try:
+                if upload.session_uri is not None:
+                    status = upload.status(http)
+                    if status.video is not None:
+                        return status.video
+                if upload.session_uri is None:
+                    reservation = self.quota.reserve("videos.insert")
+                video = upload.send(service, http, on_chunk)
+            except GoogleError as error:
+                if reservation is not None:
+                    if upload.session_uri is None:  # the session start itself failed
+                        self.settle_error(reservation, error)
+                    else:
+                        self.quota.settle(reservation, "ok")
+                if error.action == Action.REFRESH and not refreshed:
+                    self.tokens.refreshed()
+                    refreshed = True
+                    continue
+                raise
+            if reservation is not None:
+                self.quota.settle(reservation, "ok")
+            return video

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from core import channels, db, projects
-from models import Channel, ChannelState, Project
+from core import channels, db, projects, upload_runner
+from core.upload_runner import Runner
+from models import Channel, ChannelState, Project, UploadJob, UploadState
 from sandbox.control import SandboxControl
 
 _names = itertools.count(1)
@@ -22,15 +26,18 @@ class SandboxWorld:
     _personal_taken: bool = False
 
     def project(self, name: str = "", *, verified: bool = True,
-                limits: dict[str, int] | None = None) -> Project:
-        """A project known to the sandbox and to TubeFleet."""
+                limits: dict[str, int] | None = None,
+                our_limits: dict[str, int] | None = None) -> Project:
+        """A project known to the sandbox (with Google's `limits`) and to TubeFleet (which
+        counts against `our_limits`, by default Google's published defaults)."""
         name = name or f"Project {next(_names)}"
         created = self.control.create_project(name, verified=verified, limits=limits)
         self.secrets.append(created["client_secret"])
         with db.session() as s:
             return projects.add_project(session=s, name=name, client_id=created["client_id"],
                                         client_secret=created["client_secret"],
-                                        verified=verified, is_sandbox=True, actor="test")
+                                        verified=verified, is_sandbox=True, actor="test",
+                                        quota_policy={"limits": our_limits or {}})
 
     def youtube_channel(self, title: str = "", **fields: Any) -> dict[str, Any]:
         if self.account is None:
@@ -54,3 +61,69 @@ class SandboxWorld:
         grant = self.grant(project, yt)
         return channels.import_channel(project=project, refresh_token=grant["refresh_token"],
                                        actor="test", group=group, state=state)
+
+
+def fake_video(path: Path, size: int, *, seed: int = 1) -> Path:
+    """An MP4-looking file (ISO-BMFF 'ftyp' box, then pseudo-random bytes) of `size` bytes."""
+    import random
+
+    rng = random.Random(seed)
+    header = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+    with path.open("wb") as out:
+        out.write(header)
+        left = size - len(header)
+        while left > 0:
+            block = rng.randbytes(min(left, 1 << 20))
+            out.write(block)
+            left -= len(block)
+    return path
+
+
+def md5_of(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def tiny_png(path: Path) -> Path:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 16 for _ in range(16))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 16, 8,
+                                                                        2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return path
+
+
+def run_jobs_until_done(job_ids: list[int], *, timeout: float = 60.0,
+                        runner: Runner | None = None,
+                        done: tuple[UploadState, ...] = (UploadState.PUBLISHED,
+                                                         UploadState.FAILED,
+                                                         UploadState.CANCELLED)
+                        ) -> dict[int, UploadJob]:
+    """Tick a runner (as the scheduler would) until every job reaches one of `done`."""
+    own = runner is None
+    runner = runner or Runner(concurrency=2)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            with db.read_session() as s:
+                jobs = {j: s.get(UploadJob, j) for j in job_ids}
+            if all(job is not None and job.state in done for job in jobs.values()):
+                return jobs  # type: ignore[return-value]
+            if time.monotonic() > deadline:
+                states = {j: (job.state, job.state_reason) for j, job in jobs.items() if job}
+                raise AssertionError(f"jobs did not finish in {timeout} s: {states}")
+            runner.tick()
+            time.sleep(0.05)
+    finally:
+        if own:
+            runner.shutdown(wait=True)
+            upload_runner._stopping.clear()

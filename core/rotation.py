@@ -1,0 +1,272 @@
+"""Rotation: score each channel's health, pick the healthiest eligible one for a job,
+rest channels that keep failing, and bring reserve channels in when demand needs them.
+
+A score is a weighted sum of components in [0, 1]:
+- quota: the smallest remaining share of the project's upload buckets today;
+- success: recent upload success rate (smoothed, so one failure is not a verdict);
+- idle: hours since the channel's last upload, up to a day (spreads uploads out);
+- age: channel age up to a year (older channels are trusted more);
+- errors: 1 / (1 + consecutive failures).
+Eligibility is a hard filter, not a score: state, rest, daily cap, quota and token.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from core import audit, clock, db
+from core.channels import uploads_today_by_channel
+from core.settings import get_settings
+from models import Channel, ChannelState, Project, TargetKind, UploadJob, UploadState
+from models.quota import QuotaUsage
+from youtube import costs
+
+log = logging.getLogger("tubefleet.rotation")
+
+DEFAULT_WEIGHTS = {"quota": 0.35, "success": 0.25, "idle": 0.15, "age": 0.10, "errors": 0.15}
+CIRCUIT_BREAKER_FAILURES = 3
+CIRCUIT_BREAKER_REST = timedelta(hours=1)
+RECENT_JOBS = 20
+UPLOAD_BUCKETS = ("videos.insert", "default")
+
+
+def weights() -> dict[str, float]:
+    """Weights from TUBEFLEET_ROTATION_WEIGHTS ("quota=0.4,success=0.3,..."), else defaults."""
+    raw = get_settings().rotation_weights.strip()
+    if not raw:
+        return dict(DEFAULT_WEIGHTS)
+    parsed = dict(DEFAULT_WEIGHTS)
+    for part in raw.split(","):
+        name, _, value = part.partition("=")
+        name = name.strip()
+        if name not in DEFAULT_WEIGHTS:
+            raise ValueError(f"TUBEFLEET_ROTATION_WEIGHTS: unknown component {name!r} "
+                             f"(known: {', '.join(DEFAULT_WEIGHTS)})")
+        parsed[name] = float(value)
+    return parsed
+
+
+@dataclass
+class Candidate:
+    channel: Channel
+    score: float
+    breakdown: dict[str, float]
+    eligible: bool
+    why_not: str = ""
+    available_at: datetime | None = None  # when an ineligible channel may become usable
+
+
+@dataclass
+class PoolSnapshot:
+    """Everything scoring needs, read once."""
+
+    now: datetime
+    uploads_today: dict[int, int]
+    headroom: dict[int, float]  # project id -> smallest remaining share of upload buckets
+    quota_blocked: dict[int, datetime]  # project id -> when its upload quota resets
+    success: dict[int, tuple[int, int]]  # channel id -> (published, failed)
+    last_upload: dict[int, datetime]
+    projects: dict[int, Project] = field(default_factory=dict)
+
+
+def snapshot(session: Session) -> PoolSnapshot:
+    now = clock.now()
+    day = clock.pacific_day(now)
+    resets = clock.next_pacific_midnight(now)
+    projects = {p.id: p for p in session.exec(select(Project)).all() if p.id is not None}
+    usage = {(u.project_id, u.bucket): u for u in session.exec(
+        select(QuotaUsage).where(QuotaUsage.day == day)).all()}
+    headroom: dict[int, float] = {}
+    blocked: dict[int, datetime] = {}
+    for pid, project in projects.items():
+        limits = costs.bucket_limits(project.quota_policy or {})
+        insert_bucket, insert_cost = costs.bucket_and_cost("videos.insert",
+                                                           project.quota_policy or {})
+        shares = []
+        for bucket in UPLOAD_BUCKETS:
+            if bucket not in limits or limits[bucket] <= 0:
+                continue
+            row = usage.get((pid, bucket))
+            used = row.used if row else 0
+            if row is not None and row.exhausted_at is not None:
+                used = limits[bucket]
+            shares.append(max(0.0, 1 - used / limits[bucket]))
+            if bucket == insert_bucket and used + insert_cost > limits[bucket]:
+                blocked[pid] = resets
+        headroom[pid] = min(shares) if shares else 0.0
+    finished = session.exec(
+        select(UploadJob.channel_id, UploadJob.state, UploadJob.last_error)
+        .where(col(UploadJob.state).in_([UploadState.PUBLISHED, UploadState.FAILED]),
+               col(UploadJob.channel_id).is_not(None))
+        .order_by(col(UploadJob.finished_at).desc()).limit(5000)
+    ).all()
+    success: dict[int, tuple[int, int]] = {}
+    for channel_id, state, _ in finished:
+        ok, bad = success.get(channel_id, (0, 0))
+        if sum((ok, bad)) >= RECENT_JOBS:
+            continue
+        success[channel_id] = (ok + (state == UploadState.PUBLISHED),
+                               bad + (state == UploadState.FAILED))
+    last = dict(session.exec(
+        select(UploadJob.channel_id, func.max(UploadJob.started_at))
+        .where(col(UploadJob.channel_id).is_not(None), col(UploadJob.started_at).is_not(None))
+        .group_by(UploadJob.channel_id)).all())
+    return PoolSnapshot(now=now, uploads_today=uploads_today_by_channel(session=session),
+                        headroom=headroom, quota_blocked=blocked, success=success,
+                        last_upload={k: clock.as_utc(v) for k, v in last.items() if v},
+                        projects=projects)
+
+
+def evaluate(channel: Channel, snap: PoolSnapshot, w: dict[str, float]) -> Candidate:
+    cid = channel.id or 0
+    ok, bad = snap.success.get(cid, (0, 0))
+    last = snap.last_upload.get(cid)
+    idle_hours = (snap.now - last).total_seconds() / 3600 if last else 24.0
+    age_days = ((snap.now - clock.as_utc(channel.published_at)).days
+                if channel.published_at else 0)
+    breakdown = {
+        "quota": round(snap.headroom.get(channel.project_id, 0.0), 4),
+        "success": round((ok + 1) / (ok + bad + 2), 4),
+        "idle": round(min(max(idle_hours, 0.0) / 24, 1.0), 4),
+        "age": round(min(max(age_days, 0) / 365, 1.0), 4),
+        "errors": round(1 / (1 + channel.error_streak), 4),
+    }
+    total = sum(w.values()) or 1.0
+    score = sum(w[k] * breakdown[k] for k in breakdown) / total
+    why_not, available = "", None
+    state = ChannelState(channel.state)
+    resting = channel.resting_until and clock.as_utc(channel.resting_until) > snap.now
+    if not state.uploads_allowed:
+        why_not = f"state {state.value}"
+    elif resting:
+        why_not = f"resting: {channel.rest_reason or 'recent failures'}"
+        available = clock.as_utc(channel.resting_until)  # type: ignore[arg-type]
+    elif snap.uploads_today.get(cid, 0) >= channel.daily_upload_cap:
+        why_not = f"daily upload cap reached ({channel.daily_upload_cap})"
+        available = clock.next_pacific_midnight(snap.now)
+    elif channel.project_id in snap.quota_blocked:
+        why_not = "project's upload quota used up today"
+        available = snap.quota_blocked[channel.project_id]
+    elif not channel.access_token_enc and not channel.refresh_token_enc:
+        why_not = "no token"
+    return Candidate(channel, round(score, 4), breakdown, not why_not, why_not, available)
+
+
+def candidates(session: Session, *, group: str = "", exclude_projects: set[int] | None = None,
+               exclude_channels: set[int] | None = None,
+               states: tuple[ChannelState, ...] = (ChannelState.ACTIVE,)) -> list[Candidate]:
+    """Channels that could take a job, best first (eligible before ineligible)."""
+    snap = snapshot(session)
+    w = weights()
+    query = select(Channel).where(col(Channel.state).in_(states))
+    if group:
+        query = query.where(Channel.group_name == group)
+    found = []
+    for channel in session.exec(query).all():
+        if exclude_channels and channel.id in exclude_channels:
+            continue
+        if exclude_projects and channel.project_id in exclude_projects:
+            continue
+        found.append(evaluate(channel, snap, w))
+    found.sort(key=lambda c: (not c.eligible, -c.score, c.channel.id or 0))
+    return found
+
+
+def pick(session: Session, *, group: str = "", exclude_projects: set[int] | None = None,
+         exclude_channels: set[int] | None = None) -> tuple[Channel | None, datetime | None, str]:
+    """The healthiest eligible channel, or (None, when one may free up, why not)."""
+    found = candidates(session, group=group, exclude_projects=exclude_projects,
+                       exclude_channels=exclude_channels)
+    if found and found[0].eligible:
+        return found[0].channel, None, ""
+    if not found:
+        where = f"group {group!r}" if group else "the pool"
+        return None, None, f"no active channel in {where}"
+    soonest = min((c.available_at for c in found if c.available_at), default=None)
+    return None, soonest, "; ".join(sorted({c.why_not for c in found}))
+
+
+def record_outcome(session: Session, channel_id: int, *, success: bool, reason: str = "") -> None:
+    """Update a channel's error streak; rest it when the circuit breaker trips."""
+    channel = session.get(Channel, channel_id)
+    if channel is None:
+        return
+    if success:
+        channel.error_streak = 0
+    else:
+        channel.error_streak += 1
+        if channel.error_streak >= CIRCUIT_BREAKER_FAILURES:
+            channel.resting_until = clock.now() + CIRCUIT_BREAKER_REST
+            channel.rest_reason = (f"{channel.error_streak} failures in a row "
+                                   f"(last: {reason[:120]})")
+            audit.record(session=session, actor="system", action="channel.rest",
+                         target=channel.title, detail=channel.rest_reason)
+    session.add(channel)
+
+
+def rest_channel(session: Session, channel_id: int, *, hours: float, reason: str) -> None:
+    channel = session.get(Channel, channel_id)
+    if channel is None:
+        return
+    channel.resting_until = clock.now() + timedelta(hours=hours)
+    channel.rest_reason = reason[:200]
+    session.add(channel)
+    audit.record(session=session, actor="system", action="channel.rest", target=channel.title,
+                 detail=reason)
+
+
+def refresh_scores() -> dict[str, Any]:
+    """The periodic job: store every channel's score, and activate reserves if needed."""
+    with db.session() as s:
+        snap = snapshot(s)
+        w = weights()
+        for channel in s.exec(select(Channel)).all():
+            c = evaluate(channel, snap, w)
+            channel.health_score = c.score
+            channel.score_breakdown = {**c.breakdown, "eligible": c.eligible,
+                                       "why_not": c.why_not}
+            channel.score_updated_at = snap.now
+            s.add(channel)
+    activated = activate_reserves()
+    return {"activated": activated}
+
+
+def activate_reserves() -> list[str]:
+    """Move reserve channels to active when the active pool cannot cover queued demand."""
+    horizon = clock.now() + timedelta(hours=24)
+    with db.session() as s:
+        demand = s.exec(
+            select(func.count()).select_from(UploadJob).where(
+                col(UploadJob.target_kind).in_([TargetKind.AUTO, TargetKind.GROUP]),
+                col(UploadJob.state).in_([UploadState.QUEUED, UploadState.SCHEDULED,
+                                          UploadState.WAITING_CHANNEL,
+                                          UploadState.WAITING_QUOTA]),
+                UploadJob.scheduled_for <= horizon)).one()
+        active = [c for c in candidates(s) if c.eligible]
+        snap = snapshot(s)
+        capacity = sum(max(0, c.channel.daily_upload_cap
+                           - snap.uploads_today.get(c.channel.id or 0, 0)) for c in active)
+        if demand <= capacity:
+            return []
+        reserves = [c for c in candidates(s, states=(ChannelState.RESERVE,)) if c.eligible]
+        activated = []
+        for c in reserves:
+            if capacity >= demand:
+                break
+            c.channel.state = ChannelState.ACTIVE
+            s.add(c.channel)
+            capacity += max(0, c.channel.daily_upload_cap
+                            - snap.uploads_today.get(c.channel.id or 0, 0))
+            activated.append(c.channel.title)
+            audit.record(session=s, actor="system", action="channel.activated",
+                         target=c.channel.title,
+                         detail=f"queued demand {demand} exceeded active capacity")
+    if activated:
+        log.info("activated reserve channels: %s", ", ".join(activated))
+    return activated

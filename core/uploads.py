@@ -1,0 +1,436 @@
+"""Upload jobs from the form or the CLI: store the media, validate everything, enqueue
+(all or nothing), and read, cancel, retry or reschedule jobs."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from core import audit, clock, db, when
+from core.errors import InputError, InputErrors, NotFound
+from core.settings import get_settings
+from models import (
+    Channel,
+    ChannelState,
+    Project,
+    PublishMode,
+    TargetKind,
+    UploadEvent,
+    UploadJob,
+    UploadState,
+)
+from youtube import limits
+
+READ_BLOCK = 1024 * 1024
+# A job due within this much of now is queued at once rather than scheduled.
+DUE_SLACK = timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: str
+    size: int
+    md5: str
+    kind: str  # container name for videos, "jpeg"/"png" for thumbnails
+
+
+def _media_dir() -> Path:
+    folder = get_settings().media_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_media(source: BinaryIO, original_name: str, *, thumbnail: bool = False) -> StoredFile:
+    """Stream an upload into data/media under a generated name, checking what it is.
+
+    Never holds the file in memory; a refused or broken upload leaves nothing behind.
+    """
+    settings = get_settings()
+    max_bytes = limits.THUMBNAIL_MAX_BYTES if thumbnail else settings.upload_max_bytes
+    what = "thumbnail" if thumbnail else "file"
+    suffix = Path(original_name).suffix.lower()[:10] if original_name else ""
+    target = _media_dir() / f"{uuid.uuid4().hex}{suffix}"
+    partial = target.with_name(target.name + ".part")
+    digest = hashlib.md5(usedforsecurity=False)
+    size = 0
+    head = b""
+    try:
+        with partial.open("wb") as out:
+            while block := source.read(READ_BLOCK):
+                if len(head) < limits.HEAD_BYTES:
+                    head += block[:limits.HEAD_BYTES - len(head)]
+                size += len(block)
+                if size > max_bytes:
+                    raise InputError(what, f"is larger than the limit of {max_bytes:,} bytes")
+                digest.update(block)
+                out.write(block)
+        if size == 0:
+            raise InputError(what, "is empty")
+        if thumbnail:
+            problem = limits.validate_thumbnail(head, size)
+            if problem:
+                raise InputError("thumbnail", problem)
+            kind = "png" if head.startswith(b"\x89PNG") else "jpeg"
+        else:
+            container = limits.sniff_video_container(head)
+            if container is None:
+                raise InputError("file", f"{original_name or 'the file'} is not a video "
+                                         "(expected MP4, MOV, WebM, MKV, AVI, FLV, MPEG, WMV "
+                                         "or OGG content)")
+            kind = container
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return StoredFile(str(target), size, digest.hexdigest(), kind)
+
+
+def store_path(path: Path, *, thumbnail: bool = False) -> StoredFile:
+    """Copy a local file (the CLI's FILE argument) into the media folder."""
+    if not path.is_file():
+        raise InputError("thumbnail" if thumbnail else "file", f"{path} does not exist")
+    with path.open("rb") as source:
+        return store_media(source, path.name, thumbnail=thumbnail)
+
+
+CONTENT_TYPES = {"mp4": "video/mp4", "mov": "video/quicktime", "3gp": "video/3gpp",
+                 "webm": "video/webm", "mkv": "video/x-matroska", "avi": "video/x-msvideo",
+                 "flv": "video/x-flv", "mpeg-ps": "video/mpeg", "mpeg-ts": "video/mp2t",
+                 "m2ts": "video/mp2t", "wmv": "video/x-ms-wmv", "ogg": "video/ogg"}
+
+
+@dataclass
+class UploadRequest:
+    """What a marketer asks for (form or CLI)."""
+
+    video: StoredFile
+    file_name: str
+    title: str
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    category_id: str = "22"
+    privacy: str = "private"
+    made_for_kids: bool = False
+    thumbnail: StoredFile | None = None
+    playlist_title: str = ""
+    target: TargetKind = TargetKind.AUTO
+    channel_id: int | None = None
+    group: str = ""
+    fan_out: bool = False  # one job per enabled channel of the group
+    when_text: str = "now"
+    tz: str = "UTC"
+    mode: PublishMode = PublishMode.UPLOAD_AT
+    categories: set[str] | None = None
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    channel_id: int | None
+    channel_title: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated request: when, and one entry per job that will be created."""
+
+    when: when.When
+    jobs: list[PlannedJob]
+
+
+def _render(template: str, channel: str, group: str, at: when.When) -> str:
+    return (template.replace("{channel}", channel).replace("{group}", group)
+            .replace("{date}", at.local.strftime("%Y-%m-%d")))
+
+
+def plan(request: UploadRequest, *, session: Session) -> Plan:
+    """Check everything and say what would be created; raises InputErrors (all fields)."""
+    errors: dict[str, str] = {}
+    at: when.When | None = None
+    try:
+        at = when.parse_when(request.when_text, tz=request.tz)
+    except InputError as exc:
+        errors["when"] = exc.message
+    if request.mode == PublishMode.PUBLISH_AT and at is not None and at.is_now:
+        errors["when"] = "choose a future time for YouTube to publish at"
+    targets: list[Channel | None] = []
+    if request.target == TargetKind.CHANNEL:
+        channel = session.get(Channel, request.channel_id) if request.channel_id else None
+        if channel is None:
+            errors["target"] = "choose a channel"
+        elif channel.state == ChannelState.DISABLED:
+            errors["target"] = f"{channel.title} is disabled"
+        else:
+            targets = [channel]
+    elif request.target == TargetKind.GROUP:
+        members = session.exec(select(Channel).where(
+            Channel.group_name == request.group,
+            col(Channel.state).in_([ChannelState.ACTIVE, ChannelState.RESERVE]))).all()
+        if not request.group:
+            errors["target"] = "choose a group"
+        elif not members:
+            errors["target"] = f"group {request.group!r} has no enabled channel"
+        else:
+            targets = list(members) if request.fan_out else [None]
+    else:
+        targets = [None]
+    publish_at = at.at_utc if (at is not None and request.mode == PublishMode.PUBLISH_AT) \
+        else None
+    privacy = "private" if publish_at else request.privacy
+    jobs = []
+    for target in targets or [None]:
+        name = target.title if target else ""
+        title = _render(request.title, name, request.group, at) if at else request.title
+        description = (_render(request.description, name, request.group, at) if at
+                       else request.description)
+        problems = limits.validate_metadata(
+            title=title, description=description, tags=request.tags, privacy=privacy,
+            publish_at=publish_at, made_for_kids=request.made_for_kids,
+            category_id=request.category_id, now=clock.now(), categories=request.categories)
+        if request.privacy not in limits.PRIVACY_STATUSES:
+            problems["privacy"] = f"must be one of {', '.join(limits.PRIVACY_STATUSES)}"
+        for key, message in problems.items():
+            label = f"{key} (for {name})" if name and key in ("title", "description") else key
+            errors.setdefault(label if len(targets) > 1 else key, message)
+        jobs.append(PlannedJob(target.id if target else None, name, title, description))
+    if errors or at is None:
+        raise InputErrors(errors)
+    return Plan(at, jobs)
+
+
+def enqueue(request: UploadRequest, *, actor: str) -> list[int]:
+    """Create the job(s) in one transaction, or nothing (InputErrors says what to fix)."""
+    now = clock.now()
+    with db.session() as s:
+        p = plan(request, session=s)
+        due = now if p.when.is_now else p.when.at_utc
+        publish_at = p.when.at_utc if request.mode == PublishMode.PUBLISH_AT else None
+        starts = now if publish_at else due
+        batch = uuid.uuid4().hex[:12] if len(p.jobs) > 1 else ""
+        ids = []
+        for planned in p.jobs:
+            target = (TargetKind.CHANNEL if planned.channel_id is not None
+                      else request.target)
+            state = UploadState.SCHEDULED if starts > now + DUE_SLACK else UploadState.QUEUED
+            job = UploadJob(
+                created_at=now, created_by=actor, updated_at=now, state=state,
+                state_reason=("" if state == UploadState.QUEUED
+                              else f"starts {when.describe(starts, request.tz)}"),
+                not_before=starts, scheduled_for=due, publish_mode=request.mode,
+                publish_at=publish_at, target_kind=target,
+                target_channel_id=planned.channel_id or (
+                    request.channel_id if request.target == TargetKind.CHANNEL else None),
+                target_group=request.group if request.target == TargetKind.GROUP else "",
+                batch_id=batch, file_path=request.video.path, file_name=request.file_name[:255],
+                file_size=request.video.size, file_md5=request.video.md5,
+                content_type=CONTENT_TYPES.get(request.video.kind, "application/octet-stream"),
+                title=planned.title, description=planned.description, tags=request.tags,
+                category_id=request.category_id,
+                privacy="private" if publish_at else request.privacy,
+                made_for_kids=request.made_for_kids,
+                thumbnail_path=request.thumbnail.path if request.thumbnail else None,
+                playlist_title=request.playlist_title.strip()[:150])
+            s.add(job)
+            s.flush()
+            assert job.id is not None
+            ids.append(job.id)
+            _event(s, job, "", state, f"created by {actor}; "
+                   + (f"YouTube publishes at {p.when.display}" if publish_at
+                      else f"upload {'now' if p.when.is_now else 'at ' + p.when.display}"),
+                   actor)
+        audit.record(session=s, actor=actor, action="upload.schedule",
+                     target=request.title[:100],
+                     detail=f"{len(ids)} job(s) {ids} {request.target.value} at "
+                            f"{p.when.display}")
+    return ids
+
+
+def _event(session: Session, job: UploadJob, from_state: str, to_state: str, message: str,
+           actor: str = "system") -> None:
+    session.add(UploadEvent(job_id=job.id or 0, at=clock.now(), from_state=str(from_state),
+                            to_state=str(to_state), message=message[:1000], actor=actor))
+
+
+def transition(session: Session, job: UploadJob, state: UploadState, message: str, *,
+               actor: str = "system", **values: Any) -> None:
+    """Change a job's state, recording the history line."""
+    before = UploadState(job.state)
+    job.state = state
+    job.state_reason = message[:500]
+    job.updated_at = clock.now()
+    for key, value in values.items():
+        setattr(job, key, value)
+    session.add(job)
+    if before != state or message:
+        _event(session, job, before.value, state.value, message, actor)
+
+
+def _get(session: Session, job_id: int) -> UploadJob:
+    job = session.get(UploadJob, job_id)
+    if job is None:
+        raise NotFound(f"upload job {job_id} does not exist")
+    return job
+
+
+def cancel(*, job_id: int, actor: str) -> UploadJob:
+    with db.session() as s:
+        job = _get(s, job_id)
+        if UploadState(job.state).finished:
+            raise InputError("job", f"job {job_id} is already {UploadState(job.state).value}")
+        if job.video_id:
+            raise InputError("job", f"job {job_id} is already on YouTube as {job.video_id}; "
+                                    "delete the video there instead")
+        transition(s, job, UploadState.CANCELLED, f"cancelled by {actor}", actor=actor,
+                   finished_at=clock.now(), lease_owner=None, lease_expires_at=None)
+        audit.record(session=s, actor=actor, action="upload.cancel", target=f"job {job_id}")
+        return job
+
+
+def retry(*, job_id: int, actor: str) -> UploadJob:
+    with db.session() as s:
+        job = _get(s, job_id)
+        if UploadState(job.state) not in (UploadState.FAILED, UploadState.CANCELLED) \
+                and not UploadState(job.state).waiting:
+            raise InputError("job", f"job {job_id} is {UploadState(job.state).value}; only "
+                                    "failed, cancelled or waiting jobs can be retried")
+        restart = job.video_id is not None and UploadState(job.state) == UploadState.FAILED
+        transition(s, job, UploadState.QUEUED, f"retry requested by {actor}", actor=actor,
+                   not_before=clock.now(), attempts=0, last_error="", finished_at=None,
+                   **({"video_id": None, "session_uri_enc": None, "bytes_confirmed": 0,
+                       "thumbnail_done": False, "playlist_done": False} if restart else {}))
+        audit.record(session=s, actor=actor, action="upload.retry", target=f"job {job_id}")
+        return job
+
+
+def reschedule(*, job_id: int, when_text: str, tz: str, actor: str) -> UploadJob:
+    at = when.parse_when(when_text, tz=tz)
+    with db.session() as s:
+        job = _get(s, job_id)
+        state = UploadState(job.state)
+        if state not in (UploadState.QUEUED, UploadState.SCHEDULED) and not state.waiting:
+            raise InputError("job", f"job {job_id} is {state.value}; only jobs that have not "
+                                    "started can be rescheduled")
+        due = clock.now() if at.is_now else at.at_utc
+        new_state = UploadState.SCHEDULED if due > clock.now() + DUE_SLACK else \
+            UploadState.QUEUED
+        extra: dict[str, Any] = {"scheduled_for": due, "not_before": due}
+        if job.publish_mode == PublishMode.PUBLISH_AT:
+            extra = {"publish_at": due, "scheduled_for": due, "not_before": clock.now()}
+        transition(s, job, new_state, f"rescheduled by {actor} to {at.display}", actor=actor,
+                   **extra)
+        audit.record(session=s, actor=actor, action="upload.reschedule",
+                     target=f"job {job_id}", detail=at.display)
+        return job
+
+
+@dataclass(frozen=True)
+class JobFilter:
+    state: str = ""
+    channel_id: int | None = None
+    group: str = ""
+    day: str = ""  # YYYY-MM-DD of the scheduled time, in UTC
+    limit: int = 200
+
+
+def list_jobs(*, session: Session, filters: JobFilter = JobFilter()) -> list[UploadJob]:
+    query = select(UploadJob).order_by(col(UploadJob.scheduled_for).desc(),
+                                       col(UploadJob.id).desc()).limit(filters.limit)
+    if filters.state:
+        query = query.where(UploadJob.state == UploadState(filters.state))
+    if filters.channel_id is not None:
+        query = query.where(UploadJob.channel_id == filters.channel_id)
+    if filters.group:
+        channel_ids = select(Channel.id).where(Channel.group_name == filters.group)
+        query = query.where(col(UploadJob.channel_id).in_(channel_ids)
+                            | (UploadJob.target_group == filters.group))
+    if filters.day:
+        try:
+            start = datetime.fromisoformat(filters.day).replace(tzinfo=clock.now().tzinfo)
+        except ValueError:
+            raise InputError("date", "use YYYY-MM-DD") from None
+        query = query.where(UploadJob.scheduled_for >= start,
+                            UploadJob.scheduled_for < start + timedelta(days=1))
+    return list(session.exec(query).all())
+
+
+def history(*, session: Session, job_id: int) -> list[UploadEvent]:
+    return list(session.exec(select(UploadEvent).where(UploadEvent.job_id == job_id)
+                             .order_by(col(UploadEvent.id))).all())
+
+
+def public(job: UploadJob, channel_titles: dict[int, str] | None = None) -> dict[str, Any]:
+    """A job as the UI and the CLI show it (no session URI)."""
+    titles = channel_titles or {}
+    return {
+        "id": job.id, "state": UploadState(job.state).value, "reason": job.state_reason,
+        "title": job.title, "file_name": job.file_name, "file_size": job.file_size,
+        "file_md5": job.file_md5, "target": TargetKind(job.target_kind).value,
+        "target_group": job.target_group, "channel_id": job.channel_id,
+        "channel": titles.get(job.channel_id or 0, ""), "video_id": job.video_id,
+        "privacy": job.privacy, "publish_at": job.publish_at,
+        "scheduled_for": job.scheduled_for, "not_before": job.not_before,
+        "bytes_confirmed": job.bytes_confirmed, "bytes_sent": job.bytes_sent,
+        "speed_bps": round(job.speed_bps), "eta_seconds": job.eta_seconds,
+        "attempts": job.attempts, "last_error": job.last_error, "warning": job.warning,
+        "created_by": job.created_by, "created_at": job.created_at,
+        "started_at": job.started_at, "finished_at": job.finished_at,
+        "batch_id": job.batch_id, "playlist": job.playlist_title,
+        "has_thumbnail": job.thumbnail_path is not None,
+    }
+
+
+def channel_titles(*, session: Session) -> dict[int, str]:
+    return {c.id: c.title for c in session.exec(select(Channel)).all() if c.id is not None}
+
+
+def summary(*, session: Session) -> dict[str, int]:
+    rows = session.exec(select(UploadJob.state, func.count()).group_by(UploadJob.state)).all()
+    counts = {s.value: 0 for s in UploadState}
+    for state, n in rows:
+        counts[UploadState(state).value] = int(n)
+    return counts
+
+
+def next_scheduled(*, session: Session, limit: int = 5) -> list[UploadJob]:
+    return list(session.exec(
+        select(UploadJob).where(col(UploadJob.state).in_([UploadState.SCHEDULED,
+                                                         UploadState.QUEUED]))
+        .order_by(col(UploadJob.not_before)).limit(limit)).all())
+
+
+def projects_by_id(*, session: Session) -> dict[int, Project]:
+    return {p.id: p for p in session.exec(select(Project)).all() if p.id is not None}
+
+
+def prune_media(*, grace: timedelta = timedelta(hours=24)) -> int:
+    """Delete media files no job still needs: abandoned form uploads after a day, and the
+    files of jobs that ended more than a week ago (a failed job keeps its file for retry)."""
+    now = clock.now()
+    with db.read_session() as s:
+        rows = s.exec(select(UploadJob.file_path, UploadJob.thumbnail_path, UploadJob.state,
+                             UploadJob.finished_at)).all()
+    needed: set[str] = set()
+    for video, thumb, state, finished_at in rows:
+        done = UploadState(state) in (UploadState.PUBLISHED, UploadState.CANCELLED)
+        if not done or finished_at is None or clock.as_utc(finished_at) > now - timedelta(days=7):
+            needed.update(p for p in (video, thumb) if p)
+    referenced = {p for row in rows for p in row[:2] if p}
+    fresh_after = now.timestamp() - grace.total_seconds()
+    removed = 0
+    for path in _media_dir().iterdir():
+        name = str(path)
+        if name in needed:
+            continue
+        if name not in referenced and path.stat().st_mtime > fresh_after:
+            continue  # a form upload that may still be submitted
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed

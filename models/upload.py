@@ -1,0 +1,111 @@
+"""Upload jobs: what to upload where and when, where the resumable session stands, and
+every state change they went through."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON
+from sqlmodel import Field, SQLModel
+
+from models.base import LeaseFields, enum_column, utc_column
+
+
+class UploadState(StrEnum):
+    QUEUED = "queued"  # due now, waiting for a worker slot
+    SCHEDULED = "scheduled"  # due later
+    UPLOADING = "uploading"  # bytes are moving (or will resume after a crash)
+    PROCESSING = "processing"  # inserted; YouTube is processing the video
+    PUBLISHED = "published"  # processed: done
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    WAITING_QUOTA = "waiting_quota"  # the project's quota resets at not_before
+    WAITING_CHANNEL = "waiting_channel"  # the channel rests until not_before
+    WAITING_REAUTH = "waiting_reauth"  # the channel needs someone to reconnect it
+
+    @property
+    def finished(self) -> bool:
+        return self in (UploadState.PUBLISHED, UploadState.FAILED, UploadState.CANCELLED)
+
+    @property
+    def waiting(self) -> bool:
+        return self in (UploadState.WAITING_QUOTA, UploadState.WAITING_CHANNEL,
+                        UploadState.WAITING_REAUTH)
+
+
+class TargetKind(StrEnum):
+    CHANNEL = "channel"  # exactly this channel
+    GROUP = "group"  # the healthiest channel of a group, chosen at run time
+    AUTO = "auto"  # the healthiest channel of the whole pool, chosen at run time
+
+
+class PublishMode(StrEnum):
+    UPLOAD_AT = "upload_at"  # start uploading at the scheduled time
+    PUBLISH_AT = "publish_at"  # upload now as private; YouTube publishes at the time
+
+
+class UploadJob(LeaseFields, table=True):
+    __tablename__ = "upload_jobs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = utc_column()
+    created_by: str = Field(max_length=254)
+    updated_at: datetime = utc_column()
+    state: UploadState = enum_column(UploadState, index=True)
+    state_reason: str = Field(default="", max_length=500)
+    # Work may start (or resume, or be polled) from this time on.
+    not_before: datetime = utc_column(index=True)
+    scheduled_for: datetime = utc_column(index=True)
+    publish_mode: PublishMode = enum_column(PublishMode, default=PublishMode.UPLOAD_AT)
+    publish_at: datetime | None = utc_column(nullable=True)
+    target_kind: TargetKind = enum_column(TargetKind)
+    target_channel_id: int | None = Field(default=None, foreign_key="channels.id")
+    target_group: str = Field(default="", max_length=60, index=True)
+    # Jobs created together by a fan-out share a batch.
+    batch_id: str = Field(default="", max_length=40, index=True)
+    channel_id: int | None = Field(default=None, foreign_key="channels.id", index=True)
+    project_id: int | None = Field(default=None, foreign_key="projects.id", index=True)
+    file_path: str = Field(max_length=500)
+    file_name: str = Field(max_length=255)
+    file_size: int
+    file_md5: str = Field(max_length=32)
+    content_type: str = Field(default="application/octet-stream", max_length=100)
+    title: str = Field(max_length=200)
+    description: str = Field(default="", max_length=10000)
+    tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    category_id: str = Field(default="22", max_length=10)
+    privacy: str = Field(default="private", max_length=10)
+    made_for_kids: bool = False
+    thumbnail_path: str | None = Field(default=None, max_length=500)
+    playlist_title: str = Field(default="", max_length=150)
+    # The resumable session URI is a credential (it accepts bytes without auth): encrypted.
+    session_uri_enc: str | None = Field(default=None, max_length=2000)
+    session_started_at: datetime | None = utc_column(nullable=True)
+    bytes_confirmed: int = 0
+    bytes_sent: int = 0
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=1000)
+    warning: str = Field(default="", max_length=500)
+    video_id: str | None = Field(default=None, max_length=40, index=True)
+    thumbnail_done: bool = False
+    playlist_done: bool = False
+    started_at: datetime | None = utc_column(nullable=True)
+    finished_at: datetime | None = utc_column(nullable=True)
+    speed_bps: float = 0.0
+    eta_seconds: int | None = None
+    progress_at: datetime | None = utc_column(nullable=True)
+
+
+class UploadEvent(SQLModel, table=True):
+    """One line of a job's history."""
+
+    __tablename__ = "upload_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="upload_jobs.id", index=True, ondelete="CASCADE")
+    at: datetime = utc_column()
+    from_state: str = Field(default="", max_length=20)
+    to_state: str = Field(max_length=20)
+    message: str = Field(default="", max_length=1000)
+    actor: str = Field(default="system", max_length=254)

@@ -1,0 +1,152 @@
+"""Resumable videos.insert with google-api-python-client, made crash-safe.
+
+The library builds the requests and sends the chunks. We add three things:
+- the session URI is handed to the caller (who stores it) *before* any byte is sent,
+  by wrapping the http object that answers the session-start POST;
+- after every chunk the offset the server confirmed is handed to the caller;
+- after an error or a restart we ask the session where it stands (`bytes */TOTAL`)
+  and continue from there; if the final answer was lost, that question returns the
+  finished video instead of uploading it again.
+The library's own retry (num_retries) is not used: with a streaming MediaFileUpload it
+re-sends an already consumed chunk and hangs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from googleapiclient.discovery import Resource
+from googleapiclient.http import MediaFileUpload
+
+from youtube.errors import Action, GoogleError, classify, classify_status
+
+
+@dataclass(frozen=True)
+class SessionStatus:
+    """Where a resumable session stands on the server."""
+
+    confirmed: int  # bytes stored (the next byte to send)
+    video: dict[str, Any] | None = None  # the finished video, if it completed
+    gone: bool = False  # the session expired or never existed: start a new one
+
+
+class _RecordingHttp:
+    """Wraps an httplib2-style http: reports the new session URI before the library uses
+    it, and counts the bytes of every chunk handed to the network."""
+
+    def __init__(self, http: Any, on_session: Callable[[str], None]) -> None:
+        self._http = http
+        self._on_session = on_session
+        self.bytes_sent = 0
+
+    def request(self, uri: str, method: str = "GET", body: Any = None,
+                headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        if method == "PUT" and headers:
+            self.bytes_sent += int(headers.get("Content-Length")
+                                   or headers.get("content-length") or 0)
+        resp, content = self._http.request(uri, method, body=body, headers=headers, **kwargs)
+        if method == "POST" and "uploadType=resumable" in uri and resp.status == 200 \
+                and "location" in resp:
+            self._on_session(resp["location"])
+        return resp, content
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._http, name)
+
+
+def query_session(http: Any, session_uri: str, total: int) -> SessionStatus:
+    """Ask a resumable session how many bytes it holds (or for its finished video)."""
+    resp, content = http.request(session_uri, "PUT", body=b"",
+                                 headers={"Content-Length": "0",
+                                          "Content-Range": f"bytes */{total}"})
+    status = int(resp.status)
+    if status in (200, 201):
+        return SessionStatus(confirmed=total, video=json.loads(content))
+    if status == 308:
+        stored = resp.get("range")  # "bytes=0-N"; absent when nothing is stored yet
+        return SessionStatus(confirmed=int(stored.rsplit("-", 1)[1]) + 1 if stored else 0)
+    if status in (404, 410):
+        return SessionStatus(confirmed=0, gone=True)
+    raise classify_status(status, content)
+
+
+@dataclass
+class UploadSpec:
+    path: str
+    size: int
+    mimetype: str
+    metadata: dict[str, Any]
+    part: str = "snippet,status"
+    chunk_size: int = 8 * 1024 * 1024
+
+
+class ResumableUpload:
+    """One video's upload through one session (new or resumed)."""
+
+    def __init__(self, spec: UploadSpec, *, session_uri: str | None,
+                 on_session: Callable[[str], None]) -> None:
+        self.spec = spec
+        self.session_uri = session_uri
+        self.confirmed = 0
+        self._on_session = on_session
+        self.bytes_sent = 0
+
+    def _remember(self, uri: str) -> None:
+        self.session_uri = uri
+        self._on_session(uri)
+
+    def _request(self, service: Resource) -> tuple[Any, MediaFileUpload]:
+        media = MediaFileUpload(self.spec.path, mimetype=self.spec.mimetype,
+                                chunksize=self.spec.chunk_size, resumable=True)
+        request = service.videos().insert(part=self.spec.part, body=self.spec.metadata,
+                                          media_body=media)
+        if self.session_uri:
+            request.resumable_uri = self.session_uri
+            request.resumable_progress = self.confirmed
+        return request, media
+
+    def status(self, http: Any) -> SessionStatus:
+        assert self.session_uri
+        answer = query_session(http, self.session_uri, self.spec.size)
+        if answer.gone:
+            self.session_uri = None
+            self.confirmed = 0
+        else:
+            self.confirmed = answer.confirmed
+        return answer
+
+    def send(self, service: Resource, http: Any,
+             on_chunk: Callable[[int, int], bool]) -> dict[str, Any]:
+        """Send chunks until the video exists; returns the video resource.
+
+        `on_chunk(confirmed, bytes_sent)` runs after every chunk; returning False stops
+        (the lease was lost). Errors propagate as GoogleError; call `status()` and `send()`
+        again to continue.
+        """
+        recording = _RecordingHttp(http, self._remember)
+        request, media = self._request(service)
+        try:
+            response = None
+            while response is None:
+                try:
+                    progress, response = request.next_chunk(http=recording, num_retries=0)
+                except Exception as exc:
+                    raise classify(exc) from None
+                finally:
+                    self.bytes_sent += recording.bytes_sent
+                    recording.bytes_sent = 0
+                if response is None:
+                    self.confirmed = progress.resumable_progress if progress else 0
+                    if not on_chunk(self.confirmed, self.bytes_sent):
+                        raise GoogleError(Action.FAIL, "leaseLost",
+                                          "another worker took this upload over")
+            self.confirmed = self.spec.size
+            on_chunk(self.confirmed, self.bytes_sent)
+            return response
+        finally:
+            stream = media.stream()
+            if stream is not None:
+                stream.close()
