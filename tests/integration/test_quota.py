@@ -179,7 +179,7 @@ def test_videos_insert_has_its_own_bucket_of_calls(any_database: str) -> None:
     for _ in range(3):
         r = quota.reserve(project=project, method="videos.insert", priority=Priority.UPLOAD)
         assert (r.bucket, r.units) == ("videos.insert", 1)
-    with pytest.raises(QuotaUnavailable, match="videos.insert"):
+    with pytest.raises(QuotaUnavailable, match=r"videos\.insert"):
         quota.reserve(project=project, method="videos.insert", priority=Priority.UPLOAD)
     # The shared bucket is untouched and still open for follow-ups.
     r = quota.reserve(project=project, method="thumbnails.set", priority=Priority.FINISH)
