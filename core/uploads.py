@@ -47,49 +47,87 @@ def _media_dir() -> Path:
     return folder
 
 
-def store_media(source: BinaryIO, original_name: str, *, thumbnail: bool = False) -> StoredFile:
-    """Stream an upload into data/media under a generated name, checking what it is.
+class MediaWriter:
+    """Writes an incoming file into data/media under a generated name, piece by piece,
+    checking size and content as it goes. Never holds the file in memory; a refused or
+    broken upload leaves nothing behind."""
 
-    Never holds the file in memory; a refused or broken upload leaves nothing behind.
-    """
-    settings = get_settings()
-    max_bytes = limits.THUMBNAIL_MAX_BYTES if thumbnail else settings.upload_max_bytes
-    what = "thumbnail" if thumbnail else "file"
-    suffix = Path(original_name).suffix.lower()[:10] if original_name else ""
-    target = _media_dir() / f"{uuid.uuid4().hex}{suffix}"
-    partial = target.with_name(target.name + ".part")
-    digest = hashlib.md5(usedforsecurity=False)
-    size = 0
-    head = b""
+    def __init__(self, original_name: str, *, thumbnail: bool = False) -> None:
+        self.thumbnail = thumbnail
+        self.original_name = original_name
+        self.max_bytes = (limits.THUMBNAIL_MAX_BYTES if thumbnail
+                          else get_settings().upload_max_bytes)
+        suffix = Path(original_name).suffix.lower()[:10] if original_name else ""
+        self.target = _media_dir() / f"{uuid.uuid4().hex}{suffix}"
+        self.partial = self.target.with_name(self.target.name + ".part")
+        self._out: BinaryIO | None = self.partial.open("wb")
+        self._digest = hashlib.md5(usedforsecurity=False)
+        self._head = b""
+        self.size = 0
+
+    @property
+    def what(self) -> str:
+        return "thumbnail" if self.thumbnail else "file"
+
+    def write(self, block: bytes) -> None:
+        assert self._out is not None, "the writer is closed"
+        if len(self._head) < limits.HEAD_BYTES:
+            self._head += block[:limits.HEAD_BYTES - len(self._head)]
+        self.size += len(block)
+        if self.size > self.max_bytes:
+            self.abort()
+            raise InputError(self.what, f"is larger than the limit of {self.max_bytes:,} bytes")
+        self._digest.update(block)
+        self._out.write(block)
+
+    def finish(self) -> StoredFile:
+        """Check what arrived and keep it; raises InputError (and keeps nothing)."""
+        assert self._out is not None, "the writer is closed"
+        self._out.close()
+        self._out = None
+        try:
+            if self.size == 0:
+                raise InputError(self.what, "is empty")
+            if self.thumbnail:
+                problem = limits.validate_thumbnail(self._head, self.size)
+                if problem:
+                    raise InputError("thumbnail", problem)
+                kind = "png" if self._head.startswith(b"\x89PNG") else "jpeg"
+            else:
+                kind = limits.sniff_video_container(self._head) or ""
+                if not kind:
+                    raise InputError("file", f"{self.original_name or 'the file'} is not a "
+                                             "video (expected MP4, MOV, WebM, MKV, AVI, FLV, "
+                                             "MPEG, WMV or OGG content)")
+            self.partial.replace(self.target)
+        except BaseException:
+            self.partial.unlink(missing_ok=True)
+            raise
+        return StoredFile(str(self.target), self.size, self._digest.hexdigest(), kind)
+
+    def abort(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+        self.partial.unlink(missing_ok=True)
+
+
+def store_media(source: BinaryIO, original_name: str, *, thumbnail: bool = False) -> StoredFile:
+    """Stream a file object into the media folder (see MediaWriter)."""
+    writer = MediaWriter(original_name, thumbnail=thumbnail)
     try:
-        with partial.open("wb") as out:
-            while block := source.read(READ_BLOCK):
-                if len(head) < limits.HEAD_BYTES:
-                    head += block[:limits.HEAD_BYTES - len(head)]
-                size += len(block)
-                if size > max_bytes:
-                    raise InputError(what, f"is larger than the limit of {max_bytes:,} bytes")
-                digest.update(block)
-                out.write(block)
-        if size == 0:
-            raise InputError(what, "is empty")
-        if thumbnail:
-            problem = limits.validate_thumbnail(head, size)
-            if problem:
-                raise InputError("thumbnail", problem)
-            kind = "png" if head.startswith(b"\x89PNG") else "jpeg"
-        else:
-            container = limits.sniff_video_container(head)
-            if container is None:
-                raise InputError("file", f"{original_name or 'the file'} is not a video "
-                                         "(expected MP4, MOV, WebM, MKV, AVI, FLV, MPEG, WMV "
-                                         "or OGG content)")
-            kind = container
-        partial.replace(target)
+        while block := source.read(READ_BLOCK):
+            writer.write(block)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        writer.abort()
         raise
-    return StoredFile(str(target), size, digest.hexdigest(), kind)
+    return writer.finish()
+
+
+def discard(stored: StoredFile | None) -> None:
+    """Remove a stored file nobody will use (a form reset, a refused CLI upload)."""
+    if stored is not None:
+        Path(stored.path).unlink(missing_ok=True)
 
 
 def store_path(path: Path, *, thumbnail: bool = False) -> StoredFile:
@@ -204,6 +242,16 @@ def plan(request: UploadRequest, *, session: Session) -> Plan:
     if errors or at is None:
         raise InputErrors(errors)
     return Plan(at, jobs)
+
+
+def check(request: UploadRequest) -> dict[str, str]:
+    """Every field problem of a request (empty when it would be accepted)."""
+    with db.read_session() as s:
+        try:
+            plan(request, session=s)
+        except InputErrors as exc:
+            return exc.errors
+    return {}
 
 
 def enqueue(request: UploadRequest, *, actor: str) -> list[int]:

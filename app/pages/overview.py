@@ -85,6 +85,42 @@ def pool_card() -> rx.Component:
     )
 
 
+QUEUE_STATES = [("scheduled", "Scheduled", "blue"), ("queued", "Queued", "gray"),
+                ("uploading", "Uploading", "amber"), ("processing", "Processing", "violet"),
+                ("waiting_quota", "Waiting: quota", "orange"),
+                ("waiting_channel", "Waiting: channel", "orange"),
+                ("failed", "Failed", "red"), ("published", "Published", "green")]
+
+
+def queue_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.text("Upload queue", size="2", color="var(--gray-11)"), rx.spacer(),
+                      rx.link("Uploads →", href="/uploads", size="2"), width="100%"),
+            rx.hstack(
+                *[rx.vstack(rx.text(OverviewState.queue[key], size="5", weight="bold",
+                                    color=f"var(--{color}-11)", data_testid=f"queue-{key}"),
+                            rx.text(label, size="1", color="var(--gray-11)"), spacing="0")
+                  for key, label, color in QUEUE_STATES],
+                spacing="5", wrap="wrap",
+            ),
+            rx.cond(
+                OverviewState.next_uploads.length() > 0,
+                rx.table.root(
+                    rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
+                        "Next uploads", "Where", "When")])),
+                    rx.table.body(rx.foreach(OverviewState.next_uploads, lambda j: rx.table.row(
+                        rx.table.cell(j["title"]), rx.table.cell(j["where"]),
+                        rx.table.cell(j["when"])))),
+                    size="1", width="100%"),
+                rx.text("Nothing scheduled.", size="2", color="var(--gray-11)"),
+            ),
+            spacing="3", width="100%",
+        ),
+        width="100%",
+    )
+
+
 def overview_page() -> rx.Component:
     return page(
         "Overview",
@@ -98,6 +134,7 @@ def overview_page() -> rx.Component:
             columns="4", spacing="4", width="100%",
         ),
         pool_card(),
+        queue_card(),
         scheduler_card(),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.states.session import SessionState, requires
-from core import dashboard, db
+from core import clock, dashboard, db, uploads
 from models import Role
 
 
@@ -21,6 +21,8 @@ class OverviewState(SessionState):
     pool: dict[str, int] = {}
     pool_total: int = 0
     needs_reauth: list[dict[str, str]] = []
+    queue: dict[str, int] = {}
+    next_uploads: list[dict[str, str]] = []
 
     @rx.event
     @requires(Role.MARKETER)
@@ -33,8 +35,17 @@ class OverviewState(SessionState):
         self._refresh()
 
     def _refresh(self) -> None:
+        zone = self.zone()
         with db.read_session() as s:
             data = dashboard.overview(session=s)
+            self.queue = uploads.summary(session=s)
+            titles = uploads.channel_titles(session=s)
+            self.next_uploads = [
+                {"id": str(j.id), "title": j.title,
+                 "where": titles.get(j.channel_id or j.target_channel_id or 0, "")
+                 or (f"group {j.target_group}" if j.target_group else "auto"),
+                 "when": clock.as_utc(j.not_before).astimezone(zone).strftime("%a %d %b %H:%M")}
+                for j in uploads.next_scheduled(session=s)]
         self.users = data.users
         self.open_critical = data.open_alerts.get("critical", 0)
         self.open_warning = data.open_alerts.get("warning", 0)

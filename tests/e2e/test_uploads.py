@@ -1,0 +1,74 @@
+"""A marketer schedules an upload in the browser and watches it reach YouTube (the sandbox)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Page, expect
+
+from core import clock
+from core.runtime import CLOCK_OFFSET_FILE
+from sandbox.control import SandboxControl
+from tests.e2e.conftest import RunningApp, login
+from tests.integration.world import fake_video, md5_of, tiny_png
+
+MARKETER = "marketer@example.com"
+PASSWORD = "marketer password 1"
+
+
+def test_marketer_schedules_a_video_and_it_gets_published(
+        page: Page, app_server: RunningApp, tmp_path: Path) -> None:
+    app_server.cli("user", "add", MARKETER, "--role", "marketer", stdin=PASSWORD + "\n")
+    video = fake_video(tmp_path / "product-launch.mp4", 3 * 1024 * 1024 + 4321)
+    thumb = tiny_png(tmp_path / "cover.png")
+    login(page, app_server.base_url, MARKETER, PASSWORD, path="/uploads")
+
+    page.locator("[data-testid=drop-video] input[type=file]").set_input_files(str(video))
+    page.locator("[data-testid=drop-thumb] input[type=file]").set_input_files(str(thumb))
+    expect(page.get_by_test_id("video-ready")).to_contain_text("product-launch.mp4")
+    expect(page.get_by_test_id("thumb-ready")).to_have_text("cover.png")
+    page.get_by_test_id("field-title").fill("Product launch")
+    page.get_by_test_id("field-playlist").fill("Launches")
+    page.get_by_test_id("field-when").fill("in 1 minute")
+    # The interpreted time, in the viewer's zone (the browser is in Berlin) and in UTC.
+    expected = clock.now() + timedelta(minutes=1)
+    shown = page.get_by_test_id("when-display")
+    expect(shown).to_contain_text(re.compile(r"CET \(\d\d:\d\d UTC\)"))
+    berlin = expected.astimezone(ZoneInfo("Europe/Berlin"))
+    assert berlin.strftime("%H:%M") in shown.inner_text() or \
+        (berlin + timedelta(minutes=1)).strftime("%H:%M") in shown.inner_text()
+    page.get_by_test_id("schedule-submit").click()
+    row = page.get_by_test_id("job-row").filter(has_text="Product launch")
+    expect(row.get_by_test_id("job-state")).to_have_text("scheduled")
+
+    # Move the app's clock past the due time instead of waiting a minute.
+    (app_server.data_dir / CLOCK_OFFSET_FILE).write_text("70")
+    expect(row.get_by_test_id("job-state")).to_have_text("published", timeout=60_000)
+    video_id = row.get_by_test_id("job-video").inner_text()
+
+    with SandboxControl(app_server.env["TUBEFLEET_SANDBOX_URL"]) as control:
+        matching = [v for v in control.videos() if v["title"] == "Product launch"]
+    assert len(matching) == 1
+    stored = matching[0]
+    assert stored["id"] == video_id
+    assert stored["md5"] == md5_of(video)
+    assert stored["thumbnail"] is not None and stored["thumbnail"]["content_type"] == "image/png"
+    assert len(stored["playlists"]) == 1
+
+
+def test_bad_input_shows_field_errors_and_schedules_nothing(
+        page: Page, app_server: RunningApp) -> None:
+    app_server.cli("user", "add", MARKETER, "--role", "marketer", stdin=PASSWORD + "\n")
+    login(page, app_server.base_url, MARKETER, PASSWORD, path="/uploads")
+    jobs_before = json.loads(app_server.cli("jobs", "--json").stdout)
+    page.get_by_test_id("field-title").fill("Broken <title>")
+    page.get_by_test_id("field-when").fill("03/04/2027 10:00")
+    expect(page.get_by_test_id("error-when")).to_contain_text("YYYY-MM-DD")
+    page.get_by_test_id("schedule-submit").click()
+    expect(page.get_by_test_id("error-file")).to_contain_text("choose a video file")
+    expect(page.get_by_test_id("error-title")).to_contain_text("<")
+    assert json.loads(app_server.cli("jobs", "--json").stdout) == jobs_before
