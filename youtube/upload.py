@@ -24,6 +24,18 @@ from googleapiclient.http import MediaFileUpload
 from youtube.errors import Action, GoogleError, classify, classify_status
 
 
+class ChunkedFileUpload(MediaFileUpload):
+    """MediaFileUpload that hands each chunk to the http layer as bytes, not as a stream.
+
+    With a stream, http.client copies the body in 8 KiB reads (a Python loop per 8 KiB,
+    about a quarter of loopback speed); bytes go to the socket in one call. Memory stays
+    bounded by the chunk size, and a chunk can be sent again after an error.
+    """
+
+    def has_stream(self) -> bool:
+        return False
+
+
 @dataclass(frozen=True)
 class SessionStatus:
     """Where a resumable session stands on the server."""
@@ -99,8 +111,8 @@ class ResumableUpload:
         self._on_session(uri)
 
     def _request(self, service: Resource) -> tuple[Any, MediaFileUpload]:
-        media = MediaFileUpload(self.spec.path, mimetype=self.spec.mimetype,
-                                chunksize=self.spec.chunk_size, resumable=True)
+        media = ChunkedFileUpload(self.spec.path, mimetype=self.spec.mimetype,
+                                  chunksize=self.spec.chunk_size, resumable=True)
         request = service.videos().insert(part=self.spec.part, body=self.spec.metadata,
                                           media_body=media)
         if self.session_uri:
@@ -147,6 +159,4 @@ class ResumableUpload:
             on_chunk(self.confirmed, self.bytes_sent)
             return response
         finally:
-            stream = media.stream()
-            if stream is not None:
-                stream.close()
+            media.stream().close()  # the open file behind the upload
