@@ -91,7 +91,7 @@ def build(label: str, folder: Path, ledger_rows: int, now: datetime, seed: int) 
                                         "limits": {"default": 250_000}},
                           created_at=now))
         s.flush()
-        project_ids = [p.id for p in s.exec(select(Project)).all()]
+        project_ids = [p.id or 0 for p in s.exec(select(Project)).all()]
         for pid in project_ids:
             for c in range(CHANNELS_PER_PROJECT):
                 s.add(Channel(youtube_id=f"UC{pid:02d}{c:04d}", project_id=pid,
@@ -237,11 +237,8 @@ def main() -> int:
     verdict = "OK" if ratio < TARGET_RATIO else "ABOVE TARGET"
     print(f"page refresh ratio large / small: {ratio:.2f} (target < {TARGET_RATIO:g}): "
           f"{verdict}")
-    from core.quota_report import LIVE_HOURS
-
-    print("(a refresh reads today's counters and the last "
-          f"{LIVE_HOURS} rollup hours; closed hours come from the process's cache, checked "
-          "against the day's counters)")
+    print("(a refresh reads today's counters and the current rollup hour; closed hours come "
+          "from the process's cache, checked against each day's counters)")
     return 0 if ratio < TARGET_RATIO else 1
 
 

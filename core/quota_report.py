@@ -17,7 +17,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, literal
-from sqlmodel import Session, col, select
+from sqlalchemy import select as table_select
+from sqlmodel import Session, SQLModel, select
 
 from core import clock, projects, quota
 from models import Channel, Project
@@ -31,6 +32,11 @@ RATE_WINDOW = timedelta(hours=3)
 # A day a few minutes old would give a wild rate; never divide by less than this.
 MIN_RATE_SPAN = timedelta(minutes=15)
 NO_CHANNEL = "(no channel: project-level calls)"
+# Table columns for the aggregate queries, which run below the ORM (see _rows).
+HOURLY: Any = SQLModel.metadata.tables[QuotaHourly.__tablename__].c
+USAGE: Any = SQLModel.metadata.tables[QuotaUsage.__tablename__].c
+PROJECTS: Any = SQLModel.metadata.tables[Project.__tablename__].c
+CHANNELS: Any = SQLModel.metadata.tables[Channel.__tablename__].c
 
 
 @dataclass(frozen=True)
@@ -148,12 +154,11 @@ def bucket_status(*, session: Session, now: datetime | None = None,
     since = _rate_since(now)
     # Grouped by hour first so the database walks the hour index over a few hours
     # (grouped by project first, SQLite prefers scanning the whole unique index).
-    query = (select(QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.bucket,
-                    func.sum(QuotaHourly.units))
-             .where(QuotaHourly.hour >= since)
-             .group_by(QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.bucket))
+    query = (table_select(HOURLY.hour, HOURLY.project_id, HOURLY.bucket, func.sum(HOURLY.units))
+             .where(HOURLY.hour >= since)
+             .group_by(HOURLY.hour, HOURLY.project_id, HOURLY.bucket))
     if project_id is not None:
-        query = query.where(QuotaHourly.project_id == project_id)
+        query = query.where(HOURLY.project_id == project_id)
     recent: dict[tuple[int, str], int] = defaultdict(int)
     for _, pid, bucket, units in _rows(session, query):
         recent[(int(pid), str(bucket))] += int(units or 0)
@@ -161,29 +166,29 @@ def bucket_status(*, session: Session, now: datetime | None = None,
 
 
 def hourly_series(*, session: Session, buckets: list[BucketStatus],
-                  now: datetime | None = None, days: int = HISTORY_DAYS) -> list[HourlySeries]:
-    """Calls, units and failures per hour over the last `days` days, for each given bucket."""
+                  now: datetime | None = None) -> list[HourlySeries]:
+    """Calls, units and failures per hour over the last 7 days, for each given bucket."""
     now = clock.as_utc(now or clock.now())
-    return _series(_rollup_view(session, now, days), buckets)
+    return _series(_rollup_view(session, now), buckets)
 
 
 def usage_by_method(*, session: Session, now: datetime | None = None) -> list[MethodUsage]:
     """Today's calls per project, bucket and method, most units first."""
     now = clock.as_utc(now or clock.now())
-    return _by_method(_rollup_view(session, now, 1), _project_names(session))
+    return _by_method(_rollup_view(session, now), _project_names(session))
 
 
 def usage_by_channel(*, session: Session, now: datetime | None = None
                      ) -> list[ChannelUsage]:
     """Today's calls per channel (units per bucket), most shared-bucket units first."""
     now = clock.as_utc(now or clock.now())
-    return _by_channel(session, _rollup_view(session, now, 1), _project_names(session))
+    return _by_channel(session, _rollup_view(session, now), _project_names(session))
 
 
 def quota_report(*, session: Session, now: datetime | None = None) -> QuotaReport:
     """The Quota page's data, all read at the same instant."""
     now = clock.as_utc(now or clock.now())
-    view = _rollup_view(session, now, HISTORY_DAYS)
+    view = _rollup_view(session, now)
     buckets = _statuses(session, now, view.units_since(_rate_since(now)), None)
     names = {b.project_id: b.project for b in buckets}
     return QuotaReport(now=now, buckets=buckets, series=_series(view, buckets),
@@ -213,7 +218,8 @@ def _rows(session: Session, statement: Any) -> list[Any]:
 
 
 def _project_names(session: Session) -> dict[int, str]:
-    return {int(pid): str(name) for pid, name in _rows(session, select(Project.id, Project.name))}
+    rows = _rows(session, table_select(PROJECTS.id, PROJECTS.name))
+    return {int(pid): str(name) for pid, name in rows}
 
 
 def _statuses(session: Session, now: datetime, recent: dict[tuple[int, str], int],
@@ -293,8 +299,9 @@ def _by_channel(session: Session, view: _View, names: dict[int, str]) -> list[Ch
     channel_ids = sorted({cid for _, cid in calls if cid})
     titles: dict[int, str] = {}
     if channel_ids:
-        titles = {int(i): str(t) for i, t in _rows(session, select(Channel.id, Channel.title)
-                                                   .where(col(Channel.id).in_(channel_ids)))}
+        rows = _rows(session, table_select(CHANNELS.id, CHANNELS.title)
+                     .where(CHANNELS.id.in_(channel_ids)))
+        titles = {int(i): str(t) for i, t in rows}
     result = [ChannelUsage(pid, names[pid], cid or None,
                            (titles.get(cid) or f"channel {cid} (removed)") if cid else NO_CHANNEL,
                            c, f, units[(pid, cid)])
@@ -393,34 +400,33 @@ def _read_hours(session: Session, first: datetime, last: datetime, detail_from: 
         detail = hour >= detail_from
         out[hour] = _Hour(stamp, {}, {} if detail else None, {} if detail else None)
         hour += timedelta(hours=1)
-    hour_col = col(QuotaHourly.hour)
-    sums = (func.sum(QuotaHourly.calls), func.sum(QuotaHourly.units),
-            func.sum(QuotaHourly.failures))
+    hour_col = HOURLY.hour
+    sums = (func.sum(HOURLY.calls), func.sum(HOURLY.units), func.sum(HOURLY.failures))
     if first < detail_from:
-        for at, pid, bucket, calls, units, failures in _rows(session, select(
-                QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.bucket, *sums)
+        for at, pid, bucket, calls, units, failures in _rows(session, table_select(
+                HOURLY.hour, HOURLY.project_id, HOURLY.bucket, *sums)
                 .where(hour_col >= first, hour_col <= last, hour_col < detail_from)
-                .group_by(QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.bucket)):
+                .group_by(HOURLY.hour, HOURLY.project_id, HOURLY.bucket)):
             slot = out.get(clock.as_utc(at))
             if slot is not None and slot.methods is None:
                 _add(slot.series, (int(pid), str(bucket)), calls, units, failures)
     if last < detail_from:
         return out
     detailed = (hour_col >= max(first, detail_from), hour_col <= last)
-    for at, pid, bucket, method, calls, units, failures in _rows(session, select(
-            QuotaHourly.hour, QuotaHourly.project_id, QuotaHourly.bucket, QuotaHourly.method,
-            *sums).where(*detailed).group_by(QuotaHourly.hour, QuotaHourly.project_id,
-                                             QuotaHourly.bucket, QuotaHourly.method)):
+    for at, pid, bucket, method, calls, units, failures in _rows(session, table_select(
+            HOURLY.hour, HOURLY.project_id, HOURLY.bucket, HOURLY.method, *sums)
+            .where(*detailed)
+            .group_by(HOURLY.hour, HOURLY.project_id, HOURLY.bucket, HOURLY.method)):
         slot = out.get(clock.as_utc(at))
         if slot is not None and slot.methods is not None:
             _add(slot.methods, (int(pid), str(bucket), str(method)), calls, units, failures)
             _add(slot.series, (int(pid), str(bucket)), calls, units, failures)
-    by_channel = (QuotaHourly.project_id, QuotaHourly.channel_id, QuotaHourly.bucket)
+    by_channel = (HOURLY.project_id, HOURLY.channel_id, HOURLY.bucket)
     if channels_per_hour:
-        query = select(QuotaHourly.hour, *by_channel, *sums).where(*detailed).group_by(
-            QuotaHourly.hour, *by_channel)
+        query = table_select(HOURLY.hour, *by_channel, *sums).where(*detailed).group_by(
+            HOURLY.hour, *by_channel)
     else:
-        query = select(literal(None), *by_channel, *sums).where(*detailed).group_by(
+        query = table_select(literal(None), *by_channel, *sums).where(*detailed).group_by(
             *by_channel)
     for at, pid, cid, bucket, calls, units, failures in _rows(session, query):
         slot = out.get(clock.as_utc(at) if at is not None else last)
@@ -444,23 +450,23 @@ def _sum_hours(hours: dict[datetime, _Hour], day_start: datetime, known: set[int
     return sums
 
 
-def _rollup_view(session: Session, now: datetime, days: int) -> _View:
-    """Per-hour sums for the last `days` days and all of today: live hours read now,
-    closed hours from the cache once they are checked against QuotaUsage."""
+def _rollup_view(session: Session, now: datetime) -> _View:
+    """Per-hour sums for the last HISTORY_DAYS days and all of today: the live hour read
+    now, closed hours from the cache once they are checked against QuotaUsage."""
     end = _hour_floor(now)
     day_start = clock.pacific_day_start(clock.pacific_day(now))
-    chart_start = end - timedelta(hours=days * 24 - 1)
+    chart_start = end - timedelta(hours=HISTORY_DAYS * 24 - 1)
     # Whole Pacific days, so that each day can be checked against its QuotaUsage rows.
     first = min(day_start, clock.pacific_day_start(clock.pacific_day(chart_start)))
     live_from = max(first, end - timedelta(hours=LIVE_HOURS - 1))
     closed = [first + timedelta(hours=i)
               for i in range(int((live_from - first).total_seconds() // 3600))]
     live = _read_hours(session, live_from, end, day_start, channels_per_hour=False)
-    known = {int(pid) for (pid,) in _rows(session, select(Project.id))}
+    known = {int(pid) for (pid,) in _rows(session, table_select(PROJECTS.id))}
     used: dict[date, dict[SeriesKey, int]] = defaultdict(dict)
-    for pid, bucket, day, units in _rows(session, select(
-            QuotaUsage.project_id, QuotaUsage.bucket, QuotaUsage.day, QuotaUsage.used)
-            .where(QuotaUsage.day >= clock.pacific_day(first))):
+    for pid, bucket, day, units in _rows(session, table_select(
+            USAGE.project_id, USAGE.bucket, USAGE.day, USAGE.used)
+            .where(USAGE.day >= clock.pacific_day(first))):
         if units and int(pid) in known:
             used[day][(int(pid), str(bucket))] = int(units)
 
@@ -504,5 +510,5 @@ def _rollup_view(session: Session, now: datetime, days: int) -> _View:
     for ckey, (c, u, f) in live_sums.channels.items():
         _add(channels, ckey, c, u, f)
     series = {h: v.series for h, v in (*hours.items(), *live.items()) if h >= chart_start}
-    return _View(hours=[chart_start + timedelta(hours=h) for h in range(days * 24)],
+    return _View(hours=[chart_start + timedelta(hours=h) for h in range(HISTORY_DAYS * 24)],
                  series=series, methods=methods, channels=channels)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.cli import output, pool, runtime, uploads, users
+from app.cli import output, pool, quota, runtime, uploads, users
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,7 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Operations dashboard for a fleet of YouTube channels.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (runtime, users, pool, uploads):
+    for module in (runtime, users, pool, uploads, quota):
         module.add_parsers(sub)
     return parser
 

@@ -1,25 +1,213 @@
-"""Alerts page."""
+"""Alerts: every alert source in one list; filter, acknowledge, resolve, mute; who did it when."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
-from app.components.frame import nothing_yet, page
-from app.states.session import SessionState, requires
-from models import Role
+from app.components.frame import page
+from app.components.poller import poller
+from app.states.alerts import AlertsState
+
+REFRESH_MS = 10_000
+SEVERITIES = ["critical", "warning", "info"]
+STATUSES = [("open", "Open (not resolved)"), ("acknowledged", "Acknowledged"),
+            ("resolved", "Resolved"), ("all", "All")]
 
 
-class AlertsPageState(SessionState):
-    @rx.event
-    @requires(Role.MARKETER)
-    def load(self) -> None:
-        return None
+def _select(which: str, label: str, value: Any, fixed: list[tuple[str, str]],
+            dynamic: Any = None, with_all: bool = True) -> rx.Component:
+    items = [rx.select.item("all", value="all")] if with_all else []
+    items += [rx.select.item(text, value=v) for v, text in fixed]
+    if dynamic is not None:
+        items.append(rx.foreach(dynamic, lambda d: rx.select.item(d["name"], value=d["id"])))
+    return rx.hstack(
+        rx.text(label, size="2", color="var(--gray-11)"),
+        rx.select.root(rx.select.trigger(data_testid=f"alerts-filter-{which}"),
+                       rx.select.content(*items), value=value, size="1",
+                       on_change=lambda v: AlertsState.set_filter(which, v)),
+        align="center", spacing="2",
+    )
+
+
+def filters() -> rx.Component:
+    kinds = rx.hstack(
+        rx.text("Kind", size="2", color="var(--gray-11)"),
+        rx.select.root(
+            rx.select.trigger(data_testid="alerts-filter-kind"),
+            rx.select.content(rx.select.item("all", value="all"),
+                              rx.foreach(AlertsState.kinds,
+                                         lambda k: rx.select.item(k, value=k))),
+            value=AlertsState.filter_kind, size="1",
+            on_change=lambda v: AlertsState.set_filter("kind", v)),
+        align="center", spacing="2",
+    )
+    return rx.hstack(
+        _select("status", "Status", AlertsState.filter_status, STATUSES, with_all=False),
+        _select("severity", "Severity", AlertsState.filter_severity,
+                [(s, s) for s in SEVERITIES]),
+        kinds,
+        _select("project", "Project", AlertsState.filter_project, [],
+                AlertsState.projects),
+        _select("channel", "Channel", AlertsState.filter_channel, [],
+                AlertsState.channels),
+        rx.hstack(rx.switch(checked=AlertsState.hide_muted,
+                            on_change=AlertsState.set_hide_muted, size="1",
+                            data_testid="alerts-hide-muted"),
+                  rx.text("Hide muted", size="2", color="var(--gray-11)"),
+                  align="center", spacing="2"),
+        spacing="5", wrap="wrap", align="center",
+    )
+
+
+def _count(label: str, key: str, color: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(rx.text(label, size="1", color="var(--gray-11)"),
+                  rx.text(AlertsState.open_counts.get(key, 0), size="6", weight="bold",
+                          data_testid=f"alerts-open-{key}"),
+                  spacing="0"),
+        border_left=f"4px solid var(--{color}-9)", min_width="150px",
+    )
+
+
+def _who(text: rx.Var, icon: str, testid: str) -> rx.Component:
+    return rx.cond(text != "", rx.hstack(
+        rx.icon(icon, size=12, color="var(--gray-10)"),
+        rx.text(text, size="1", color="var(--gray-11)", data_testid=testid),
+        spacing="1", align="center"))
+
+
+def _actions(r: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.cond(r["can_ack"] == "yes",
+                rx.button("Acknowledge", size="1", variant="soft", color_scheme="gray",
+                          on_click=AlertsState.acknowledge(r["id"]),
+                          data_testid="alert-acknowledge")),
+        rx.cond(r["can_resolve"] == "yes",
+                rx.button("Resolve", size="1", variant="soft", color_scheme="green",
+                          on_click=AlertsState.resolve(r["id"]),
+                          data_testid="alert-resolve")),
+        rx.cond(r["can_mute"] == "yes",
+                rx.button(rx.icon("bell-off", size=12), "Mute", size="1", variant="ghost",
+                          color_scheme="gray", on_click=AlertsState.open_mute(r["id"]),
+                          data_testid="alert-mute")),
+        spacing="2", wrap="wrap",
+    )
+
+
+def _row(r: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.badge(r["severity"], color_scheme=r["severity_color"].to(str),
+                               variant="solid", data_testid="alert-severity")),
+        rx.table.cell(rx.vstack(
+            rx.hstack(rx.text(r["subject"], weight="medium", size="2",
+                              data_testid="alert-subject"),
+                      rx.cond(r["muted"] == "yes",
+                              rx.badge(rx.icon("bell-off", size=10), "muted", variant="soft",
+                                       color_scheme="gray", data_testid="alert-muted")),
+                      spacing="2", align="center", wrap="wrap"),
+            rx.text(r["message"], size="1", color="var(--gray-11)"),
+            rx.code(r["kind"], size="1", variant="ghost"),
+            spacing="1", align="start"), max_width="480px"),
+        rx.table.cell(rx.vstack(rx.text(r["project"], size="2"),
+                                rx.text(r["channel"], size="1", color="var(--gray-11)"),
+                                spacing="0")),
+        rx.table.cell(rx.vstack(
+            rx.text(rx.el.span(r["occurrences"], data_testid="alert-occurrences"), " ",
+                    r["times"], size="2"),
+            rx.cond(r["occurrences"] == "1",
+                    rx.text("at ", r["last_raised"], size="1", color="var(--gray-11)"),
+                    rx.fragment(
+                        rx.text("first ", r["first_raised"], size="1", color="var(--gray-11)"),
+                        rx.text("last ", r["last_raised"], size="1", color="var(--gray-11)"))),
+            spacing="0")),
+        rx.table.cell(rx.vstack(
+            rx.badge(r["status"], color_scheme=r["status_color"].to(str), variant="soft",
+                     data_testid="alert-status"),
+            _who(r["acknowledged"], "eye", "alert-acknowledged"),
+            _who(r["resolved"], "circle-check", "alert-resolved"),
+            _who(r["muted_text"], "bell-off", "alert-muted-by"),
+            spacing="1", align="start")),
+        rx.table.cell(_actions(r)),
+        data_testid="alert-row",
+        data_alert_id=r["id"],
+    )
+
+
+def alert_table() -> rx.Component:
+    return rx.cond(
+        AlertsState.rows.length() > 0,
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
+                "Severity", "Alert", "Project / channel", "Seen", "Status", "")])),
+            rx.table.body(rx.foreach(AlertsState.rows, _row)),
+            width="100%", size="1", variant="surface",
+        ),
+        rx.callout("No alerts match these filters.", icon="circle-check", color_scheme="green",
+                   width="100%", data_testid="alerts-empty"),
+    )
+
+
+def mute_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Mute alert"),
+            rx.dialog.description(AlertsState.mute_subject, size="2"),
+            rx.vstack(
+                rx.text("A muted alert stays listed with a muted badge until the time is up "
+                        "(\"Hide muted\" leaves it out); repeats still add to its count.",
+                        size="1", color="var(--gray-11)"),
+                rx.hstack(
+                    rx.input(value=AlertsState.mute_hours, type="number", min=0.25, max=720,
+                             step=0.25, on_change=AlertsState.set_mute_hours, width="110px",
+                             data_testid="mute-hours"),
+                    rx.text("hours", size="2"),
+                    *[rx.button(f"{h} h", size="1", variant="soft", color_scheme="gray",
+                                on_click=AlertsState.set_mute_hours(str(h)))
+                      for h in (1, 4, 8, 24)],
+                    align="center", spacing="2", wrap="wrap",
+                ),
+                rx.cond(AlertsState.mute_error != "",
+                        rx.callout(AlertsState.mute_error, color_scheme="red", size="1",
+                                   data_testid="mute-error")),
+                rx.hstack(
+                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                    rx.button("Mute", on_click=AlertsState.save_mute,
+                              data_testid="mute-save"),
+                    justify="end", width="100%",
+                ),
+                spacing="3", margin_top="0.5em",
+            ),
+        ),
+        open=AlertsState.mute_open,
+        on_open_change=AlertsState.set_mute_open,
+    )
 
 
 def alerts_page() -> rx.Component:
-    return page("Alerts", nothing_yet("alerts", "arrive with a later release."))
+    return page(
+        "Alerts",
+        poller(AlertsState.refresh, REFRESH_MS),
+        rx.hstack(
+            _count("Open: critical", "critical", "red"),
+            _count("Open: warning", "warning", "orange"),
+            _count("Open: info", "info", "blue"),
+            rx.spacer(),
+            rx.cond(AlertsState.role == "marketer",
+                    rx.text("Operators and admins acknowledge, resolve and mute alerts.",
+                            size="1", color="var(--gray-11)")),
+            spacing="3", wrap="wrap", width="100%", align="end",
+        ),
+        filters(),
+        alert_table(),
+        rx.cond(AlertsState.truncated,
+                rx.text("Showing the 200 most recent; narrow the filters to see older ones.",
+                        size="1", color="var(--gray-11)")),
+        mute_dialog(),
+    )
 
 
 def add_to(app: rx.App) -> None:
     app.add_page(alerts_page, route="/alerts", title="Alerts · TubeFleet",
-                 on_load=AlertsPageState.load)
+                 on_load=AlertsState.load)
