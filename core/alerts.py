@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -150,3 +151,16 @@ def list_alerts(*, session: Session, filters: AlertFilter = AlertFilter(),
 
 def is_muted(alert: Alert) -> bool:
     return alert.muted_until is not None and clock.as_utc(alert.muted_until) > clock.now()
+
+
+def kinds(*, session: Session) -> list[str]:
+    """Every alert kind seen so far (for filters)."""
+    return sorted(str(k) for k in session.exec(select(Alert.kind).distinct()).all())
+
+
+def open_counts(*, session: Session) -> dict[str, int]:
+    """Unresolved alerts by severity."""
+    rows = session.exec(select(Alert.severity, func.count())
+                        .where(col(Alert.open_key).is_not(None))
+                        .group_by(Alert.severity)).all()
+    return {Severity(sev).value: int(n) for sev, n in rows}

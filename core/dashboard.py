@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from core import channels, clock, heartbeat
+from core import alerts, channels, clock, heartbeat
 from core.settings import get_settings
-from models import Alert, AuditEvent, User
+from models import AuditEvent, User
 
 
 @dataclass(frozen=True)
@@ -33,17 +33,12 @@ class Overview:
 def overview(*, session: Session) -> Overview:
     now = clock.now()
     users = session.exec(select(func.count()).select_from(User)).one()
-    open_rows = session.exec(
-        select(Alert.severity, func.count())
-        .where(col(Alert.open_key).is_not(None))
-        .group_by(Alert.severity)
-    ).all()
     audit_count = session.exec(
         select(func.count()).select_from(AuditEvent)
         .where(AuditEvent.at >= now - timedelta(days=1))
     ).one()
     beats = heartbeat.recent(session=session, interval_seconds=get_settings().heartbeat_seconds)
-    return Overview(users=users, open_alerts={str(sev): n for sev, n in open_rows},
+    return Overview(users=users, open_alerts=alerts.open_counts(session=session),
                     audit_last_day=audit_count, heartbeats=beats,
                     pool=channels.pool_health(session=session))
 

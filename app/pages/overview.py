@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.components.frame import page, stat_card
 from app.components.poller import poller
+from app.components.quota_gauges import quota_gauges
 from app.states.overview import OverviewState
 
 
@@ -134,6 +135,12 @@ def overview_page() -> rx.Component:
             columns="4", spacing="4", width="100%",
         ),
         pool_card(),
+        rx.cond(OverviewState.quota.length() > 0,
+                rx.vstack(rx.hstack(rx.text("Quota today", size="2", color="var(--gray-11)"),
+                                    rx.spacer(), rx.link("Quota →", href="/quota", size="2"),
+                                    width="100%"),
+                          quota_gauges(OverviewState.quota, compact=True),
+                          width="100%", spacing="2")),
         queue_card(),
         scheduler_card(),
     )

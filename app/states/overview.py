@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
+from app.components.quota_gauges import gauge_groups
 from app.states.session import SessionState, requires
-from core import clock, dashboard, db, uploads
+from core import clock, dashboard, db, quota_report, uploads
 from models import Role
 
 
@@ -22,6 +25,7 @@ class OverviewState(SessionState):
     pool_total: int = 0
     needs_reauth: list[dict[str, str]] = []
     queue: dict[str, int] = {}
+    quota: list[dict[str, Any]] = []
     next_uploads: list[dict[str, str]] = []
 
     @rx.event
@@ -38,6 +42,7 @@ class OverviewState(SessionState):
         zone = self.zone()
         with db.read_session() as s:
             data = dashboard.overview(session=s)
+            self.quota = gauge_groups(quota_report.bucket_status(session=s), zone)
             self.queue = uploads.summary(session=s)
             titles = uploads.channel_titles(session=s)
             self.next_uploads = [

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import quote
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import reflex as rx
 
@@ -52,6 +52,9 @@ class SessionState(rx.State):
         self._user_id, self._checked_at = user.id, now
         self.email, self.role = user.email, user.role.value
         self.must_change_password = user.must_change_password
+        if self.tz == "UTC" and user.timezone:
+            # A new tab has not reported its zone yet: use the one reported last time.
+            self.tz = user.timezone
         return user
 
     def login_redirect(self) -> rx.event.EventSpec:
@@ -69,7 +72,13 @@ class SessionState(rx.State):
                 auth.set_timezone(session=s, user_id=self._user_id, tz=tz)
 
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.tz)
+        """The viewer's time zone (the browser's, else the one it reported last time)."""
+        if self.tz == "UTC":
+            self.current_user()
+        try:
+            return ZoneInfo(self.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
 
 
 def requires(role: Role) -> Callable[[F], F]:
