@@ -158,6 +158,11 @@ def evaluate(channel: Channel, snap: PoolSnapshot, w: dict[str, float]) -> Candi
     return Candidate(channel, round(score, 4), breakdown, not why_not, why_not, available)
 
 
+def assess(session: Session, channel: Channel) -> Candidate:
+    """One channel's score and whether it can take an upload now."""
+    return evaluate(channel, snapshot(session), weights())
+
+
 def candidates(session: Session, *, group: str = "", exclude_projects: set[int] | None = None,
                exclude_channels: set[int] | None = None,
                states: tuple[ChannelState, ...] = (ChannelState.ACTIVE,)) -> list[Candidate]:

@@ -110,16 +110,25 @@ def refresh_due() -> TickReport:
     horizon = clock.now() + timedelta(minutes=settings.token_refresh_buffer_minutes)
     owner = _owner()
     keep_fresh = [s for s in ChannelState if s.keeps_token_fresh]
-    with db.session() as s:
-        ids = lease.claim(session=s, model=Channel, owner=owner, ttl=REFRESH_LEASE,
-                          where=[col(Channel.state).in_(keep_fresh),
-                                 or_(col(Channel.token_expires_at).is_(None),
-                                     col(Channel.token_expires_at) < horizon)],
-                          order_by=[col(Channel.token_expires_at)], limit=100_000)
-    report = TickReport(due=len(ids))
-    if ids:
-        with ThreadPoolExecutor(max_workers=settings.token_refresh_concurrency,
-                                thread_name_prefix="token-refresh") as pool:
+    # Claim in batches that finish well within the lease, so a big pool never outlives
+    # its leases (another process would then refresh the same channels again).
+    batch = max(50, 20 * settings.token_refresh_concurrency)
+    report = TickReport()
+    tried: set[int] = set()  # a failed refresh stays due; it waits for the next tick
+    with ThreadPoolExecutor(max_workers=settings.token_refresh_concurrency,
+                            thread_name_prefix="token-refresh") as pool:
+        while True:
+            with db.session() as s:
+                ids = lease.claim(session=s, model=Channel, owner=owner, ttl=REFRESH_LEASE,
+                                  where=[col(Channel.state).in_(keep_fresh),
+                                         or_(col(Channel.token_expires_at).is_(None),
+                                             col(Channel.token_expires_at) < horizon),
+                                         col(Channel.id).not_in(tried)],
+                                  order_by=[col(Channel.token_expires_at)], limit=batch)
+            if not ids:
+                break
+            tried.update(ids)
+            report.due += len(ids)
             for outcome in pool.map(lambda cid: _safe_refresh(cid, owner), ids):
                 if outcome == "refreshed":
                     report.refreshed += 1
@@ -128,7 +137,7 @@ def refresh_due() -> TickReport:
                 else:
                     report.failed += 1
     report.seconds = time.monotonic() - started
-    if ids:
+    if report.due:
         log.info("token refresh tick: %d due, %d refreshed, %d need re-consent, %d failed "
                  "in %.2f s", report.due, report.refreshed, report.needs_reauth,
                  report.failed, report.seconds)

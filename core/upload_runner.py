@@ -167,10 +167,8 @@ def _unusable(session: Any, channel: Channel) -> tuple[UploadState, datetime, st
     if channel.state == ChannelState.NEEDS_REAUTH:
         return (UploadState.WAITING_REAUTH, clock.now() + REAUTH_RECHECK,
                 f"{channel.title} needs re-consent: reconnect it on the Channels page")
-    found = rotation.candidates(session, exclude_channels=None,
-                                states=(ChannelState(channel.state),))
-    mine = next((c for c in found if c.channel.id == channel.id), None)
-    if mine is None or mine.eligible:
+    mine = rotation.assess(session, channel)
+    if mine.eligible:
         return None
     until = mine.available_at or clock.now() + REAUTH_RECHECK
     state = UploadState.WAITING_QUOTA if "quota" in mine.why_not else \

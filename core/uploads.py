@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -384,7 +385,8 @@ class JobFilter:
     state: str = ""
     channel_id: int | None = None
     group: str = ""
-    day: str = ""  # YYYY-MM-DD of the scheduled time, in UTC
+    day: str = ""  # YYYY-MM-DD of the scheduled time, in `tz`
+    tz: str = "UTC"
     limit: int = 200
 
 
@@ -401,7 +403,7 @@ def list_jobs(*, session: Session, filters: JobFilter = JobFilter()) -> list[Upl
                             | (UploadJob.target_group == filters.group))
     if filters.day:
         try:
-            start = datetime.fromisoformat(filters.day).replace(tzinfo=clock.now().tzinfo)
+            start = datetime.fromisoformat(filters.day).replace(tzinfo=ZoneInfo(filters.tz))
         except ValueError:
             raise InputError("date", "use YYYY-MM-DD") from None
         query = query.where(UploadJob.scheduled_for >= start,

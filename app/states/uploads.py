@@ -103,7 +103,7 @@ class UploadsState(SessionState):
             state="" if self.filter_state == "all" else self.filter_state,
             channel_id=None if self.filter_channel == "all" else int(self.filter_channel),
             group="" if self.filter_group == "all" else self.filter_group,
-            day=self.filter_day)
+            day=self.filter_day, tz=self.tz)
         try:
             with db.read_session() as s:
                 titles = uploads.channel_titles(session=s)
