@@ -16,7 +16,7 @@ from core.errors import InputError, NotFound
 from core.google import token_gateway
 from core.tokens import DEAD_TOKEN_ALERT, dead_token_subject
 from models import Channel, ChannelState, Project
-from models.quota import QuotaHourly
+from models.quota import QuotaDayDetail
 from youtube import oauth
 from youtube.client import capabilities
 from youtube.errors import Action, GoogleError
@@ -209,24 +209,23 @@ def list_channels(*, session: Session, filters: ChannelFilter = ChannelFilter()
 
 
 def quota_today_by_channel(*, session: Session) -> dict[int, int]:
-    """Units charged today (Pacific day) per channel, from the hourly rollups."""
-    day_start = clock.pacific_day_start(clock.pacific_day(clock.now()))
+    """Units charged today (Pacific day) per channel, from the daily rollup."""
     rows = session.exec(
-        select(QuotaHourly.channel_id, func.sum(QuotaHourly.units))
-        .where(QuotaHourly.hour >= day_start, QuotaHourly.channel_id != 0)
-        .group_by(QuotaHourly.channel_id)
+        select(QuotaDayDetail.channel_id, func.sum(QuotaDayDetail.units))
+        .where(QuotaDayDetail.day == clock.pacific_day(clock.now()),
+               QuotaDayDetail.channel_id != 0)
+        .group_by(QuotaDayDetail.channel_id)
     ).all()
     return {int(cid): int(units or 0) for cid, units in rows}
 
 
 def uploads_today_by_channel(*, session: Session) -> dict[int, int]:
     """videos.insert calls charged today per channel (what the daily cap counts)."""
-    day_start = clock.pacific_day_start(clock.pacific_day(clock.now()))
     rows = session.exec(
-        select(QuotaHourly.channel_id, func.sum(QuotaHourly.calls))
-        .where(QuotaHourly.hour >= day_start, QuotaHourly.method == "videos.insert",
-               QuotaHourly.channel_id != 0)
-        .group_by(QuotaHourly.channel_id)
+        select(QuotaDayDetail.channel_id, func.sum(QuotaDayDetail.calls))
+        .where(QuotaDayDetail.day == clock.pacific_day(clock.now()),
+               QuotaDayDetail.method == "videos.insert", QuotaDayDetail.channel_id != 0)
+        .group_by(QuotaDayDetail.channel_id)
     ).all()
     return {int(cid): int(n or 0) for cid, n in rows}
 

@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from core import alerts, clock, db
 from core.settings import get_settings
 from models import Project, Severity
-from models.quota import QuotaHourly, QuotaLedger, QuotaUsage
+from models.quota import QuotaBucketHour, QuotaDayDetail, QuotaLedger, QuotaUsage
 from youtube import costs
 
 THRESHOLDS = ((90, Severity.CRITICAL), (80, Severity.WARNING), (70, Severity.INFO))
@@ -63,7 +63,8 @@ class Reservation:
     method: str
     bucket: str
     units: int
-    hour: datetime
+    hour: datetime  # UTC hour of the call (QuotaBucketHour)
+    day: date  # Pacific day of the call (QuotaUsage, QuotaDayDetail)
 
 
 def policy_of(project: Project) -> dict[str, Any]:
@@ -116,19 +117,28 @@ def _usage_row(session: Session, project: Project, bucket: str, day: date) -> Qu
     return row
 
 
-def _bump_hourly(session: Session, *, project_id: int, bucket: str, method: str,
-                 channel_id: int | None, hour: datetime, calls: int, units: int,
-                 failures: int = 0) -> None:
-    table = QuotaHourly.__table__
-    stmt = _dialect_insert(session, table).values(
-        project_id=project_id, bucket=bucket, method=method, channel_id=channel_id or 0,
-        hour=hour, calls=calls, units=units, failures=failures)
+def _add_counts(session: Session, table: Any, key: dict[str, Any], calls: int, units: int,
+                failures: int) -> None:
+    """Upsert: add to a rollup row's counters, creating the row on its first call."""
+    stmt = _dialect_insert(session, table).values(**key, calls=calls, units=units,
+                                                  failures=failures)
     stmt = stmt.on_conflict_do_update(
-        index_elements=["project_id", "bucket", "method", "channel_id", "hour"],
+        index_elements=list(key),
         set_={"calls": table.c.calls + stmt.excluded.calls,
               "units": table.c.units + stmt.excluded.units,
               "failures": table.c.failures + stmt.excluded.failures})
     session.execute(stmt)
+
+
+def _bump_rollups(session: Session, r: Reservation, *, calls: int, units: int,
+                  failures: int = 0) -> None:
+    """Keep both rollups in step with the ledger, in the same transaction."""
+    _add_counts(session, QuotaBucketHour.__table__,
+                {"project_id": r.project_id, "bucket": r.bucket, "hour": r.hour},
+                calls, units, failures)
+    _add_counts(session, QuotaDayDetail.__table__,
+                {"project_id": r.project_id, "bucket": r.bucket, "method": r.method,
+                 "channel_id": r.channel_id or 0, "day": r.day}, calls, units, failures)
 
 
 def reserve(*, project: Project, method: str, priority: Priority,
@@ -160,14 +170,14 @@ def reserve(*, project: Project, method: str, priority: Priority,
                              method=method, bucket=bucket, units=units,
                              priority=priority.value)
         s.add(ledger)
-        _bump_hourly(s, project_id=project.id, bucket=bucket, method=method,
-                     channel_id=channel_id, hour=hour, calls=1, units=units)
         s.flush()
+        assert ledger.id is not None and usage.id is not None
+        reservation = Reservation(ledger.id, usage.id, project.id, channel_id, method, bucket,
+                                  units, hour, day)
+        _bump_rollups(s, reservation, calls=1, units=units)
         s.refresh(usage)
         _alert_thresholds(s, project, usage)
-        assert ledger.id is not None and usage.id is not None
-        return Reservation(ledger.id, usage.id, project.id, channel_id, method, bucket,
-                           units, hour)
+        return reservation
 
 
 def settle(reservation: Reservation, outcome: str, *, sent: bool = True) -> None:
@@ -180,13 +190,9 @@ def settle(reservation: Reservation, outcome: str, *, sent: bool = True) -> None
             s.execute(update(QuotaUsage).where(QuotaUsage.id == reservation.usage_id)  # type: ignore[arg-type]
                       .values(used=QuotaUsage.used - reservation.units)
                       .execution_options(synchronize_session=False))
-            _bump_hourly(s, project_id=reservation.project_id, bucket=reservation.bucket,
-                         method=reservation.method, channel_id=reservation.channel_id,
-                         hour=reservation.hour, calls=-1, units=-reservation.units)
+            _bump_rollups(s, reservation, calls=-1, units=-reservation.units)
         elif outcome != "ok":
-            _bump_hourly(s, project_id=reservation.project_id, bucket=reservation.bucket,
-                         method=reservation.method, channel_id=reservation.channel_id,
-                         hour=reservation.hour, calls=0, units=0, failures=1)
+            _bump_rollups(s, reservation, calls=0, units=0, failures=1)
 
 
 def mark_exhausted(*, project: Project, reservation: Reservation) -> None:

@@ -4,7 +4,7 @@ from models.alert import Alert, AlertStatus, Severity
 from models.audit import AuditEvent
 from models.channel import Channel, ChannelState, OAuthState
 from models.project import Project, ProjectPublic
-from models.quota import QuotaHourly, QuotaLedger, QuotaUsage
+from models.quota import QuotaBucketHour, QuotaDayDetail, QuotaLedger, QuotaUsage
 from models.system import SchedulerHeartbeat
 from models.upload import PublishMode, TargetKind, UploadEvent, UploadJob, UploadState
 from models.user import LoginAttempt, Role, User, UserPublic, UserSession
@@ -20,7 +20,8 @@ __all__ = [
     "Project",
     "ProjectPublic",
     "PublishMode",
-    "QuotaHourly",
+    "QuotaBucketHour",
+    "QuotaDayDetail",
     "QuotaLedger",
     "QuotaUsage",
     "Role",

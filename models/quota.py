@@ -1,5 +1,5 @@
 """Quota: today's count per project and bucket (also the reservation counter), every
-call in a ledger, and hourly rollups that pages read instead of the ledger."""
+call in a ledger, and two small rollups that pages read instead of the ledger."""
 
 from __future__ import annotations
 
@@ -49,11 +49,27 @@ class QuotaLedger(SQLModel, table=True):
     outcome: str = Field(default="pending", max_length=60)
 
 
-class QuotaHourly(SQLModel, table=True):
-    """Calls and units per project, bucket, method and channel per UTC hour."""
+class QuotaBucketHour(SQLModel, table=True):
+    """Calls and units per project and bucket per UTC hour (the 7-day chart, the rate)."""
 
-    __tablename__ = "quota_hourly"
-    __table_args__ = (UniqueConstraint("project_id", "bucket", "method", "channel_id", "hour"),)
+    __tablename__ = "quota_bucket_hours"
+    __table_args__ = (UniqueConstraint("project_id", "bucket", "hour"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(index=True)
+    bucket: str = Field(max_length=40)
+    hour: datetime = utc_column(index=True)
+    calls: int = 0
+    units: int = 0
+    failures: int = 0
+
+
+class QuotaDayDetail(SQLModel, table=True):
+    """Calls and units per project, bucket, method and channel per Pacific day (today's
+    breakdowns, uploads per channel today)."""
+
+    __tablename__ = "quota_day_details"
+    __table_args__ = (UniqueConstraint("project_id", "bucket", "method", "channel_id", "day"),)
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(index=True)
@@ -61,7 +77,7 @@ class QuotaHourly(SQLModel, table=True):
     method: str = Field(max_length=60)
     # 0 for calls not made for a channel (keeps the unique constraint simple).
     channel_id: int = 0
-    hour: datetime = utc_column(index=True)
+    day: date = Field(index=True)
     calls: int = 0
     units: int = 0
     failures: int = 0

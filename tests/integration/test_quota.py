@@ -13,7 +13,7 @@ from sqlmodel import select
 from core import clock, db, projects, quota
 from core.quota import Priority, QuotaUnavailable
 from models import Alert, Project
-from models.quota import QuotaHourly, QuotaLedger, QuotaUsage
+from models.quota import QuotaBucketHour, QuotaDayDetail, QuotaLedger, QuotaUsage
 
 COSTS = {"cheap.call": 1, "medium.call": 3, "big.call": 7}
 
@@ -85,8 +85,9 @@ def test_concurrent_reservations_never_pass_the_limit(any_database: str, limit: 
     assert used == granted  # every unit counted once, none lost between threads
     with db.read_session() as s:
         ledger_units = sum(r.units for r in s.exec(select(QuotaLedger)).all())
-        hourly_units = sum(r.units for r in s.exec(select(QuotaHourly)).all())
-    assert ledger_units == hourly_units == used
+        hour_units = sum(r.units for r in s.exec(select(QuotaBucketHour)).all())
+        day_units = sum(r.units for r in s.exec(select(QuotaDayDetail)).all())
+    assert ledger_units == hour_units == day_units == used
     if methods == ["cheap.call"]:
         assert used == limit  # with unit costs the whole bucket can be used
 
