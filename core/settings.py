@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     google_client_secret: SecretStr = SecretStr("")
     sandbox_url: str = "http://127.0.0.1:3001"
     sandbox_port: int = 3001
+    # 0.0.0.0 when browsers elsewhere must reach the consent page (its control API still
+    # answers on loopback only).
+    sandbox_host: str = "127.0.0.1"
 
     # Fernet keys (comma separated, newest first); empty means a key file under data_dir.
     secret_key: SecretStr = SecretStr("")

@@ -27,6 +27,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="HTTP protocol: the sandbox's own fast one, or uvicorn's")
     parser.add_argument("--public-url", default=None,
                         help="base URL to put in answers when behind a proxy")
+    parser.add_argument("--allow-remote-control", action="store_true",
+                        help="answer the /_sandbox/ control API on every interface, not only "
+                             "loopback (it has no authentication)")
     return parser.parse_args(argv)
 
 
@@ -47,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             access_token_lifetime=args.token_lifetime,
             processing_delay=args.processing_delay,
             public_url=args.public_url,
+            allow_remote_control=args.allow_remote_control,
         )
     except KeyboardInterrupt:
         pass

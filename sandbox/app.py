@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox import (
     control_api,
@@ -77,12 +78,36 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return ApiError(500, "internalError", f"Sandbox internal error: {exc!r}").response()
 
 
+_LOOPBACK = ("127.", "::1", "localhost")
+
+
+class LoopbackControl:
+    """The control API has no authentication: answer it on loopback only, so the sandbox
+    can listen on all interfaces (for a browser's consent page) without exposing it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/_sandbox"):
+            host = (scope.get("client") or ("",))[0] or ""
+            if not host.startswith(_LOOPBACK):
+                response = JSONResponse({"error": "the control API answers on loopback only "
+                                                  "(start the sandbox with "
+                                                  "--allow-remote-control to change that)"},
+                                        status_code=403)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(
     data_dir: Path | None = None,
     *,
     access_token_lifetime: int = 3600,
     processing_delay: float = 2.0,
     public_url: str | None = None,
+    allow_remote_control: bool = False,
 ) -> Starlette:
     """The sandbox app. With data_dir its state (SQLite + blobs) survives restarts; without,
     it lives in a temporary directory removed at shutdown."""
@@ -123,5 +148,7 @@ def create_app(
         lifespan=lifespan,
         exception_handlers={404: not_found, 405: not_found, Exception: server_error},
     )
+    if not allow_remote_control:
+        app.add_middleware(LoopbackControl)
     app.state.sandbox = sandbox
     return app

@@ -42,7 +42,7 @@ def start_sandbox(data_dir: Path) -> subprocess.Popen[bytes]:
     if _answers(health):
         raise RuntimeError(f"something already answers at {settings.sandbox_url}; stop it or "
                            "set TUBEFLEET_SANDBOX_PORT and TUBEFLEET_SANDBOX_URL")
-    cmd = [sys.executable, "-m", "sandbox", "--host", "127.0.0.1",
+    cmd = [sys.executable, "-m", "sandbox", "--host", settings.sandbox_host,
            "--port", str(settings.sandbox_port), "--data", str(data_dir / "sandbox")]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 30

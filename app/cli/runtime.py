@@ -71,7 +71,8 @@ def cmd_worker(_args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from sandbox.server import serve
 
-    serve(host=args.host, port=args.port, data_dir=args.data)
+    serve(host=args.host, port=args.port, data_dir=args.data,
+          on_ready=lambda url: print(f"sandbox listening on {url}", flush=True))
     return 0
 
 
