@@ -12,6 +12,7 @@ from core import db
 from core.google import channel_gateway
 from core.quota import Priority, QuotaUnavailable
 from models import Channel, ChannelState
+from youtube import operations
 from youtube.errors import GoogleError
 
 log = logging.getLogger("tubefleet.categories")
@@ -38,14 +39,11 @@ def assignable() -> dict[str, str]:
     if channel is None or channel.id is None:
         return {}
     try:
-        answer = channel_gateway(channel.id, Priority.BACKGROUND).call(
-            "videoCategories.list",
-            lambda yt: yt.videoCategories().list(part="snippet", regionCode=REGION))
+        found = operations.video_categories(channel_gateway(channel.id, Priority.BACKGROUND),
+                                            REGION)
     except (GoogleError, QuotaUnavailable) as exc:
         log.warning("could not read video categories: %s", exc)
         return {}
-    found = {str(item["id"]): str(item["snippet"]["title"]) for item in answer.get("items", [])
-             if item.get("snippet", {}).get("assignable")}
     with _lock:
         _cached = (time.monotonic(), found)
     return found

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from core.settings import get_settings
@@ -80,7 +80,3 @@ def migrate(url: str | None = None) -> None:
         command.upgrade(cfg, "head")
     if url is not None:
         eng.dispose()
-
-
-def is_migrated() -> bool:
-    return inspect(engine()).has_table("alembic_version")

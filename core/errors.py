@@ -22,7 +22,3 @@ class InputErrors(ValueError):
 
 class NotFound(LookupError):
     """A thing asked for by id does not exist (the message says which)."""
-
-
-class Forbidden(PermissionError):
-    """The logged-in person's role does not allow this action."""

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from google.oauth2.credentials import Credentials
-
 from core import clock, db, projects, quota, tokens, vault
 from core.errors import NotFound
 from models import Channel, Project
-from youtube.client import credentials
+from youtube.client import Credentials, credentials
 from youtube.gateway import Gateway
 from youtube.oauth import Tokens
 

@@ -16,8 +16,12 @@ _PATTERNS = [
     re.compile(r"ya29\.[A-Za-z0-9._-]+"),
     re.compile(r"1//[A-Za-z0-9._-]{10,}"),
 ]
-_known_secrets: set[str] = set()
+# Secrets the vault handled, looked up by the token-like words of a line (a set lookup
+# per word, not a scan of every secret per line). Oldest forgotten first past the cap.
+_known_secrets: dict[str, None] = {}
 _known_lock = threading.Lock()
+_MAX_KNOWN = 50_000
+_WORD = re.compile(r"[A-Za-z0-9._~+/=-]{8,}")
 _configured = False
 
 
@@ -25,19 +29,34 @@ def register_secret(value: str) -> None:
     """Redact this exact value from all future log lines (the vault calls this)."""
     if value and len(value) >= 8:
         with _known_lock:
-            if len(_known_secrets) > 50_000:
-                _known_secrets.clear()
-            _known_secrets.add(value)
+            _known_secrets.pop(value, None)
+            _known_secrets[value] = None
+            if len(_known_secrets) > _MAX_KNOWN:
+                del _known_secrets[next(iter(_known_secrets))]
 
 
 def redact(text: str) -> str:
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "[redacted]", text)
-    with _known_lock:
-        secrets = [s for s in _known_secrets if s in text]
-    for secret in secrets:
-        text = text.replace(secret, "[redacted]")
-    return text
+
+    def known(match: re.Match[str]) -> str:
+        word = match.group(0)
+        with _known_lock:
+            hit = word in _known_secrets
+        if hit:
+            return "[redacted]"
+        # A secret glued to its name ("secret=abc..."): try what follows each "=".
+        for secret in _pieces(word):
+            with _known_lock:
+                if secret in _known_secrets:
+                    return word.replace(secret, "[redacted]")
+        return word
+
+    return _WORD.sub(known, text)
+
+
+def _pieces(word: str) -> list[str]:
+    return [word[i + 1:] for i, ch in enumerate(word) if ch == "=" and len(word) - i > 8]
 
 
 class RedactingFilter(logging.Filter):

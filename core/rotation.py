@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core import audit, clock, db
+from core import audit, clock, db, quota
 from core.channels import uploads_today_by_channel
 from core.settings import get_settings
 from models import Channel, ChannelState, Project, TargetKind, UploadJob, UploadState
@@ -85,9 +85,9 @@ def snapshot(session: Session) -> PoolSnapshot:
     headroom: dict[int, float] = {}
     blocked: dict[int, datetime] = {}
     for pid, project in projects.items():
-        limits = costs.bucket_limits(project.quota_policy or {})
-        insert_bucket, insert_cost = costs.bucket_and_cost("videos.insert",
-                                                           project.quota_policy or {})
+        policy = quota.policy_of(project)
+        limits = costs.bucket_limits(policy)
+        insert_bucket, insert_cost = costs.bucket_and_cost("videos.insert", policy)
         shares = []
         for bucket in UPLOAD_BUCKETS:
             if bucket not in limits or limits[bucket] <= 0:
@@ -97,7 +97,10 @@ def snapshot(session: Session) -> PoolSnapshot:
             if row is not None and row.exhausted_at is not None:
                 used = limits[bucket]
             shares.append(max(0.0, 1 - used / limits[bucket]))
-            if bucket == insert_bucket and used + insert_cost > limits[bucket]:
+            # The same ceiling the reservation applies to a new upload (limit - reserve).
+            top = quota.ceiling(limits[bucket], quota.reserve_percent(policy, bucket),
+                                quota.Priority.UPLOAD)
+            if bucket == insert_bucket and used + insert_cost > top:
                 blocked[pid] = resets
         headroom[pid] = min(shares) if shares else 0.0
     finished = session.exec(
@@ -153,8 +156,12 @@ def evaluate(channel: Channel, snap: PoolSnapshot, w: dict[str, float]) -> Candi
     elif channel.project_id in snap.quota_blocked:
         why_not = "project's upload quota used up today"
         available = snap.quota_blocked[channel.project_id]
-    elif not channel.access_token_enc and not channel.refresh_token_enc:
+    elif not channel.refresh_token_enc:
         why_not = "no token"
+    elif channel.last_error.startswith("token refresh failed") and (
+            channel.token_expires_at is None
+            or clock.as_utc(channel.token_expires_at) <= snap.now):
+        why_not = "its token has expired and cannot be refreshed"
     return Candidate(channel, round(score, 4), breakdown, not why_not, why_not, available)
 
 
@@ -165,9 +172,10 @@ def assess(session: Session, channel: Channel) -> Candidate:
 
 def candidates(session: Session, *, group: str = "", exclude_projects: set[int] | None = None,
                exclude_channels: set[int] | None = None,
-               states: tuple[ChannelState, ...] = (ChannelState.ACTIVE,)) -> list[Candidate]:
+               states: tuple[ChannelState, ...] = (ChannelState.ACTIVE,),
+               snap: PoolSnapshot | None = None) -> list[Candidate]:
     """Channels that could take a job, best first (eligible before ineligible)."""
-    snap = snapshot(session)
+    snap = snap or snapshot(session)
     w = weights()
     query = select(Channel).where(col(Channel.state).in_(states))
     if group:
@@ -227,7 +235,8 @@ def rest_channel(session: Session, channel_id: int, *, hours: float, reason: str
 
 
 def refresh_scores() -> dict[str, Any]:
-    """The periodic job: store every channel's score, and activate reserves if needed."""
+    """The periodic job: activate reserves if needed, then store every channel's score."""
+    activated = activate_reserves()
     with db.session() as s:
         snap = snapshot(s)
         w = weights()
@@ -238,7 +247,6 @@ def refresh_scores() -> dict[str, Any]:
                                        "why_not": c.why_not}
             channel.score_updated_at = snap.now
             s.add(channel)
-    activated = activate_reserves()
     return {"activated": activated}
 
 
@@ -246,6 +254,7 @@ def activate_reserves() -> list[str]:
     """Move reserve channels to active when the active pool cannot cover queued demand."""
     horizon = clock.now() + timedelta(hours=24)
     with db.session() as s:
+        snap = snapshot(s)
         demand = s.exec(
             select(func.count()).select_from(UploadJob).where(
                 col(UploadJob.target_kind).in_([TargetKind.AUTO, TargetKind.GROUP]),
@@ -253,13 +262,13 @@ def activate_reserves() -> list[str]:
                                           UploadState.WAITING_CHANNEL,
                                           UploadState.WAITING_QUOTA]),
                 UploadJob.scheduled_for <= horizon)).one()
-        active = [c for c in candidates(s) if c.eligible]
-        snap = snapshot(s)
+        active = [c for c in candidates(s, snap=snap) if c.eligible]
         capacity = sum(max(0, c.channel.daily_upload_cap
                            - snap.uploads_today.get(c.channel.id or 0, 0)) for c in active)
         if demand <= capacity:
             return []
-        reserves = [c for c in candidates(s, states=(ChannelState.RESERVE,)) if c.eligible]
+        reserves = [c for c in candidates(s, states=(ChannelState.RESERVE,), snap=snap)
+                    if c.eligible]
         activated = []
         for c in reserves:
             if capacity >= demand:

@@ -76,6 +76,8 @@ def _refresh_leased(channel_id: int, owner: str) -> str:
             if done:
                 alerts.resolve_open(session=s, kind=DEAD_TOKEN_ALERT,
                                     subject=dead_token_subject(channel))
+                alerts.resolve_open(session=s, kind="token.refresh_failing",
+                                    subject=f"channel {channel.title}: token refresh failing")
         return "refreshed" if done else "lost_lease"
 
     assert error is not None
@@ -99,6 +101,21 @@ def _refresh_leased(channel_id: int, owner: str) -> str:
             return "needs_reauth"
         lease.complete(session=s, model=Channel, row_id=channel_id, owner=owner,
                        last_error=f"token refresh failed: {error}"[:1000], last_error_at=now)
+        if error.reason == "invalid_client":
+            alerts.raise_alert(
+                session=s, kind="project.invalid_client", severity=Severity.CRITICAL,
+                subject=f"project {project.name}: Google refuses its OAuth client",
+                message=("Token refreshes fail with invalid_client: the client secret was "
+                         "rotated or the client deleted in Google Cloud Console. Update the "
+                         "project on the Settings page; its channels cannot upload meanwhile."),
+                project_id=project.id)
+        elif not error.retryable:
+            alerts.raise_alert(
+                session=s, kind="token.refresh_failing", severity=Severity.WARNING,
+                subject=f"channel {channel.title}: token refresh failing",
+                message=f"Google answered {error}. Once the access token expires the channel "
+                        "is taken out of rotation.",
+                project_id=channel.project_id, channel_id=channel_id)
     log.warning("token refresh for channel %s failed: %s", channel_id, error)
     return "failed"
 

@@ -20,7 +20,6 @@ from core.settings import get_settings
 from models import (
     Channel,
     ChannelState,
-    Project,
     PublishMode,
     TargetKind,
     UploadEvent,
@@ -93,7 +92,7 @@ class MediaWriter:
                 problem = limits.validate_thumbnail(self._head, self.size)
                 if problem:
                     raise InputError("thumbnail", problem)
-                kind = "png" if self._head.startswith(b"\x89PNG") else "jpeg"
+                kind = (limits.image_mimetype(self._head) or "").removeprefix("image/")
             else:
                 kind = limits.sniff_video_container(self._head) or ""
                 if not kind:
@@ -185,7 +184,8 @@ class Plan:
     jobs: list[PlannedJob]
 
 
-def _render(template: str, channel: str, group: str, at: when.When) -> str:
+def render_template(template: str, channel: str, group: str, at: when.When) -> str:
+    """{channel}, {group} and {date} (the scheduled day, in the scheduler's zone) filled in."""
     return (template.replace("{channel}", channel).replace("{group}", group)
             .replace("{date}", at.local.strftime("%Y-%m-%d")))
 
@@ -227,8 +227,8 @@ def plan(request: UploadRequest, *, session: Session) -> Plan:
     jobs = []
     for target in targets or [None]:
         name = target.title if target else ""
-        title = _render(request.title, name, request.group, at) if at else request.title
-        description = (_render(request.description, name, request.group, at) if at
+        title = render_template(request.title, name, request.group, at) if at else request.title
+        description = (render_template(request.description, name, request.group, at) if at
                        else request.description)
         problems = limits.validate_metadata(
             title=title, description=description, tags=request.tags, privacy=privacy,
@@ -291,7 +291,7 @@ def enqueue(request: UploadRequest, *, actor: str) -> list[int]:
             s.flush()
             assert job.id is not None
             ids.append(job.id)
-            _event(s, job, "", state, f"created by {actor}; "
+            record_event(s, job.id, "", state, f"created by {actor}; "
                    + (f"YouTube publishes at {p.when.display}" if publish_at
                       else f"upload {'now' if p.when.is_now else 'at ' + p.when.display}"),
                    actor)
@@ -302,9 +302,10 @@ def enqueue(request: UploadRequest, *, actor: str) -> list[int]:
     return ids
 
 
-def _event(session: Session, job: UploadJob, from_state: str, to_state: str, message: str,
-           actor: str = "system") -> None:
-    session.add(UploadEvent(job_id=job.id or 0, at=clock.now(), from_state=str(from_state),
+def record_event(session: Session, job_id: int, from_state: str, to_state: str, message: str,
+                 actor: str = "system") -> None:
+    """Add a line to a job's history."""
+    session.add(UploadEvent(job_id=job_id, at=clock.now(), from_state=str(from_state),
                             to_state=str(to_state), message=message[:1000], actor=actor))
 
 
@@ -319,7 +320,7 @@ def transition(session: Session, job: UploadJob, state: UploadState, message: st
         setattr(job, key, value)
     session.add(job)
     if before != state or message:
-        _event(session, job, before.value, state.value, message, actor)
+        record_event(session, job.id or 0, before.value, state.value, message, actor)
 
 
 def _get(session: Session, job_id: int) -> UploadJob:
@@ -329,14 +330,34 @@ def _get(session: Session, job_id: int) -> UploadJob:
     return job
 
 
+def allowed_actions(job: UploadJob) -> set[str]:
+    """What people may do with a job now: "cancel", "retry", "reschedule"."""
+    state = UploadState(job.state)
+    allowed = set()
+    if not state.finished and not job.video_id:
+        allowed.add("cancel")
+    if state in (UploadState.FAILED, UploadState.CANCELLED) or state.waiting:
+        allowed.add("retry")
+    if (state in (UploadState.QUEUED, UploadState.SCHEDULED) or state.waiting) \
+            and not job.video_id:
+        allowed.add("reschedule")
+    return allowed
+
+
+def _allowed(job: UploadJob, action: str, why: str) -> None:
+    if action not in allowed_actions(job):
+        raise InputError("job", f"job {job.id} is {UploadState(job.state).value}{why}")
+
+
 def cancel(*, job_id: int, actor: str) -> UploadJob:
+    """Stop a job. An upload in progress stops before its next chunk; if its last bytes are
+    already on the way, the video it creates is recorded (and an alert says so)."""
     with db.session() as s:
         job = _get(s, job_id)
-        if UploadState(job.state).finished:
-            raise InputError("job", f"job {job_id} is already {UploadState(job.state).value}")
         if job.video_id:
             raise InputError("job", f"job {job_id} is already on YouTube as {job.video_id}; "
                                     "delete the video there instead")
+        _allowed(job, "cancel", "")
         transition(s, job, UploadState.CANCELLED, f"cancelled by {actor}", actor=actor,
                    finished_at=clock.now(), lease_owner=None, lease_expires_at=None)
         audit.record(session=s, actor=actor, action="upload.cancel", target=f"job {job_id}")
@@ -346,11 +367,11 @@ def cancel(*, job_id: int, actor: str) -> UploadJob:
 def retry(*, job_id: int, actor: str) -> UploadJob:
     with db.session() as s:
         job = _get(s, job_id)
-        if UploadState(job.state) not in (UploadState.FAILED, UploadState.CANCELLED) \
-                and not UploadState(job.state).waiting:
-            raise InputError("job", f"job {job_id} is {UploadState(job.state).value}; only "
-                                    "failed, cancelled or waiting jobs can be retried")
+        _allowed(job, "retry", "; only failed, cancelled or waiting jobs can be retried")
         restart = job.video_id is not None and UploadState(job.state) == UploadState.FAILED
+        if not restart and not job.video_id and not Path(job.file_path).is_file():
+            raise InputError("job", f"the video file of job {job_id} is no longer stored; "
+                                    "schedule the video again")
         transition(s, job, UploadState.QUEUED, f"retry requested by {actor}", actor=actor,
                    not_before=clock.now(), attempts=0, last_error="", finished_at=None,
                    **({"video_id": None, "session_uri_enc": None, "bytes_confirmed": 0,
@@ -360,20 +381,25 @@ def retry(*, job_id: int, actor: str) -> UploadJob:
 
 
 def reschedule(*, job_id: int, when_text: str, tz: str, actor: str) -> UploadJob:
+    """A new time: when to upload, or (publish-at jobs) when YouTube publishes."""
     at = when.parse_when(when_text, tz=tz)
+    now = clock.now()
     with db.session() as s:
         job = _get(s, job_id)
-        state = UploadState(job.state)
-        if state not in (UploadState.QUEUED, UploadState.SCHEDULED) and not state.waiting:
-            raise InputError("job", f"job {job_id} is {state.value}; only jobs that have not "
-                                    "started can be rescheduled")
-        due = clock.now() if at.is_now else at.at_utc
-        new_state = UploadState.SCHEDULED if due > clock.now() + DUE_SLACK else \
-            UploadState.QUEUED
-        extra: dict[str, Any] = {"scheduled_for": due, "not_before": due}
+        _allowed(job, "reschedule", "; only jobs that have not started can be rescheduled")
         if job.publish_mode == PublishMode.PUBLISH_AT:
-            extra = {"publish_at": due, "scheduled_for": due, "not_before": clock.now()}
-        transition(s, job, new_state, f"rescheduled by {actor} to {at.display}", actor=actor,
+            # The same rule as the form: YouTube needs a future time to publish at.
+            if at.is_now:
+                raise InputError("when", "choose a future time for YouTube to publish at")
+            due, starts = at.at_utc, now
+        else:
+            due = now if at.is_now else at.at_utc
+            starts = due
+        state = UploadState.SCHEDULED if starts > now + DUE_SLACK else UploadState.QUEUED
+        extra: dict[str, Any] = {"scheduled_for": due, "not_before": starts}
+        if job.publish_mode == PublishMode.PUBLISH_AT:
+            extra["publish_at"] = due
+        transition(s, job, state, f"rescheduled by {actor} to {at.display}", actor=actor,
                    **extra)
         audit.record(session=s, actor=actor, action="upload.reschedule",
                      target=f"job {job_id}", detail=at.display)
@@ -456,21 +482,19 @@ def next_scheduled(*, session: Session, limit: int = 5) -> list[UploadJob]:
         .order_by(col(UploadJob.not_before)).limit(limit)).all())
 
 
-def projects_by_id(*, session: Session) -> dict[int, Project]:
-    return {p.id: p for p in session.exec(select(Project)).all() if p.id is not None}
-
-
 def prune_media(*, grace: timedelta = timedelta(hours=24)) -> int:
-    """Delete media files no job still needs: abandoned form uploads after a day, and the
-    files of jobs that ended more than a week ago (a failed job keeps its file for retry)."""
+    """Delete media files no job still needs: abandoned form uploads after a day, published
+    jobs' files after a week, cancelled ones' after a month (a failed job keeps its file)."""
     now = clock.now()
     with db.read_session() as s:
         rows = s.exec(select(UploadJob.file_path, UploadJob.thumbnail_path, UploadJob.state,
                              UploadJob.finished_at)).all()
     needed: set[str] = set()
+    # Published: kept a week. Cancelled: a month (it may still be retried). Otherwise kept.
+    keep_for = {UploadState.PUBLISHED: timedelta(days=7), UploadState.CANCELLED: timedelta(days=30)}
     for video, thumb, state, finished_at in rows:
-        done = UploadState(state) in (UploadState.PUBLISHED, UploadState.CANCELLED)
-        if not done or finished_at is None or clock.as_utc(finished_at) > now - timedelta(days=7):
+        kept = keep_for.get(UploadState(state))
+        if kept is None or finished_at is None or clock.as_utc(finished_at) > now - kept:
             needed.update(p for p in (video, thumb) if p)
     referenced = {p for row in rows for p in row[:2] if p}
     fresh_after = now.timestamp() - grace.total_seconds()

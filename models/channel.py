@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -45,6 +45,9 @@ class Channel(LeaseFields, table=True):
     state: ChannelState = enum_column(ChannelState, default=ChannelState.ACTIVE, index=True)
     group_name: str = Field(default="", max_length=60, index=True)
     daily_upload_cap: int = 10
+    # Uploads started on `upload_day` (Pacific): the cap is taken atomically per upload.
+    upload_day: date | None = None
+    uploads_on_day: int = 0
     scopes: str = Field(default="", max_length=1000)
     # Fernet ciphertexts (core.vault).
     refresh_token_enc: str = Field(max_length=2000)

@@ -16,6 +16,9 @@ from googleapiclient import discovery_cache
 from googleapiclient.discovery import Resource, build_from_document
 from googleapiclient.http import build_http
 
+__all__ = ["Credentials", "Endpoints", "authorized_http", "capabilities", "credentials",
+           "youtube_service"]
+
 SCOPE_UPLOAD = "https://www.googleapis.com/auth/youtube.upload"
 SCOPE_YOUTUBE = "https://www.googleapis.com/auth/youtube"
 SCOPE_READONLY = "https://www.googleapis.com/auth/youtube.readonly"

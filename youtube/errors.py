@@ -111,6 +111,10 @@ def classify(exc: BaseException) -> GoogleError:
             return GoogleError(Action.FAIL, "invalid_client",
                                "Google does not accept this project's client id or secret")
         return GoogleError(Action.RETRY, "refresh_failed", text[:300])
+    if isinstance(exc, (FileNotFoundError, IsADirectoryError, NotADirectoryError,
+                        PermissionError)):
+        # A local file problem, not the network: retrying will not help.
+        return GoogleError(Action.FAIL, "localFileError", str(exc)[:300])
     if isinstance(exc, auth_exceptions.TransportError):
         return GoogleError(Action.RETRY, "transport", str(exc)[:300])
     if isinstance(exc, (OSError, ssl.SSLError, http.client.HTTPException)):

@@ -51,11 +51,12 @@ class Gateway:
         """Run `build(service).execute()` as `method` (e.g. "channels.list")."""
         refreshed = False
         while True:
-            # Credentials first: a dead token must not cost a reservation.
-            service = self.service(fresh=False)
+            # Credentials and the request first (a dead token or a missing file must not
+            # cost a reservation); building sends nothing.
+            request = build(self.service(fresh=False))
             reservation = self.quota.reserve(method)
             try:
-                result = build(service).execute(num_retries=0)
+                result = request.execute(num_retries=0)
             except Exception as exc:
                 error = classify(exc)
                 if error.action == Action.REFRESH and not refreshed:
@@ -89,6 +90,7 @@ class Gateway:
         """
         refreshed = False
         while True:
+            upload.check_file()  # a missing file must not cost quota
             creds = self.tokens.current()
             http = authorized_http(creds)
             service = youtube_service(creds, self.endpoints)
@@ -101,13 +103,16 @@ class Gateway:
                 if upload.session_uri is None:
                     reservation = self.quota.reserve("videos.insert")
                 video = upload.send(service, http, on_chunk)
-            except GoogleError as error:
+            except BaseException as exc:
                 if reservation is not None:
-                    if upload.session_uri is None:  # the session start itself failed
-                        self.settle_error(reservation, error)
-                    else:
+                    if upload.session_uri is not None:  # the session exists: the call was made
                         self.quota.settle(reservation, "ok")
-                if error.action == Action.REFRESH and not refreshed:
+                    elif isinstance(exc, GoogleError):  # the session start itself failed
+                        self.settle_error(reservation, exc)
+                    else:  # interrupted before the session start was answered
+                        self.quota.settle(reservation, "interrupted")
+                if isinstance(exc, GoogleError) and exc.action == Action.REFRESH \
+                        and not refreshed:
                     self.tokens.refreshed()
                     refreshed = True
                     continue

@@ -84,6 +84,15 @@ def validate_thumbnail(head: bytes, size: int) -> str | None:
     return "; ".join(problems) or None
 
 
+def image_mimetype(head: bytes) -> str | None:
+    """image/png or image/jpeg by the first bytes, or None for anything else."""
+    if head.startswith(_PNG):
+        return "image/png"
+    if head.startswith(_JPEG):
+        return "image/jpeg"
+    return None
+
+
 def sniff_video_container(head: bytes) -> str | None:
     """A short name for the video container the first bytes announce, or None."""
     box_type = head[4:8]

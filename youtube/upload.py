@@ -14,6 +14,7 @@ re-sends an already consumed chunk and hangs.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -106,6 +107,17 @@ class ResumableUpload:
         self._on_session = on_session
         self.bytes_sent = 0
 
+    def check_file(self) -> None:
+        """The file is still there, with the size the job recorded; else nothing to send."""
+        try:
+            size = os.path.getsize(self.spec.path)
+        except OSError:
+            size = -1
+        if size != self.spec.size:
+            raise GoogleError(Action.FAIL, "localFileMissing",
+                              f"the video file {self.spec.path} is missing or changed "
+                              f"({size} bytes, expected {self.spec.size})")
+
     def _remember(self, uri: str) -> None:
         self.session_uri = uri
         self._on_session(uri)
@@ -134,15 +146,19 @@ class ResumableUpload:
              on_chunk: Callable[[int, int], bool]) -> dict[str, Any]:
         """Send chunks until the video exists; returns the video resource.
 
-        `on_chunk(confirmed, bytes_sent)` runs after every chunk; returning False stops
-        (the lease was lost). Errors propagate as GoogleError; call `status()` and `send()`
-        again to continue.
+        `on_chunk(confirmed, bytes_sent)` runs before every chunk (the first and the last
+        included) with the progress so far; returning False stops before sending more
+        (the job was cancelled or taken over). Errors propagate as GoogleError; call
+        `status()` and `send()` again to continue.
         """
         recording = _RecordingHttp(http, self._remember)
         request, media = self._request(service)
         try:
             response = None
             while response is None:
+                if not on_chunk(self.confirmed, self.bytes_sent):
+                    raise GoogleError(Action.FAIL, "leaseLost",
+                                      "the job was cancelled or another worker took it over")
                 try:
                     progress, response = request.next_chunk(http=recording, num_retries=0)
                 except Exception as exc:
@@ -152,11 +168,8 @@ class ResumableUpload:
                     recording.bytes_sent = 0
                 if response is None:
                     self.confirmed = progress.resumable_progress if progress else 0
-                    if not on_chunk(self.confirmed, self.bytes_sent):
-                        raise GoogleError(Action.FAIL, "leaseLost",
-                                          "another worker took this upload over")
             self.confirmed = self.spec.size
-            on_chunk(self.confirmed, self.bytes_sent)
+            on_chunk(self.confirmed, self.bytes_sent)  # the final progress; nothing to stop
             return response
         finally:
             media.stream().close()  # the open file behind the upload

@@ -41,7 +41,7 @@ class AlertsState(SessionState):
     mute_error: str = ""
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def load(self) -> None:
         params = self.router.url.query_parameters
         for which in ("severity", "kind", "status", "project", "channel"):
@@ -50,12 +50,12 @@ class AlertsState(SessionState):
         self._refresh()
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def refresh(self, _tick: str = "") -> None:
         self._refresh()
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def set_filter(self, which: str, value: str) -> None:
         if which not in ("severity", "kind", "status", "project", "channel"):
             return
@@ -65,7 +65,7 @@ class AlertsState(SessionState):
         self._refresh()
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def set_hide_muted(self, value: bool) -> None:
         self.hide_muted = bool(value)
         self._refresh()
@@ -162,7 +162,7 @@ class AlertsState(SessionState):
         return rx.toast.success(f"{done.capitalize()}: {subject}")
 
     @rx.event
-    @requires(Role.OPERATOR)
+    @requires(Role.OPERATOR, before_password_change=True)
     def open_mute(self, alert_id: str) -> None:
         row = next((r for r in self.rows if r["id"] == alert_id), None)
         if row is None:
@@ -172,10 +172,12 @@ class AlertsState(SessionState):
         self.mute_open = True
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_mute_open(self, value: bool) -> None:
         self.mute_open = value
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_mute_hours(self, value: str) -> None:
         self.mute_hours = value
 

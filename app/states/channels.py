@@ -43,7 +43,7 @@ class ChannelsState(SessionState):
     edit_error: str = ""
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def load(self) -> None:
         params = self.router.url.query_parameters
         if params.get("connect") in ("ok", "error"):
@@ -54,7 +54,7 @@ class ChannelsState(SessionState):
         self._refresh()
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def refresh(self, _tick: str = "") -> None:
         self._refresh()
 
@@ -93,13 +93,13 @@ class ChannelsState(SessionState):
             self.connect_project = self.projects[0]["id"]
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def set_filter(self, which: str, value: str) -> None:
         setattr(self, f"filter_{which}", value)
         self._refresh()
 
     @rx.event
-    @requires(Role.OPERATOR)
+    @requires(Role.OPERATOR, before_password_change=True)
     def open_connect(self) -> Any:
         if not self.projects:
             return rx.toast.error("Add a Google Cloud project on the Settings page first.")
@@ -107,14 +107,17 @@ class ChannelsState(SessionState):
         return None
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_connect_open(self, value: bool) -> None:
         self.connect_open = value
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_connect_project(self, value: str) -> None:
         self.connect_project = value
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_connect_group(self, value: str) -> None:
         self.connect_group = value
 
@@ -144,7 +147,7 @@ class ChannelsState(SessionState):
         return rx.redirect(url, is_external=False)
 
     @rx.event
-    @requires(Role.OPERATOR)
+    @requires(Role.OPERATOR, before_password_change=True)
     def open_edit(self, channel_id: str) -> None:
         row = next((r for r in self.rows if r["id"] == channel_id), None)
         if row is None:
@@ -156,18 +159,22 @@ class ChannelsState(SessionState):
         self.edit_open = True
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_edit_open(self, value: bool) -> None:
         self.edit_open = value
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_edit_group(self, value: str) -> None:
         self.edit_group = value
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_edit_cap(self, value: str) -> None:
         self.edit_cap = value
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_edit_state(self, value: str) -> None:
         self.edit_state = value
 

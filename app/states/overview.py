@@ -29,12 +29,12 @@ class OverviewState(SessionState):
     next_uploads: list[dict[str, str]] = []
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def load(self) -> None:
         self._refresh()
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def refresh(self, _tick: str = "") -> None:
         self._refresh()
 

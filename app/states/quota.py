@@ -111,18 +111,18 @@ class QuotaState(SessionState):
     _built_from: str = ""
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def load(self) -> None:
         self._built_from = ""
         self._refresh()
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def refresh(self, _tick: str = "") -> None:
         self._refresh()
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def set_chart_project(self, project_id: str) -> None:
         self.chart_project = project_id
         self._built_from = ""

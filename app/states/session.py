@@ -22,8 +22,9 @@ from core import auth, db
 from models import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
-# How long a validated session is trusted before the database is asked again.
-_RECHECK_SECONDS = 15.0
+# How long a validated session is trusted before the database is asked again (so a
+# logout, a disabled account or a changed role takes effect within this time).
+_RECHECK_SECONDS = 5.0
 
 
 class SessionState(rx.State):
@@ -81,8 +82,13 @@ class SessionState(rx.State):
             return ZoneInfo("UTC")
 
 
-def requires(role: Role) -> Callable[[F], F]:
-    """Guard an event handler: anonymous → login page; too small a role → a toast."""
+def requires(role: Role, *, before_password_change: bool = False) -> Callable[[F], F]:
+    """Guard an event handler: anonymous → login page; too small a role → a toast.
+
+    Someone signed in with a one-time password may look around (handlers marked
+    `before_password_change`: page loads, filters, form fields) but changes nothing
+    until they set their own password.
+    """
 
     def deny(state: SessionState) -> Any:
         user = state.current_user()
@@ -91,6 +97,9 @@ def requires(role: Role) -> Callable[[F], F]:
         if not user.can(role):
             return rx.toast.error(f"Your role ({user.role.value}) cannot do this; "
                                   f"it needs {role.value} or higher.")
+        if user.must_change_password and not before_password_change:
+            return rx.toast.error("You signed in with a one-time password: set your own "
+                                  "password on the Settings page first.")
         return None
 
     def decorate(fn: F) -> F:

@@ -34,7 +34,7 @@ class SettingsState(SessionState):
     policy_error: str = ""
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def load(self) -> None:
         self._refresh()
 
@@ -66,7 +66,7 @@ class SettingsState(SessionState):
                 ]
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def change_password(self, form: dict[str, Any]) -> Any:
         self.password_error = ""
         new, confirm = str(form.get("new_password", "")), str(form.get("confirm_password", ""))
@@ -144,7 +144,7 @@ class SettingsState(SessionState):
         return rx.toast.success(f"Added project {name}. Connect its channels on Channels.")
 
     @rx.event
-    @requires(Role.ADMIN)
+    @requires(Role.ADMIN, before_password_change=True)
     def open_policy(self, project_id: str) -> None:
         with db.read_session() as s:
             project = projects.get(session=s, project_id=int(project_id))
@@ -158,24 +158,29 @@ class SettingsState(SessionState):
         self.policy_open = True
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_policy_open(self, value: bool) -> None:
         self.policy_open = value
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_policy_preset(self, value: str) -> None:
         self.policy_preset = value
         self.policy_limits = {b: str(v) for b, v in
                               costs.bucket_limits({"preset": value}).items()}
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_policy_limit(self, bucket: str, value: str) -> None:
         self.policy_limits = {**self.policy_limits, bucket: value}
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_policy_verified(self, value: bool) -> None:
         self.policy_verified = value
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_policy_testing(self, value: bool) -> None:
         self.policy_testing = value
 

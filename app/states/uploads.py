@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from app.states.session import SessionState, requires
 from core import categories, clock, db, uploads, when
 from core.errors import InputError, InputErrors, NotFound
-from models import Channel, ChannelState, PublishMode, Role, TargetKind, UploadState
+from models import Channel, ChannelState, PublishMode, Role, TargetKind
 from youtube import limits
 
 STATE_COLORS = {"queued": "gray", "scheduled": "blue", "uploading": "amber",
@@ -78,7 +78,7 @@ class UploadsState(SessionState):
     # --- loading -----------------------------------------------------------------------
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def load(self) -> None:
         with db.read_session() as s:
             rows = s.exec(select(Channel).order_by(col(Channel.title))).all()
@@ -93,7 +93,7 @@ class UploadsState(SessionState):
         self._refresh()
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def refresh(self, _tick: str = "") -> None:
         self._refresh()
 
@@ -115,6 +115,7 @@ class UploadsState(SessionState):
         rows = []
         for job in jobs:
             data = uploads.public(job, titles)
+            allowed = uploads.allowed_actions(job)
             size = max(job.file_size, 1)
             running = data["state"] == "uploading" and not job.video_id
             rows.append({
@@ -131,19 +132,13 @@ class UploadsState(SessionState):
                 "eta": _eta(job.eta_seconds) if running else "",
                 "video": job.video_id or "", "warning": job.warning,
                 "error": job.last_error if data["state"] == "failed" else "",
-                "can_cancel": "yes" if not UploadState(job.state).finished
-                and not job.video_id else "",
-                "can_retry": "yes" if UploadState(job.state) in (
-                    UploadState.FAILED, UploadState.CANCELLED) or UploadState(job.state).waiting
-                else "",
-                "can_reschedule": "yes" if UploadState(job.state) in (
-                    UploadState.QUEUED, UploadState.SCHEDULED) or UploadState(job.state).waiting
-                else "",
+                **{f"can_{action}": "yes" if action in allowed else ""
+                   for action in ("cancel", "retry", "reschedule")},
             })
         self.rows = rows
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def set_filter(self, which: str, value: str) -> None:
         setattr(self, f"filter_{which}", value)
         self._refresh()
@@ -199,14 +194,17 @@ class UploadsState(SessionState):
             self.errors = errors
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def video_progress(self, progress: dict[str, Any]) -> None:
         self.video_percent = int(100 * float(progress.get("progress", 0)))
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def thumb_progress(self, progress: dict[str, Any]) -> None:
         self.thumb_percent = int(100 * float(progress.get("progress", 0)))
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def clear_thumbnail(self) -> None:
         if self._thumb:
             uploads.discard(uploads.StoredFile(**self._thumb))
@@ -215,6 +213,7 @@ class UploadsState(SessionState):
     # --- fields ------------------------------------------------------------------------------
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_field(self, name: str, value: Any) -> None:
         if name not in ("title", "description", "tags", "category", "privacy", "playlist",
                         "target", "channel_id", "group", "made_for_kids"):
@@ -225,11 +224,13 @@ class UploadsState(SessionState):
             self._preview()
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_when(self, value: str) -> None:
         self.when_text = value
         self._interpret()
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_mode(self, value: str) -> None:
         self.mode = value
         self._interpret()
@@ -254,12 +255,16 @@ class UploadsState(SessionState):
         if self.target != "fanout" or not self.group:
             self.fanout_preview = []
             return
+        try:
+            at = when.parse_when(self.when_text, tz=self.tz)
+        except InputError:
+            at = when.parse_when("now", tz=self.tz)
         members = [c["title"] for c in self.channels if c["state"] in ("active", "reserve")]
         with db.read_session() as s:
             in_group = set(s.exec(select(Channel.title).where(
                 Channel.group_name == self.group)).all())
-        self.fanout_preview = [self.title.replace("{channel}", m) for m in members
-                               if m in in_group]
+        self.fanout_preview = [uploads.render_template(self.title, m, self.group, at)
+                               for m in members if m in in_group]
 
     # --- submit --------------------------------------------------------------------------------
 
@@ -323,7 +328,7 @@ class UploadsState(SessionState):
         return rx.toast.success(f"{done}: job {job_id}.")
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def show_history(self, job_id: str) -> None:
         zone = self.zone()
         with db.read_session() as s:
@@ -336,20 +341,23 @@ class UploadsState(SessionState):
         self.history_open = True
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_history_open(self, value: bool) -> None:
         self.history_open = value
 
     @rx.event
-    @requires(Role.MARKETER)
+    @requires(Role.MARKETER, before_password_change=True)
     def open_reschedule(self, job_id: str) -> None:
         self.reschedule_id, self.reschedule_text, self.reschedule_display = job_id, "", ""
         self.reschedule_open = True
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_reschedule_open(self, value: bool) -> None:
         self.reschedule_open = value
 
     @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
     def set_reschedule_text(self, value: str) -> None:
         self.reschedule_text = value
         try:

@@ -24,7 +24,9 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    return os.environ.get("TUBEFLEET_DATABASE_URL") or "sqlite:///data/tubefleet.db"
+    # Migrations import nothing of ours: the same default as core.settings, read here.
+    data_dir = os.environ.get("TUBEFLEET_DATA_DIR") or "data"
+    return os.environ.get("TUBEFLEET_DATABASE_URL") or f"sqlite:///{data_dir}/tubefleet.db"
 
 
 def render_item(type_: str, obj: Any, autogen_context: Any) -> Any:

@@ -51,3 +51,31 @@ def test_logout_closes_the_pages_again(page: Page, app_server: RunningApp) -> No
     expect(page).to_have_url(re.compile(r"/login"))
     page.goto(app_server.base_url + "/alerts")
     expect(page).to_have_url(re.compile(r"/login/?\?next="))
+
+
+def test_a_one_time_password_must_be_replaced_before_changing_anything(
+        page: Page, app_server: RunningApp) -> None:
+    email = "second-admin@example.com"
+    app_server.cli("user", "add", email, "--role", "admin", stdin="first password 123\n")
+    reset = app_server.cli("user", "reset-password", email, "--generate")
+    one_time = reset.stdout.rsplit(":", 1)[1].strip()
+    login(page, app_server.base_url, email, one_time, path="/settings")
+    expect(page.get_by_text("You signed in with a one-time password")).to_be_visible()
+
+    page.get_by_placeholder("name@company.com").fill("newcomer@example.com")
+    page.get_by_placeholder("first password (10+ characters)").fill("newcomer password")
+    page.get_by_role("button", name="Add person").click()
+    expect(page.get_by_text("set your own password on the Settings page first")).to_be_visible()
+    listed = app_server.cli("users", "--json").stdout
+    assert "newcomer@example.com" not in listed
+
+    page.locator("input[name=current_password]").fill(one_time)
+    page.locator("input[name=new_password]").fill("my own password 456")
+    page.locator("input[name=confirm_password]").fill("my own password 456")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Password changed.")).to_be_visible()
+    expect(page.get_by_text("You signed in with a one-time password")).to_have_count(0)
+    page.get_by_placeholder("name@company.com").fill("newcomer@example.com")
+    page.get_by_placeholder("first password (10+ characters)").fill("newcomer password")
+    page.get_by_role("button", name="Add person").click()
+    expect(page.get_by_text("Added newcomer@example.com")).to_be_visible()

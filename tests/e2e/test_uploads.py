@@ -46,7 +46,7 @@ def test_marketer_schedules_a_video_and_it_gets_published(
     expect(row.get_by_test_id("job-state")).to_have_text("scheduled")
 
     # Move the app's clock past the due time instead of waiting a minute.
-    (app_server.data_dir / CLOCK_OFFSET_FILE).write_text("70")
+    clock.write_offset_file(app_server.data_dir / CLOCK_OFFSET_FILE, timedelta(seconds=70))
     expect(row.get_by_test_id("job-state")).to_have_text("published", timeout=60_000)
     video_id = row.get_by_test_id("job-video").inner_text()
 
