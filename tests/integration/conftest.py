@@ -100,3 +100,16 @@ def world(database: str, control: SandboxControl, sandbox_url: str,
     allow_plain_http()
     yield SandboxWorld(control, sandbox_url)
     clock.reset()
+
+
+@pytest.fixture
+def upload_world(world: SandboxWorld, monkeypatch: pytest.MonkeyPatch) -> SandboxWorld:
+    """The world with 256 KiB chunks (even small test files take several) and quick
+    processing, so upload tests run in seconds."""
+    from core.settings import reload_settings
+
+    monkeypatch.setenv("TUBEFLEET_UPLOAD_CHUNK_BYTES", str(256 * 1024))
+    monkeypatch.setenv("TUBEFLEET_PROCESSING_POLL_SECONDS", "1")
+    reload_settings()
+    world.control.update_settings(processing_delay=0.5)
+    return world

@@ -32,12 +32,7 @@ from tests.integration.world import SandboxWorld, fake_video, md5_of, run_jobs_u
 MB = 1024 * 1024
 
 
-@pytest.fixture(autouse=True)
-def small_chunks(monkeypatch: pytest.MonkeyPatch, world: SandboxWorld) -> None:
-    monkeypatch.setenv("TUBEFLEET_UPLOAD_CHUNK_BYTES", str(256 * 1024))
-    monkeypatch.setenv("TUBEFLEET_PROCESSING_POLL_SECONDS", "1")
-    reload_settings()
-    world.control.update_settings(processing_delay=0.5)
+pytestmark = pytest.mark.usefixtures("upload_world")
 
 
 def enqueue(video: Path, *, channel: Channel | None = None, title: str = "Edge case",

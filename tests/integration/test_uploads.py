@@ -10,7 +10,6 @@ from sqlmodel import select
 
 from core import clock, db, uploads
 from core.errors import InputErrors
-from core.settings import reload_settings
 from models import Channel, PublishMode, TargetKind, UploadEvent, UploadJob, UploadState
 from tests.integration.world import (
     SandboxWorld,
@@ -23,13 +22,7 @@ from tests.integration.world import (
 MB = 1024 * 1024
 
 
-@pytest.fixture(autouse=True)
-def small_chunks(monkeypatch: pytest.MonkeyPatch, world: SandboxWorld) -> None:
-    # 256 KiB chunks: even small test files go through several chunks.
-    monkeypatch.setenv("TUBEFLEET_UPLOAD_CHUNK_BYTES", str(256 * 1024))
-    monkeypatch.setenv("TUBEFLEET_PROCESSING_POLL_SECONDS", "1")
-    reload_settings()
-    world.control.update_settings(processing_delay=0.5)
+pytestmark = pytest.mark.usefixtures("upload_world")
 
 
 def schedule(video: Path, channel: Channel | None = None, *, title: str = "Launch video",
