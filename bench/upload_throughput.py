@@ -3,7 +3,8 @@
     python bench/upload_throughput.py [--sizes 256,1024] [--repeat 3] [--chunk-mib 8]
 
 Everything goes over loopback to one sandbox process, in one run, alternating the
-three paths so machine noise hits them alike:
+three paths so machine noise hits them alike (each upload is deleted before the next,
+so the sandbox's disk writes never pile up into writeback throttling):
   * curl:     session start, then `curl -T file` in one PUT (the transport's limit);
   * bare:     googleapiclient MediaFileUpload(resumable, chunk size) and a next_chunk loop;
   * runner:   a `tubefleet worker` process uploads a scheduled job (the product: lease,
@@ -146,6 +147,26 @@ def runner_run(env: dict[str, str], channel_id: int, path: Path) -> tuple[float,
     return (inserted.at - job.started_at).total_seconds(), rss
 
 
+def delete_videos(channel_id: int) -> None:
+    """Delete what the last run uploaded: the sandbox drops the stored file, so its dirty
+    pages never reach the disk and the next run is not throttled by writeback."""
+    from core import db
+    from core.google import ChannelTokens
+    from core.projects import endpoints_for
+    from models import Channel, Project
+    from sandbox.control import SandboxControl
+    from youtube.client import youtube_service
+
+    with db.read_session() as s:
+        channel = s.get(Channel, channel_id)
+        project = s.get(Project, channel.project_id)  # type: ignore[union-attr]
+    service = youtube_service(ChannelTokens(channel_id).current(),
+                              endpoints_for(project))  # type: ignore[arg-type]
+    with SandboxControl(endpoints_for(project).api_root.rstrip("/")) as control:  # type: ignore[arg-type]
+        for video in control.videos():
+            service.videos().delete(id=video["id"]).execute()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="256,1024", help="file sizes in MiB")
@@ -167,8 +188,11 @@ def main() -> None:
                 rss: list[float] = []
                 for attempt in range(args.repeat + 1):  # the first round warms caches
                     c = curl_run(url, grant["access_token"], path)
+                    delete_videos(channel_id)
                     b = bare_run(channel_id, path, args.chunk_mib)
+                    delete_videos(channel_id)
                     r, peak = runner_run(env, channel_id, path)
+                    delete_videos(channel_id)
                     if attempt:
                         results["curl"].append(c)
                         results["bare"].append(b)
