@@ -16,6 +16,7 @@ config = rx.Config(
     api_url=f"http://localhost:{_settings.port}",
     deploy_url=_settings.public_url,
     redis_url=_settings.redis_url or None,
+    trusted_proxy_hops=_settings.trusted_proxy_hops,
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(appearance="light", accent_color="red", radius="medium"),

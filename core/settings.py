@@ -33,6 +33,9 @@ class Settings(BaseSettings):
 
     # The address people use to reach the dashboard; OAuth redirect URIs derive from it.
     public_url: str = "http://localhost:3000"
+    # Reverse proxies in front of the app that append to X-Forwarded-For (so the login
+    # rate limit sees people's addresses, not the proxy's). 0: no proxy is trusted.
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
     port: int = 3000
     host: str = "0.0.0.0"
 

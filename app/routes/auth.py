@@ -30,6 +30,14 @@ def _same_origin(request: Request) -> bool:
 
 
 def client_ip(request: Request) -> str:
+    """The person's address: behind N trusted proxies, the Nth from the right of
+    X-Forwarded-For (what a client writes itself further left is not trusted)."""
+    hops = get_settings().trusted_proxy_hops
+    if hops:
+        forwarded = [p.strip() for p in request.headers.get("x-forwarded-for", "").split(",")
+                     if p.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops][:64]
     return request.client.host if request.client else ""
 
 

@@ -87,3 +87,26 @@ def test_healthz_is_public_and_reports_database_and_scheduler(client: TestClient
     assert body["database"]["ok"] is True
     assert body["scheduler"]["in_process"] is False
     assert body["status"] == "degraded"  # no scheduler heartbeat in this test
+
+
+def test_behind_a_trusted_proxy_the_rate_limit_sees_each_person(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.settings import get_settings, reload_settings
+
+    monkeypatch.setenv("TUBEFLEET_TRUSTED_PROXY_HOPS", "1")
+    reload_settings()
+    try:
+        for _ in range(get_settings().login_max_failures):
+            client.post("/auth/login", data={"email": "someone@example.com", "password": "x"},
+                        headers={"x-forwarded-for": "198.51.100.1"})
+        # Another person behind the same proxy is not locked out by the first one.
+        ok = client.post("/auth/login", data={"email": "ops@example.com", "password": PASSWORD},
+                         headers={"x-forwarded-for": "spoofed, 203.0.113.7"})
+        assert ok.status_code == 303 and ok.headers["location"] == "/"
+        locked = client.post("/auth/login", data={"email": "ops@example.com",
+                                                  "password": PASSWORD},
+                             headers={"x-forwarded-for": "198.51.100.1"})
+        assert "ratelimited" in locked.headers["location"]
+    finally:
+        monkeypatch.delenv("TUBEFLEET_TRUSTED_PROXY_HOPS")
+        reload_settings()
