@@ -124,3 +124,25 @@ def stat_card(label: str, value: rx.Var | str | int, hint: rx.Var | str = "",
         ),
         style=styles.card,
     )
+
+
+def dialog_actions(label: str, on_click: rx.event.EventHandler | rx.event.EventSpec,
+                   testid: str | None = None) -> rx.Component:
+    """A dialog's Cancel (closes it) and its confirming button, right-aligned."""
+    return rx.hstack(
+        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+        rx.button(label, on_click=on_click, data_testid=testid),
+        justify="end", width="100%",
+    )
+
+
+def counts_row(values: rx.Var, items: list[tuple[str, str, str]], testid_prefix: str,
+               size: str = "6") -> rx.Component:
+    """Big numbers in a row, each with its label: items are (key, label, color)."""
+    return rx.hstack(
+        *[rx.vstack(rx.text(values[key], size=size, weight="bold",
+                            color=f"var(--{color}-11)", data_testid=f"{testid_prefix}-{key}"),
+                    rx.text(label, size="1", color="var(--gray-11)"), spacing="0")
+          for key, label, color in items],
+        spacing="5", wrap="wrap",
+    )

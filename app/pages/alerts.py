@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from app.components.frame import page
+from app.components.frame import dialog_actions, page
 from app.components.poller import poller
 from app.states.alerts import AlertsState
 
@@ -171,12 +171,7 @@ def mute_dialog() -> rx.Component:
                 rx.cond(AlertsState.mute_error != "",
                         rx.callout(AlertsState.mute_error, color_scheme="red", size="1",
                                    data_testid="mute-error")),
-                rx.hstack(
-                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.button("Mute", on_click=AlertsState.save_mute,
-                              data_testid="mute-save"),
-                    justify="end", width="100%",
-                ),
+                dialog_actions("Mute", AlertsState.save_mute, "mute-save"),
                 spacing="3", margin_top="0.5em",
             ),
         ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.frame import page
+from app.components.frame import dialog_actions, page
 from app.components.poller import poller
 from app.states.channels import ChannelsState
 from models import ChannelState
@@ -125,12 +125,8 @@ def _connect_dialog() -> rx.Component:
                 rx.text("Group (optional)", size="2", weight="medium"),
                 rx.input(value=ChannelsState.connect_group, placeholder="e.g. Client A",
                          on_change=ChannelsState.set_connect_group, width="100%"),
-                rx.hstack(
-                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.button("Continue to Google", on_click=ChannelsState.start_connect,
-                              data_testid="connect-continue"),
-                    justify="end", width="100%",
-                ),
+                dialog_actions("Continue to Google", ChannelsState.start_connect,
+                               "connect-continue"),
                 spacing="3", margin_top="1em",
             ),
         ),
@@ -154,11 +150,7 @@ def _edit_dialog() -> rx.Component:
                          on_change=ChannelsState.set_edit_cap),
                 rx.cond(ChannelsState.edit_error != "",
                         rx.callout(ChannelsState.edit_error, color_scheme="red", size="1")),
-                rx.hstack(
-                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.button("Save", on_click=ChannelsState.save_edit),
-                    justify="end", width="100%",
-                ),
+                dialog_actions("Save", ChannelsState.save_edit),
                 spacing="3",
             ),
         ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.frame import page, stat_card
+from app.components.frame import counts_row, page, stat_card
 from app.components.poller import poller
 from app.components.quota_gauges import quota_gauges
 from app.states.overview import OverviewState
@@ -61,13 +61,7 @@ def pool_card() -> rx.Component:
         rx.vstack(
             rx.hstack(rx.text("Channel pool", size="2", color="var(--gray-11)"), rx.spacer(),
                       rx.link("Channels →", href="/channels", size="2"), width="100%"),
-            rx.hstack(
-                *[rx.vstack(rx.text(OverviewState.pool[key], size="6", weight="bold",
-                                    color=f"var(--{color}-11)", data_testid=f"pool-{key}"),
-                            rx.text(label, size="1", color="var(--gray-11)"), spacing="0")
-                  for key, label, color in POOL_STATES],
-                spacing="6",
-            ),
+            counts_row(OverviewState.pool, POOL_STATES, "pool"),
             rx.cond(
                 OverviewState.needs_reauth.length() > 0,
                 rx.callout(
@@ -98,13 +92,7 @@ def queue_card() -> rx.Component:
         rx.vstack(
             rx.hstack(rx.text("Upload queue", size="2", color="var(--gray-11)"), rx.spacer(),
                       rx.link("Uploads →", href="/uploads", size="2"), width="100%"),
-            rx.hstack(
-                *[rx.vstack(rx.text(OverviewState.queue[key], size="5", weight="bold",
-                                    color=f"var(--{color}-11)", data_testid=f"queue-{key}"),
-                            rx.text(label, size="1", color="var(--gray-11)"), spacing="0")
-                  for key, label, color in QUEUE_STATES],
-                spacing="5", wrap="wrap",
-            ),
+            counts_row(OverviewState.queue, QUEUE_STATES, "queue", size="5"),
             rx.cond(
                 OverviewState.next_uploads.length() > 0,
                 rx.table.root(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.frame import page
+from app.components.frame import dialog_actions, page
 from app.states.settings import SettingsState
 from models import Role
 
@@ -138,10 +138,7 @@ def _policy_dialog() -> rx.Component:
                             checked=SettingsState.policy_testing,
                             on_change=SettingsState.set_policy_testing),
                 _error(SettingsState.policy_error),
-                rx.hstack(
-                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.button("Save", on_click=SettingsState.save_policy),
-                    justify="end", width="100%"),
+                dialog_actions("Save", SettingsState.save_policy),
                 spacing="3", margin_top="1em",
             ),
         ),

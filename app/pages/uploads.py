@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.frame import page
+from app.components.frame import dialog_actions, page
 from app.components.poller import poller
 from app.states.uploads import UploadsState
 from core.settings import get_settings
@@ -283,9 +283,7 @@ def _dialogs() -> rx.Component:
             rx.input(value=UploadsState.reschedule_text,
                      on_change=UploadsState.set_reschedule_text, placeholder="tomorrow 9am"),
             rx.text(UploadsState.reschedule_display, size="2", margin_top="0.5em"),
-            rx.hstack(rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                      rx.button("Reschedule", on_click=UploadsState.reschedule),
-                      justify="end", margin_top="1em")),
+            rx.box(dialog_actions("Reschedule", UploadsState.reschedule), margin_top="1em")),
             open=UploadsState.reschedule_open, on_open_change=UploadsState.set_reschedule_open),
     )
 
