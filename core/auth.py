@@ -77,8 +77,10 @@ def generate_password() -> str:
 
 
 def create_user(
-    *, session: Session, email: str, password: str, role: Role | str, actor: str = "cli"
+    *, session: Session, email: str, password: str, role: Role | str, actor: str = "cli",
+    one_time: bool = False,
 ) -> User:
+    """Add a person; with `one_time` they must set their own password after logging in."""
     email = normalize_email(email)
     try:
         role = Role(role)
@@ -88,7 +90,7 @@ def create_user(
     if session.exec(select(User).where(User.email == email)).first():
         raise InputError("email", f"a user with email {email} already exists")
     user = User(email=email, password_hash=hash_password(password), role=role,
-                created_at=clock.now())
+                must_change_password=one_time, created_at=clock.now())
     session.add(user)
     session.flush()
     audit.record(session=session, actor=actor, action="user.create", target=email,
@@ -102,8 +104,7 @@ def ensure_first_admin(*, session: Session) -> tuple[str, str] | None:
         return None
     password = generate_password()
     user = create_user(session=session, email=get_settings().admin_email, password=password,
-                       role=Role.ADMIN, actor="system")
-    user.must_change_password = True
+                       role=Role.ADMIN, actor="system", one_time=True)
     return user.email, password
 
 

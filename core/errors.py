@@ -11,6 +11,11 @@ class InputError(ValueError):
         self.field = field
         self.message = message
 
+    @property
+    def sentence(self) -> str:
+        """The error as a form shows it, e.g. "Client id: paste the ..."."""
+        return f"{self.field.replace('_', ' ').capitalize()}: {self.message}."
+
 
 class InputErrors(ValueError):
     """Several field errors at once, so a form can show all of them."""

@@ -92,11 +92,11 @@ class SettingsState(SessionState):
             with db.session() as s:
                 user = auth.create_user(session=s, email=str(form.get("email", "")),
                                         password=str(form.get("password", "")),
-                                        role=str(form.get("role", "marketer")), actor=self.email)
-                user.must_change_password = True
+                                        role=str(form.get("role", "marketer")), actor=self.email,
+                                        one_time=True)
                 email = user.email
         except InputError as exc:
-            self.user_error = f"{exc.field.capitalize()}: {exc.message}."
+            self.user_error = exc.sentence
             return None
         self._refresh()
         return rx.toast.success(f"Added {email}; they must change the password at first login.")
@@ -138,7 +138,7 @@ class SettingsState(SessionState):
                     actor=self.email)
                 name = project.name
         except InputError as exc:
-            self.project_error = f"{exc.field.replace('_', ' ').capitalize()}: {exc.message}."
+            self.project_error = exc.sentence
             return None
         self._refresh()
         return rx.toast.success(f"Added project {name}. Connect its channels on Channels.")
