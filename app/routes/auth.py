@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -29,6 +29,13 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
+def _next_from_referer(request: Request) -> str | None:
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc and referer.netloc != request.headers.get("host", ""):
+        return None
+    return parse_qs(referer.query).get("next", [None])[0]
+
+
 def client_ip(request: Request) -> str:
     """The person's address: behind N trusted proxies, the Nth from the right of
     X-Forwarded-For (what a client writes itself further left is not trusted)."""
@@ -47,7 +54,9 @@ async def login(request: Request) -> Response:
     form = await request.form()
     email = str(form.get("email", ""))
     password = str(form.get("password", ""))
-    next_path = safe_next(str(form.get("next", "") or ""))
+    # A form sent before the page finished loading has no `next` yet: the login page's
+    # own address (the Referer) carries it too.
+    next_path = safe_next(str(form.get("next", "") or "") or _next_from_referer(request))
 
     def attempt() -> str:
         with db.session() as s:

@@ -10,7 +10,8 @@ from app.states.session import SessionState
 
 class LoginState(SessionState):
     error: str = ""
-    next_path: str = "/"
+    # Empty until the page has loaded; the login route then reads the page URL instead.
+    next_path: str = ""
     email_value: str = ""
 
     @rx.event

@@ -110,3 +110,14 @@ def test_behind_a_trusted_proxy_the_rate_limit_sees_each_person(
     finally:
         monkeypatch.delenv("TUBEFLEET_TRUSTED_PROXY_HOPS")
         reload_settings()
+
+
+def test_a_form_sent_before_the_page_loaded_still_returns_to_next(client: TestClient) -> None:
+    response = client.post("/auth/login", data={"email": "ops@example.com",
+                                                "password": PASSWORD, "next": ""},
+                           headers={"referer": "http://testserver/login/?next=%2Fchannels"})
+    assert response.status_code == 303 and response.headers["location"] == "/channels"
+    elsewhere = client.post("/auth/login", data={"email": "ops@example.com",
+                                                 "password": PASSWORD, "next": ""},
+                            headers={"referer": "https://evil.example/login?next=%2Fquota"})
+    assert elsewhere.headers["location"] == "/"
