@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
+from sandbox.control import TOKEN_ENV
 from sandbox.server import serve
 
 
@@ -29,7 +31,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="base URL to put in answers when behind a proxy")
     parser.add_argument("--allow-remote-control", action="store_true",
                         help="answer the /_sandbox/ control API on every interface, not only "
-                             "loopback (it has no authentication)")
+                             "loopback (pair it with a control token)")
+    parser.add_argument("--control-token", default=os.environ.get(TOKEN_ENV) or None,
+                        help="demand `Authorization: Bearer TOKEN` on the control API "
+                             f"(default: ${TOKEN_ENV}; none = no token)")
     return parser.parse_args(argv)
 
 
@@ -51,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
             processing_delay=args.processing_delay,
             public_url=args.public_url,
             allow_remote_control=args.allow_remote_control,
+            control_token=args.control_token,
         )
     except KeyboardInterrupt:
         pass

@@ -14,7 +14,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox import (
     control_api,
@@ -28,7 +27,9 @@ from sandbox import (
     uploads,
     youtube_api,
 )
+from sandbox.control_guard import ControlGuard
 from sandbox.errors import ApiError
+from sandbox.private_files import private_dir
 from sandbox.state import Sandbox, Settings
 
 logger = logging.getLogger("sandbox")
@@ -78,29 +79,6 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return ApiError(500, "internalError", f"Sandbox internal error: {exc!r}").response()
 
 
-_LOOPBACK = ("127.", "::1", "localhost")
-
-
-class LoopbackControl:
-    """The control API has no authentication: answer it on loopback only, so the sandbox
-    can listen on all interfaces (for a browser's consent page) without exposing it."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/_sandbox"):
-            host = (scope.get("client") or ("",))[0] or ""
-            if not host.startswith(_LOOPBACK):
-                response = JSONResponse({"error": "the control API answers on loopback only "
-                                                  "(start the sandbox with "
-                                                  "--allow-remote-control to change that)"},
-                                        status_code=403)
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
 def create_app(
     data_dir: Path | None = None,
     *,
@@ -108,15 +86,18 @@ def create_app(
     processing_delay: float = 2.0,
     public_url: str | None = None,
     allow_remote_control: bool = False,
+    control_token: str | None = None,
 ) -> Starlette:
     """The sandbox app. With data_dir its state (SQLite + blobs) survives restarts; without,
-    it lives in a temporary directory removed at shutdown."""
+    it lives in a temporary directory removed at shutdown. The control API answers programs
+    on this machine only (see control_guard.py); allow_remote_control lifts the loopback
+    rules, control_token demands `Authorization: Bearer <token>` on it."""
     settings = Settings(access_token_lifetime=access_token_lifetime,
                         processing_delay=processing_delay)
     temporary = data_dir is None
     directory = Path(tempfile.mkdtemp(prefix="tubefleet-sandbox-")) if temporary else data_dir
     assert directory is not None
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)  # it holds the database and every uploaded video
     sandbox = Sandbox(directory, settings, public_url)
 
     @asynccontextmanager
@@ -148,7 +129,6 @@ def create_app(
         lifespan=lifespan,
         exception_handlers={404: not_found, 405: not_found, Exception: server_error},
     )
-    if not allow_remote_control:
-        app.add_middleware(LoopbackControl)
+    app.add_middleware(ControlGuard, allow_remote=allow_remote_control, token=control_token)
     app.state.sandbox = sandbox
     return app

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from typing import Any
 
 import httpx
+
+# The control token, when the sandbox runs with one: read by both sides, and from the
+# environment rather than the command line, where `ps` shows it to everyone.
+TOKEN_ENV = "SANDBOX_CONTROL_TOKEN"
+# Methods that change state: their bodies must be JSON (the sandbox refuses anything else,
+# which is what keeps a web page's no-cors POST out).
+_WRITES = frozenset({"POST", "PUT", "PATCH"})
 
 
 class SandboxControlError(RuntimeError):
@@ -24,9 +32,14 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 class SandboxControl:
     """Every method returns the JSON answer as plain dicts/lists."""
 
-    def __init__(self, base_url: str, *, timeout: float = 60.0) -> None:
+    def __init__(self, base_url: str, *, timeout: float = 60.0, token: str | None = None
+                 ) -> None:
+        """token: the sandbox's control token (default: $SANDBOX_CONTROL_TOKEN, if set)."""
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.Client(base_url=self.base_url + "/_sandbox", timeout=timeout)
+        token = token or os.environ.get(TOKEN_ENV) or None
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(base_url=self.base_url + "/_sandbox", timeout=timeout,
+                                  headers=headers)
 
     def close(self) -> None:
         self._http.close()
@@ -38,6 +51,8 @@ class SandboxControl:
         self.close()
 
     def _call(self, method: str, path: str, json: Any = None, params: Any = None) -> Any:
+        if json is None and method in _WRITES:
+            json = {}  # still sent as application/json: the sandbox refuses other bodies
         response = self._http.request(method, path, json=json, params=params)
         if response.status_code >= 400:
             try:

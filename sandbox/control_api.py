@@ -62,9 +62,9 @@ async def list_projects(request: Request, sandbox: Sandbox) -> Any:
 
 @control
 async def create_project(request: Request, sandbox: Sandbox) -> Any:
-    row = directory.create_project(sandbox.store, await body_of(request),
-                                   now=sandbox.clock.now_ts())
-    return created(directory.project_view(row))
+    row, secret = directory.create_project(sandbox.store, await body_of(request),
+                                           now=sandbox.clock.now_ts())
+    return created(directory.project_view(row, client_secret=secret))
 
 
 @control

@@ -53,12 +53,17 @@ def _project_fields(fields: dict[str, Any], current: Row | None) -> dict[str, An
     return values
 
 
-def create_project(store: Store, fields: dict[str, Any], *, now: float) -> Row:
+def create_project(store: Store, fields: dict[str, Any], *, now: float) -> tuple[Row, str]:
+    """The new row and its client secret. Only the secret's hash is stored (a copied
+    database or WAL holds no usable credential), so this is the one time it can be shown."""
+    secret = fields.get("client_secret") or ids.client_secret()
+    if not isinstance(secret, str):
+        raise ControlError(400, "client_secret must be a string")
     count = store.one("SELECT COUNT(*) AS n FROM projects")
     values = {
         "name": f"Sandbox project {(count['n'] if count else 0) + 1}",
         "client_id": fields.get("client_id") or ids.client_id(),
-        "client_secret": fields.get("client_secret") or ids.client_secret(),
+        "client_secret_hash": ids.secret_hash(secret),
         "created_at": now,
         **_project_fields(fields, None),
     }
@@ -66,7 +71,7 @@ def create_project(store: Store, fields: dict[str, Any], *, now: float) -> Row:
         store.insert("projects", values)
     except sqlite3.IntegrityError:
         raise ControlError(409, f"a project with client_id {values['client_id']} exists") from None
-    return get_project(store, values["client_id"])  # type: ignore[return-value]
+    return get_project(store, values["client_id"]), secret  # type: ignore[return-value]
 
 
 def update_project(store: Store, client_id: str, fields: dict[str, Any]) -> Row:
@@ -90,11 +95,12 @@ def project_by_id(store: Store, project_id: int) -> Row | None:
     return store.one("SELECT * FROM projects WHERE id = ?", (project_id,))
 
 
-def project_view(row: Row) -> dict[str, Any]:
-    """What the control API shows; it includes the secret because it is a local test tool."""
+def project_view(row: Row, client_secret: str | None = None) -> dict[str, Any]:
+    """What the control API shows; the secret only in the answer that created it."""
+    secret = {"client_secret": client_secret} if client_secret is not None else {}
     return {
         "client_id": row["client_id"],
-        "client_secret": row["client_secret"],
+        **secret,
         "name": row["name"],
         "verified": bool(row["verified"]),
         "quota_model": row["quota_model"],

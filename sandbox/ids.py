@@ -63,7 +63,8 @@ def auth_code() -> str:
 
 
 def secret_hash(value: str) -> str:
-    """Tokens and codes are stored hashed, so a copied database holds no live credential."""
+    """Client secrets, tokens and codes are stored hashed, so a copied database (or its WAL)
+    holds no live credential. Unsalted SHA-256 is enough for random values like these."""
     return hashlib.sha256(value.encode()).hexdigest()
 
 

@@ -8,7 +8,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+from sandbox.ids import secret_hash
+from sandbox.private_files import private_database_files, private_file
+
+# 2: projects keep client_secret_hash instead of the client secret itself.
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -16,7 +20,7 @@ CREATE TABLE IF NOT EXISTS projects (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
     client_id TEXT NOT NULL UNIQUE,
-    client_secret TEXT NOT NULL,
+    client_secret_hash TEXT NOT NULL,
     verified INTEGER NOT NULL DEFAULT 0,
     quota_model TEXT NOT NULL DEFAULT 'current',
     limits TEXT NOT NULL DEFAULT '{}',
@@ -172,14 +176,36 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # 0600 before SQLite opens it: the WAL and SHM it creates copy the database's mode.
+        private_file(path)
         # Autocommit mode: every statement commits unless grouped by transaction().
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._conn.row_factory = sqlite3.Row
+        # Deleted rows are overwritten with zeros instead of lingering in free pages.
+        self._conn.execute("PRAGMA secure_delete=ON")
         self._conn.execute("PRAGMA journal_mode=WAL")
         # NORMAL keeps WAL durable across process crashes, which is what a restart test needs.
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(SCHEMA)
+        self._hash_client_secrets()
         self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        private_database_files(path)  # WAL/SHM left by an older sandbox may be wider
+
+    def _hash_client_secrets(self) -> None:
+        """Schema 1 kept client secrets in the clear: hash them, drop the column, then
+        rewrite the file and empty the WAL so the old bytes are gone from disk too."""
+        columns = {r["name"] for r in self.all("PRAGMA table_info(projects)")}
+        if "client_secret" not in columns:
+            return
+        with self.transaction():
+            self.run("ALTER TABLE projects ADD COLUMN client_secret_hash TEXT NOT NULL "
+                     "DEFAULT ''")
+            for row in self.all("SELECT id, client_secret FROM projects"):
+                self.run("UPDATE projects SET client_secret_hash = ? WHERE id = ?",
+                         (secret_hash(row["client_secret"]), row["id"]))
+            self.run("ALTER TABLE projects DROP COLUMN client_secret")
+        self._conn.execute("VACUUM")
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         self._conn.close()

@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from sandbox.control import TOKEN_ENV
+
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 _OPTION_FLAGS = {
     "access_token_lifetime": "--token-lifetime",
@@ -56,8 +58,12 @@ def running_sandbox(
     """Yield the base URL (e.g. "http://127.0.0.1:43123") of a fresh sandbox process.
 
     Port None picks a free port (the process binds port 0 and reports it, so there is no
-    race). Options: access_token_lifetime, processing_delay, public_url, http."""
+    race). Options: access_token_lifetime, processing_delay, public_url, http, and
+    control_token (handed over in the environment, not on the command line)."""
     env = dict(os.environ)
+    token = opts.pop("control_token", None)
+    if token is not None:
+        env[TOKEN_ENV] = token
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_PARENT, env.get("PYTHONPATH")) if p)
     env["PYTHONUNBUFFERED"] = "1"
     with tempfile.TemporaryFile(mode="w+") as errors:

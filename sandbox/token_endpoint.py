@@ -52,7 +52,8 @@ def authenticate_client(sandbox: Sandbox, request: Request, form: FormData) -> R
     project = directory.get_project(sandbox.store, client_id or "")
     if project is None:
         raise OAuthError(401, "invalid_client", "The OAuth client was not found.")
-    if not hmac.compare_digest(project["client_secret"], secret or ""):
+    # Only the hash is stored; comparing hashes in constant time leaks nothing either.
+    if not hmac.compare_digest(project["client_secret_hash"], ids.secret_hash(secret or "")):
         raise OAuthError(401, "invalid_client", "Unauthorized")
     return project
 

@@ -34,8 +34,8 @@ def test_chunked_request_body(sandbox_url, control):
 
 def test_pipelined_requests_are_answered_in_order(sandbox_url, control):
     with connect(sandbox_url) as sock:
-        request = b"GET /_sandbox/clock HTTP/1.1\r\nHost: x\r\n\r\n"
-        sock.sendall(request + b"GET /_sandbox/settings HTTP/1.1\r\nHost: x\r\n\r\n")
+        request = b"GET /_sandbox/clock HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        sock.sendall(request + b"GET /_sandbox/settings HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         data = b""
         while b"processing_delay" not in data:
             data += sock.recv(65536)
@@ -46,7 +46,7 @@ def test_pipelined_requests_are_answered_in_order(sandbox_url, control):
 def test_expect_100_continue(sandbox_url, control):
     body = json.dumps({"name": "expect"}).encode()
     with connect(sandbox_url) as sock:
-        sock.sendall(b"POST /_sandbox/projects HTTP/1.1\r\nHost: x\r\n"
+        sock.sendall(b"POST /_sandbox/projects HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                      b"Content-Type: application/json\r\nExpect: 100-continue\r\n"
                      b"Content-Length: %d\r\n\r\n" % len(body))
         assert read_until(sock, b"\r\n\r\n").startswith(b"HTTP/1.1 100 Continue")
@@ -71,9 +71,9 @@ def test_head_has_no_body(sandbox_url):
 def test_an_early_answer_skips_the_unread_body_and_keeps_the_connection(sandbox_url):
     with connect(sandbox_url) as sock:
         # No route reads this 1 MB body; the connection must still serve the next request.
-        sock.sendall(b"POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n"
+        sock.sendall(b"POST /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n"
                      + b"x" * 1_000_000)
-        sock.sendall(b"GET /_sandbox/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(b"GET /_sandbox/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         data = b""
         while b'"ok"' not in data:
             piece = sock.recv(65536)
@@ -95,7 +95,7 @@ def test_expect_100_continue_on_an_upload_chunk(sandbox_url, control):
         headers={"Authorization": f"Bearer {token}", "X-Upload-Content-Length": "1000"})
     target = start.headers["location"].split("/", 3)[3]
     with connect(sandbox_url) as sock:
-        sock.sendall(f"PUT /{target} HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+        sock.sendall(f"PUT /{target} HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
                      f"Content-Range: bytes 0-999/1000\r\nContent-Length: 1000\r\n\r\n".encode())
         assert read_until(sock, b"\r\n\r\n").startswith(b"HTTP/1.1 100 Continue")
         sock.sendall(body)

@@ -14,7 +14,7 @@ def _get(client_host: str, path: str, **kwargs: bool) -> httpx.Response:
 
     async def go() -> httpx.Response:
         transport = httpx.ASGITransport(app=app, client=(client_host, 40000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as c:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:3001") as c:
             return await c.get(path)
 
     return asyncio.run(go())

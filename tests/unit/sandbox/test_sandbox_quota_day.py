@@ -57,7 +57,7 @@ def test_cost_models():
 
 def test_ledger_refuses_past_the_limit_and_counts_refusals(tmp_path):
     store = Store(tmp_path / "q.db")
-    project = create_project(store, {"limits": {"default": 100}}, now=0)
+    project, _secret = create_project(store, {"limits": {"default": 100}}, now=0)
     ledger = QuotaLedger(store)
     day = utc("2026-06-01T12:00:00Z")
 
