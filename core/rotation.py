@@ -8,13 +8,19 @@ A score is a weighted sum of components in [0, 1]:
 - age: channel age up to a year (older channels are trusted more);
 - errors: 1 / (1 + consecutive failures).
 Eligibility is a hard filter, not a score: state, rest, daily cap, quota and token.
+
+When no channel is eligible, `choose` says what the job waits for: a channel (none in
+the pool, or every one resting, capped or broken) or the quota reset (the only thing
+keeping otherwise usable channels out is their projects' used-up upload buckets), and
+until when. The runner turns that into `waiting_channel` or `waiting_quota`.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func
@@ -52,6 +58,13 @@ def weights() -> dict[str, float]:
     return parsed
 
 
+class Wait(StrEnum):
+    """What a job that no channel can take now is waiting for."""
+
+    CHANNEL = "channel"  # a channel: none in the pool, or each resting, capped or broken
+    QUOTA = "quota"  # the upload quota reset of the projects whose channels could take it
+
+
 @dataclass
 class Candidate:
     channel: Channel
@@ -60,6 +73,18 @@ class Candidate:
     eligible: bool
     why_not: str = ""
     available_at: datetime | None = None  # when an ineligible channel may become usable
+    # What keeps it out until available_at: the quota reset, or something of the channel.
+    waits_for: Wait | None = None
+
+
+@dataclass
+class Choice:
+    """Rotation's answer for one job: a channel, or what to wait for and until when."""
+
+    channel: Channel | None
+    waits_for: Wait | None = None
+    until: datetime | None = None  # None: nothing frees up by itself (check again later)
+    why: str = ""
 
 
 @dataclass
@@ -73,6 +98,7 @@ class PoolSnapshot:
     success: dict[int, tuple[int, int]]  # channel id -> (published, failed)
     last_upload: dict[int, datetime]
     projects: dict[int, Project] = field(default_factory=dict)
+    refused: set[int] = field(default_factory=set)  # channels that refused the job at hand
 
 
 def snapshot(session: Session) -> PoolSnapshot:
@@ -142,27 +168,41 @@ def evaluate(channel: Channel, snap: PoolSnapshot, w: dict[str, float]) -> Candi
     }
     total = sum(w.values()) or 1.0
     score = sum(w[k] * breakdown[k] for k in breakdown) / total
-    why_not, available = "", None
+    # Every reason it cannot upload now, each with when it lifts (None: needs a person).
+    blockers: list[tuple[Wait, str, datetime | None]] = []
     state = ChannelState(channel.state)
     resting = channel.resting_until and clock.as_utc(channel.resting_until) > snap.now
     if not state.uploads_allowed:
-        why_not = f"state {state.value}"
-    elif resting:
-        why_not = f"resting: {channel.rest_reason or 'recent failures'}"
-        available = clock.as_utc(channel.resting_until)  # type: ignore[arg-type]
-    elif snap.uploads_today.get(cid, 0) >= channel.daily_upload_cap:
-        why_not = f"daily upload cap reached ({channel.daily_upload_cap})"
-        available = clock.next_pacific_midnight(snap.now)
-    elif channel.project_id in snap.quota_blocked:
-        why_not = "project's upload quota used up today"
-        available = snap.quota_blocked[channel.project_id]
-    elif not channel.refresh_token_enc:
-        why_not = "no token"
+        blockers.append((Wait.CHANNEL, f"state {state.value}", None))
+    if resting:
+        blockers.append((Wait.CHANNEL, f"resting: {channel.rest_reason or 'recent failures'}",
+                         clock.as_utc(channel.resting_until)))  # type: ignore[arg-type]
+    if snap.uploads_today.get(cid, 0) >= channel.daily_upload_cap:
+        blockers.append((Wait.CHANNEL,
+                         f"daily upload cap reached ({channel.daily_upload_cap})",
+                         clock.next_pacific_midnight(snap.now)))
+    if channel.project_id in snap.quota_blocked:
+        blockers.append((Wait.QUOTA, "project's upload quota used up today",
+                         snap.quota_blocked[channel.project_id]))
+    if not channel.refresh_token_enc:
+        blockers.append((Wait.CHANNEL, "no token", None))
     elif channel.last_error.startswith("token refresh failed") and (
             channel.token_expires_at is None
             or clock.as_utc(channel.token_expires_at) <= snap.now):
-        why_not = "its token has expired and cannot be refreshed"
-    return Candidate(channel, round(score, 4), breakdown, not why_not, why_not, available)
+        blockers.append((Wait.CHANNEL, "its token has expired and cannot be refreshed", None))
+    if cid in snap.refused and not blockers:
+        blockers.append((Wait.CHANNEL, "it refused this job a moment ago", None))
+    if not blockers:
+        return Candidate(channel, round(score, 4), breakdown, True)
+    why_not = "; ".join(why for _, why, _ in blockers)
+    if any(until is None for _, _, until in blockers):
+        return Candidate(channel, round(score, 4), breakdown, False, why_not, None,
+                         Wait.CHANNEL)
+    # Usable once the last blocker lifts; a tie with the quota reset counts as quota.
+    available = max(until for _, _, until in blockers if until is not None)
+    waits_for = (Wait.QUOTA if any(kind == Wait.QUOTA and until == available
+                                   for kind, _, until in blockers) else Wait.CHANNEL)
+    return Candidate(channel, round(score, 4), breakdown, False, why_not, available, waits_for)
 
 
 def assess(session: Session, channel: Channel) -> Candidate:
@@ -174,35 +214,59 @@ def candidates(session: Session, *, group: str = "", exclude_projects: set[int] 
                exclude_channels: set[int] | None = None,
                states: tuple[ChannelState, ...] = (ChannelState.ACTIVE,),
                snap: PoolSnapshot | None = None) -> list[Candidate]:
-    """Channels that could take a job, best first (eligible before ineligible)."""
+    """Channels that could take a job, best first (eligible before ineligible).
+
+    `exclude_projects` refused the job for quota and `exclude_channels` refused it
+    themselves: their channels stay in the list as ineligible, saying why and until
+    when, so that a caller can tell "no channel" from "no quota".
+    """
     snap = snap or snapshot(session)
+    if exclude_projects or exclude_channels:
+        resets = clock.next_pacific_midnight(snap.now)
+        snap = replace(snap, quota_blocked={**{p: resets for p in exclude_projects or ()},
+                                            **snap.quota_blocked},
+                       refused=snap.refused | set(exclude_channels or ()))
     w = weights()
     query = select(Channel).where(col(Channel.state).in_(states))
     if group:
         query = query.where(Channel.group_name == group)
-    found = []
-    for channel in session.exec(query).all():
-        if exclude_channels and channel.id in exclude_channels:
-            continue
-        if exclude_projects and channel.project_id in exclude_projects:
-            continue
-        found.append(evaluate(channel, snap, w))
+    found = [evaluate(channel, snap, w) for channel in session.exec(query).all()]
     found.sort(key=lambda c: (not c.eligible, -c.score, c.channel.id or 0))
     return found
+
+
+def choose(session: Session, *, group: str = "", exclude_projects: set[int] | None = None,
+           exclude_channels: set[int] | None = None) -> Choice:
+    """The healthiest eligible channel; else what the job waits for, and until when.
+
+    It waits for the quota when the channels that free up soonest are kept out only by
+    their projects' upload quota (until the earliest reset); for a channel when there is
+    none in the pool, or when one's rest, daily cap or token is what frees up first.
+    """
+    found = candidates(session, group=group, exclude_projects=exclude_projects,
+                       exclude_channels=exclude_channels)
+    if found and found[0].eligible:
+        return Choice(found[0].channel)
+    if not found:
+        where = f"group {group!r}" if group else "the pool"
+        return Choice(None, Wait.CHANNEL, None, f"no active channel in {where}")
+    why = "; ".join(sorted({c.why_not for c in found}))
+    timed = [c for c in found if c.available_at is not None]
+    if not timed:
+        return Choice(None, Wait.CHANNEL, None, why)
+    soonest = min(c.available_at for c in timed if c.available_at is not None)
+    first = [c for c in timed if c.available_at == soonest]
+    waits_for = (Wait.QUOTA if all(c.waits_for == Wait.QUOTA for c in first)
+                 else Wait.CHANNEL)
+    return Choice(None, waits_for, soonest, why)
 
 
 def pick(session: Session, *, group: str = "", exclude_projects: set[int] | None = None,
          exclude_channels: set[int] | None = None) -> tuple[Channel | None, datetime | None, str]:
     """The healthiest eligible channel, or (None, when one may free up, why not)."""
-    found = candidates(session, group=group, exclude_projects=exclude_projects,
-                       exclude_channels=exclude_channels)
-    if found and found[0].eligible:
-        return found[0].channel, None, ""
-    if not found:
-        where = f"group {group!r}" if group else "the pool"
-        return None, None, f"no active channel in {where}"
-    soonest = min((c.available_at for c in found if c.available_at), default=None)
-    return None, soonest, "; ".join(sorted({c.why_not for c in found}))
+    choice = choose(session, group=group, exclude_projects=exclude_projects,
+                    exclude_channels=exclude_channels)
+    return choice.channel, choice.until, choice.why
 
 
 def record_outcome(session: Session, channel_id: int, *, success: bool, reason: str = "") -> None:

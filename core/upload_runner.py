@@ -167,17 +167,14 @@ def _route(run: _Run, job: UploadJob) -> tuple[Channel, Project]:
                 if problem is not None:
                     _wait(run, *problem)
         else:
-            picked, available, why = rotation.pick(
+            choice = rotation.choose(
                 s, group=job.target_group if job.target_kind == TargetKind.GROUP else "",
                 exclude_projects=run.refused_projects, exclude_channels=run.refused_channels)
-            if picked is None:
-                until = available or clock.now() + RECHECK
-                state = (UploadState.WAITING_QUOTA if "quota" in why
-                         else UploadState.WAITING_CHANNEL)
-                _wait(run, state, until, f"no channel can take it now ({why}); "
-                                         f"next try {until.isoformat(timespec='minutes')}")
-            assert picked is not None
-            channel = picked
+            if choice.channel is None:
+                _wait(run, *_waiting(choice.waits_for, choice.until,
+                                     f"no channel can take it now ({choice.why})"))
+            assert choice.channel is not None
+            channel = choice.channel
         project = s.get(Project, channel.project_id)
         assert project is not None
         return channel, project
@@ -191,10 +188,18 @@ def _unusable(session: Any, channel: Channel) -> tuple[UploadState, datetime, st
     mine = rotation.assess(session, channel)
     if mine.eligible:
         return None
-    until = mine.available_at or clock.now() + RECHECK
-    state = UploadState.WAITING_QUOTA if "quota" in mine.why_not else \
-        UploadState.WAITING_CHANNEL
-    return state, until, f"{channel.title}: {mine.why_not}"
+    return _waiting(mine.waits_for, mine.available_at, f"{channel.title}: {mine.why_not}")
+
+
+def _waiting(waits_for: rotation.Wait | None, until: datetime | None,
+             why: str) -> tuple[UploadState, datetime, str]:
+    """The waiting state, its end and its history line for what rotation says blocks a job."""
+    if waits_for == rotation.Wait.QUOTA and until is not None:
+        return (UploadState.WAITING_QUOTA, until,
+                f"{why}; waiting for the quota reset at {until.isoformat(timespec='minutes')}")
+    until = until or clock.now() + RECHECK
+    return (UploadState.WAITING_CHANNEL, until,
+            f"{why}; next try {until.isoformat(timespec='minutes')}")
 
 
 # --- the upload ------------------------------------------------------------------------------
@@ -292,7 +297,7 @@ def _handle_upload_error(run: _Run, channel: Channel, project: Project,
         who = ("our count of" if error.reason == "quotaReserved" else "Google says")
         if reroutable:
             _move(run, UploadState.QUEUED, f"{project.name}: {who} its upload quota is used "
-                                           "up; moving to another project",
+                                           "up; looking for a channel in another project",
                   not_before=clock.now(), **clear)
             return
         _wait(run, UploadState.WAITING_QUOTA, resets,
