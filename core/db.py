@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from core.settings import get_settings
@@ -30,9 +35,20 @@ def engine() -> Engine:
                 settings = get_settings()
                 url = settings.resolved_database_url
                 if url.startswith("sqlite"):
-                    settings.data_dir.mkdir(parents=True, exist_ok=True)
+                    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+                    _create_private(sqlite_path(url))
                 _engine = make_engine(url)
     return _engine
+
+
+def _create_private(path: Path | None) -> None:
+    """Create the SQLite file empty with mode 0600 before SQLite does (it would use 0644
+    minus the umask); its WAL and SHM files take the database file's mode."""
+    if path is None or path.exists():
+        return
+    # A missing folder is left for SQLite to report.
+    with suppress(FileNotFoundError):
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def dispose() -> None:
@@ -80,3 +96,113 @@ def migrate(url: str | None = None) -> None:
         command.upgrade(cfg, "head")
     if url is not None:
         eng.dispose()
+
+
+# --- is the schema there? ---------------------------------------------------------------
+
+MIGRATE_HINT = "run `tubefleet migrate` first"
+
+
+class SchemaNotReady(RuntimeError):
+    """The database is missing, empty, or at another migration than this code expects."""
+
+
+def sqlite_path(url: str | None = None) -> Path | None:
+    """The database file for an SQLite URL (None for other databases and in-memory ones)."""
+    parsed = make_url(url or get_settings().resolved_database_url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).resolve()
+
+
+def require_schema() -> None:
+    """Raise SchemaNotReady (saying what to do) unless the database is at the newest migration.
+
+    Reads alembic's revision table, so an empty, missing or half-upgraded database is
+    named before a command runs into "no such table" or "no such column". Never creates
+    anything: a missing SQLite file is reported, not made.
+    """
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    path = sqlite_path()
+    if path is not None and not path.exists():
+        raise SchemaNotReady(f"there is no database at {path} yet: {MIGRATE_HINT}")
+    scripts = ScriptDirectory.from_config(alembic_config())
+    heads = set(scripts.get_heads())
+    with engine().connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    if current == heads:
+        return
+    if not current:
+        raise SchemaNotReady(f"the database has no tables yet: {MIGRATE_HINT}")
+    known = {rev.revision for rev in scripts.walk_revisions()}
+    if current - known:
+        raise SchemaNotReady(
+            f"the database was migrated by a newer TubeFleet (revision "
+            f"{', '.join(sorted(current - known))}); upgrade TubeFleet to use it")
+    raise SchemaNotReady(f"the database schema is older than this TubeFleet: {MIGRATE_HINT}")
+
+
+def is_missing_table(exc: BaseException) -> bool:
+    """An error from a database without our tables (SQLite or PostgreSQL wording)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    text = str(exc.orig).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
+
+
+# --- scrub: leave no old row content in the files ---------------------------------------
+
+@dataclass(frozen=True)
+class ScrubReport:
+    """How far scrub_sqlite got: complete means the file holds no replaced row content and
+    the WAL is empty."""
+
+    complete: bool
+    detail: str
+
+
+def scrub_sqlite(*, wait_seconds: float = 60.0) -> ScrubReport | None:
+    """Rewrite the SQLite database so nothing replaced or deleted is left in it.
+
+    VACUUM rebuilds the file, dropping free space that still holds old row content
+    (written before secure_delete was on); a TRUNCATE checkpoint then copies the WAL's
+    newest pages into the file and empties the WAL, where every older version of a
+    changed page would otherwise stay readable. A checkpoint cannot finish while another
+    connection is inside a read transaction that started before it: it is retried for
+    `wait_seconds`, and the report says if it still could not finish. Writers in other
+    processes wait (their busy timeout) while this runs. None for other databases.
+    """
+    if sqlite_path() is None:
+        return None
+    raw = engine().raw_connection()
+    try:
+        cursor = raw.cursor()
+        try:
+            try:
+                cursor.execute("VACUUM")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                return ScrubReport(False, f"VACUUM could not get the write lock ({exc})")
+            deadline = time.monotonic() + wait_seconds
+            while True:
+                left_ms = max(100, min(5000, int((deadline - time.monotonic()) * 1000)))
+                cursor.execute(f"PRAGMA busy_timeout={left_ms}")
+                busy, wal_frames, _copied = cursor.execute(
+                    "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy:
+                    return ScrubReport(True, "database rewritten; WAL emptied"
+                                       if wal_frames >= 0 else "database rewritten")
+                if time.monotonic() >= deadline:
+                    return ScrubReport(
+                        False, f"another process kept a read transaction open for "
+                               f"{wait_seconds:g} s, so the WAL ({wal_frames} pages, older "
+                               "versions of changed rows among them) could not be emptied")
+                time.sleep(0.2)
+        finally:
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+    finally:
+        raw.close()

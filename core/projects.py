@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from sqlmodel import Session, select
@@ -15,6 +16,9 @@ from youtube import costs
 from youtube.client import Endpoints
 
 _NAME = re.compile(r"^[\w .'()-]{1,100}$")
+# The most of a bucket that may be kept back for finishing uploads (as for
+# TUBEFLEET_QUOTA_EMERGENCY_RESERVE_PERCENT).
+MAX_RESERVE_PERCENT = 50.0
 
 
 def endpoints_for(project: Project) -> Endpoints:
@@ -45,28 +49,134 @@ def validate_policy(policy: dict[str, Any]) -> dict[str, Any]:
     normalized: dict[str, Any] = {"preset": preset}
     if limits:
         normalized["limits"] = limits
-    for key in ("reserve_percent", "costs", "own_buckets"):
+    reserves = {}
+    for bucket, value in (policy.get("reserve_percent") or {}).items():
+        if bucket not in known:
+            raise InputError("reserve", f"the {preset} preset has no bucket {bucket!r} "
+                                        f"(buckets: {', '.join(sorted(known))})")
+        reserves[bucket] = _percent(bucket, value)
+    if reserves:
+        normalized["reserve_percent"] = reserves
+    for key in ("costs", "own_buckets"):
         if policy.get(key):
             normalized[key] = dict(policy[key])
     return normalized
 
 
-def add_project(*, session: Session, name: str, client_id: str, client_secret: str,
-                verified: bool = False, is_sandbox: bool = False, consent_testing: bool = False,
-                quota_policy: dict[str, Any] | None = None, actor: str) -> Project:
+def _percent(bucket: str, value: Any) -> float:
+    try:
+        number = float(str(value).strip().removesuffix("%"))
+    except ValueError:
+        raise InputError("reserve", f"{bucket} reserve must be a percentage, got "
+                                    f"{value!r}") from None
+    if not 0 <= number <= MAX_RESERVE_PERCENT:
+        raise InputError("reserve", f"{bucket} reserve must be between 0 and "
+                                    f"{MAX_RESERVE_PERCENT:g} %, got {number:g}")
+    return number
+
+
+def _whole(bucket: str, value: Any) -> int:
+    text = str(value).strip().replace(",", "").replace("_", "")
+    if not text.isdigit():
+        raise InputError("limits", f"{bucket} limit must be a whole number, got {value!r}")
+    return int(text)
+
+
+def merge_policy(current: dict[str, Any] | None, *, preset: str | None = None,
+                 limits: Mapping[str, Any] | None = None,
+                 reserve_percent: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A project's quota policy with some settings changed, as the Settings page and
+    `tubefleet project set` change it; returns the new policy, validated.
+
+    - `preset` None keeps the current one. Choosing another preset starts from its own
+      limits and drops limits and reserves for buckets it does not have.
+    - `limits` (bucket -> whole number, strings accepted) replace those buckets' limits;
+      a limit equal to the preset's default is not stored, so the project follows the
+      preset. Buckets not named keep their current limits.
+    - `reserve_percent` (bucket -> percent of the bucket kept for finishing uploads
+      already started) replaces those buckets' reserves.
+    Anything else in the policy (cost overrides) is kept. An unknown bucket or a value
+    that is not a number raises InputError naming the valid buckets.
+    """
+    policy = dict(current or {})
+    old_preset = policy.get("preset", "current")
+    new_preset = preset or old_preset
+    if new_preset not in costs.PRESETS:
+        raise InputError("preset", f"must be one of {', '.join(costs.PRESETS)}, "
+                                   f"got {new_preset!r}")
+    defaults: dict[str, int] = costs.PRESETS[new_preset]["buckets"]
+    buckets = ", ".join(defaults)
+
+    def check(field: str, bucket: str) -> None:
+        if bucket not in defaults:
+            raise InputError(field, f"the {new_preset} preset has no bucket {bucket!r} "
+                                    f"(buckets: {buckets})")
+
+    merged_limits = {b: int(v) for b, v in (policy.get("limits") or {}).items()
+                     if b in defaults and new_preset == old_preset}
+    for bucket, value in (limits or {}).items():
+        check("limits", bucket)
+        merged_limits[bucket] = _whole(bucket, value)
+    merged_reserves = {b: v for b, v in (policy.get("reserve_percent") or {}).items()
+                       if b in defaults}
+    for bucket, value in (reserve_percent or {}).items():
+        check("reserve", bucket)
+        merged_reserves[bucket] = _percent(bucket, value)
+
+    merged = {k: v for k, v in policy.items() if k not in ("preset", "limits",
+                                                           "reserve_percent")}
+    merged["preset"] = new_preset
+    kept = {b: n for b, n in merged_limits.items() if n != defaults[b]}
+    if kept:
+        merged["limits"] = kept
+    if merged_reserves:
+        merged["reserve_percent"] = merged_reserves
+    return validate_policy(merged)
+
+
+def configure_project(*, session: Session, project_id: int, actor: str,
+                      preset: str | None = None, limits: Mapping[str, Any] | None = None,
+                      reserve_percent: Mapping[str, Any] | None = None,
+                      verified: bool | None = None,
+                      consent_testing: bool | None = None) -> Project:
+    """Change a project's settings (the Settings page's project dialog, `tubefleet project
+    set`): its quota policy merged by merge_policy, and its audit flags. Whatever is None
+    stays as it is; nothing changes when anything is invalid."""
+    project = get(session=session, project_id=project_id)
+    policy = None
+    if preset is not None or limits or reserve_percent:
+        policy = merge_policy(project.quota_policy, preset=preset, limits=limits,
+                              reserve_percent=reserve_percent)
+    return update_project(session=session, project_id=project_id, actor=actor,
+                          verified=verified, consent_testing=consent_testing,
+                          quota_policy=policy)
+
+
+def check_new_project(*, session: Session, name: str, client_id: str | None = None) -> str:
+    """Refuse a name (or OAuth client) that add_project would refuse; the name, stripped.
+    For callers that must ask first, e.g. before registering a client in the sandbox."""
     name = name.strip()
     if not _NAME.match(name):
         raise InputError("name", "use 1-100 letters, digits, spaces or . ' ( ) -")
-    client_id = client_id.strip()
-    if not client_id or len(client_id) > 200 or any(c.isspace() for c in client_id):
-        raise InputError("client_id", "paste the OAuth client ID from Google Cloud Console "
-                                      "(APIs & Services → Credentials)")
-    if not client_secret.strip():
-        raise InputError("client_secret", "the OAuth client secret is required")
     if session.exec(select(Project).where(Project.name == name)).first():
         raise InputError("name", f"a project named {name!r} already exists")
-    if session.exec(select(Project).where(Project.client_id == client_id)).first():
-        raise InputError("client_id", "this OAuth client is already added")
+    if client_id is not None:
+        client_id = client_id.strip()
+        if not client_id or len(client_id) > 200 or any(c.isspace() for c in client_id):
+            raise InputError("client_id", "paste the OAuth client ID from Google Cloud "
+                                          "Console (APIs & Services → Credentials)")
+        if session.exec(select(Project).where(Project.client_id == client_id)).first():
+            raise InputError("client_id", "this OAuth client is already added")
+    return name
+
+
+def add_project(*, session: Session, name: str, client_id: str, client_secret: str,
+                verified: bool = False, is_sandbox: bool = False, consent_testing: bool = False,
+                quota_policy: dict[str, Any] | None = None, actor: str) -> Project:
+    name = check_new_project(session=session, name=name, client_id=client_id)
+    client_id = client_id.strip()
+    if not client_secret.strip():
+        raise InputError("client_secret", "the OAuth client secret is required")
     project = Project(name=name, client_id=client_id,
                       client_secret_enc=vault.encrypt(client_secret.strip()),
                       verified=verified, is_sandbox=is_sandbox, consent_testing=consent_testing,

@@ -145,10 +145,49 @@ class RotationReport:
     re_encrypted: int
     keys_retired: int
     key_file: str | None
+    # What is left of the old ciphertexts in the database's files (None: not SQLite).
+    scrub: db.ScrubReport | None = None
 
 
-def rotate() -> RotationReport:
-    """Add a new key, re-encrypt every secret with it, then retire the old keys.
+# Passes over the secret columns before giving up on rows that other processes keep
+# rewriting with an old key (each pass re-encrypts what the one before could not).
+_MAX_PASSES = 5
+
+
+def _re_encrypt_pass(fernet: MultiFernet, newest: Fernet) -> tuple[int, int]:
+    """Re-encrypt every secret not yet under the newest key; (rewritten, left behind)."""
+    rewritten = left = 0
+    for model, column in _secret_columns():
+        table = model.__table__
+        col = table.c[column]
+        with db.read_session() as s:
+            rows = s.execute(select(table.c.id, col).where(col.is_not(None))).all()
+        for row_id, token in rows:
+            try:
+                newest.decrypt(token.encode())
+                continue  # already under the newest key
+            except InvalidToken:
+                pass
+            try:
+                new_token = fernet.rotate(token.encode()).decode()
+            except InvalidToken:
+                raise VaultError(f"{table.name}.{column} of row {row_id} cannot be decrypted "
+                                 "with any configured key; nothing was retired") from None
+            with db.session() as s:
+                # Only if unchanged meanwhile; a row changed meanwhile is checked again by
+                # the next pass (its writer may still have held the old key).
+                done = s.execute(update(table).where(table.c.id == row_id, col == token)
+                                 .values({column: new_token}))
+            if done.rowcount:  # type: ignore[attr-defined]
+                rewritten += 1
+            else:
+                left += 1
+    return rewritten, left
+
+
+def rotate(*, scrub_wait_seconds: float = 60.0) -> RotationReport:
+    """Add a new key, re-encrypt every secret with it, retire the old keys, then scrub the
+    database files so no old ciphertext stays readable in them.
 
     With keys from TUBEFLEET_SECRET_KEY the file cannot be rewritten: put the new
     key first in the variable, restart, then run this to re-encrypt; afterwards
@@ -162,30 +201,28 @@ def rotate() -> RotationReport:
         _write_key_file(path, [Fernet.generate_key(), *source.keys])
     forget_keys()
     fernet = _current()
+    newest = Fernet(_load().keys[0])
+    # Phase 2: re-encrypt every secret column, row by row, in short transactions, until a
+    # pass finds every value under the newest key (a process that loaded the keys just
+    # before phase 1 may still write one with an old key).
     count = 0
-    # Phase 2: re-encrypt every secret column, row by row, in short transactions.
-    for model, column in _secret_columns():
-        table = model.__table__
-        col = table.c[column]
-        with db.read_session() as s:
-            rows = s.execute(select(table.c.id, col).where(col.is_not(None))).all()
-        for row_id, token in rows:
-            try:
-                new_token = fernet.rotate(token.encode()).decode()
-            except InvalidToken:
-                raise VaultError(f"{table.name}.{column} of row {row_id} cannot be decrypted "
-                                 "with any configured key; nothing was retired") from None
-            with db.session() as s:
-                # Only if unchanged meanwhile; a concurrent writer already used the new key.
-                s.execute(update(table).where(table.c.id == row_id, col == token)
-                          .values({column: new_token}))
-            count += 1
+    for _ in range(_MAX_PASSES):
+        rewritten, left = _re_encrypt_pass(fernet, newest)
+        count += rewritten
+        if not rewritten and not left:
+            break
+    else:
+        raise VaultError("secrets kept being rewritten with an old key while rotating; "
+                         "nothing was retired (stop the other processes and run it again)")
     retired = 0
     if not source.from_env:
         # Phase 3: keep only the new key.
-        new_key = _read_key_file(path)[0]
-        retired = len(_read_key_file(path)) - 1
-        _write_key_file(path, [new_key])
+        keys = _read_key_file(path)
+        retired = len(keys) - 1
+        _write_key_file(path, [keys[0]])
         forget_keys()
+    # Phase 4: the replaced ciphertexts still sit in the database file's free space and in
+    # older page versions in the WAL; overwrite them.
+    scrub = db.scrub_sqlite(wait_seconds=scrub_wait_seconds)
     return RotationReport(re_encrypted=count, keys_retired=retired,
-                          key_file=None if source.from_env else str(path))
+                          key_file=None if source.from_env else str(path), scrub=scrub)

@@ -42,6 +42,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Overwrite deleted and replaced row content with zeros instead of leaving it in the
+        # file's free space: an updated secret (a refreshed token, a re-encryption during
+        # key rotation) must not stay readable in the database file or its WAL.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

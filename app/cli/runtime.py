@@ -16,27 +16,39 @@ from typing import Any
 
 from app.cli.output import CommandError
 from core import db
-from core.settings import get_settings
+from core.settings import Settings, get_settings, reload_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def add_parsers(sub: Any) -> None:
+    # These migrate the database themselves, or need none: no schema check before them.
     run = sub.add_parser("run", help="migrate, then serve the dashboard (production mode)")
-    run.add_argument("--port", type=int, help="port for the dashboard (default 3000)")
-    run.set_defaults(handler=cmd_run)
+    run.add_argument("--port", type=_port, help="port for the dashboard (default: "
+                                                "TUBEFLEET_PORT, else 3000)")
+    run.set_defaults(handler=cmd_run, needs_schema=False)
 
     worker = sub.add_parser("worker", help="run the scheduled jobs without the web UI")
-    worker.set_defaults(handler=cmd_worker)
+    worker.set_defaults(handler=cmd_worker, needs_schema=False)
 
     migrate = sub.add_parser("migrate", help="apply database migrations")
-    migrate.set_defaults(handler=cmd_migrate)
+    migrate.set_defaults(handler=cmd_migrate, needs_schema=False)
 
     sandbox = sub.add_parser("sandbox", help="run the local YouTube/Google OAuth emulator")
     sandbox.add_argument("--port", type=int, default=3001)
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--data", type=Path, help="keep the sandbox's state in this folder")
-    sandbox.set_defaults(handler=cmd_sandbox)
+    sandbox.set_defaults(handler=cmd_sandbox, needs_schema=False)
+
+
+def _port(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {value!r}") from None
+    if not 1 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 65535, got {number}")
+    return number
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
@@ -76,8 +88,41 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def use_port(port: int | None) -> Settings:
+    """`run --port N`: the port becomes TUBEFLEET_PORT for this process and every child.
+
+    rxconfig.py reads the port from the settings (frontend, backend and the URL the
+    browser calls back on must agree in single-port production mode), so the option has
+    to reach the Reflex process through the environment, not only its command line. A
+    public URL left at its default follows the port, so OAuth redirects and the allowed
+    browser origin match the address the dashboard is served on.
+    """
+    settings = get_settings()
+    if port is None or port == settings.port:
+        return settings
+    os.environ["TUBEFLEET_PORT"] = str(port)
+    if "public_url" not in settings.model_fields_set:
+        os.environ["TUBEFLEET_PUBLIC_URL"] = f"http://localhost:{port}"
+    return reload_settings()
+
+
+# npm settings that change what npm writes into package.json and package-lock.json.
+# Reflex copies both back into the tracked reflex.lock/ after every install, so they are
+# pinned to how reflex.lock/ was written: a person's ~/.npmrc (save-exact, a registry
+# recorded as "resolved", another lockfile version) must not rewrite tracked files.
+NPM_OUTPUT_CONFIG = {
+    "npm_config_omit_lockfile_registry_resolved": "true",
+    "npm_config_save_exact": "false",
+    "npm_config_save_prefix": "^",
+    "npm_config_package_lock": "true",
+    "npm_config_lockfile_version": "3",
+}
+
+
 def reflex_env(data_dir: Path) -> dict[str, str]:
-    """Environment for Reflex: npm from the virtualenv, nothing from the internet or $HOME."""
+    """Environment for Reflex: npm from the virtualenv, nothing from the internet or $HOME,
+    the settings this process resolved (port, data folder) passed on to rxconfig.py."""
+    settings = get_settings()
     env = dict(os.environ)
     venv_bin = str(Path(sys.executable).parent)
     env["PATH"] = venv_bin + os.pathsep + env.get("PATH", "")
@@ -87,8 +132,25 @@ def reflex_env(data_dir: Path) -> dict[str, str]:
     # Reflex's own files stay in the project (not $HOME), shared by every data folder.
     env.setdefault("REFLEX_DIR", str(PROJECT_ROOT / ".cache" / "reflex"))
     env.setdefault("REFLEX_USE_GRANIAN", "true")
+    # Matching keys in other spellings (NPM_CONFIG_..., dashes) would compete: drop them.
+    pinned = {key.replace("-", "_").lower() for key in NPM_OUTPUT_CONFIG}
+    for key in [k for k in env if k.replace("-", "_").lower() in pinned]:
+        del env[key]
+    env.update(NPM_OUTPUT_CONFIG)
+    env.setdefault("npm_config_fund", "false")
+    env.setdefault("npm_config_audit", "false")
+    env.setdefault("npm_config_update_notifier", "false")
     env["TUBEFLEET_DATA_DIR"] = str(data_dir)
+    env["TUBEFLEET_PORT"] = str(settings.port)
+    env["TUBEFLEET_PUBLIC_URL"] = settings.public_url
     return env
+
+
+def reflex_command(port: int, host: str) -> list[str]:
+    """The production server on one port (frontend and backend)."""
+    return [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
+            "--frontend-port", str(port), "--backend-port", str(port),
+            "--backend-host", host, "--loglevel", "warning"]
 
 
 def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float) -> bool:
@@ -110,8 +172,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from core import auth
     from core.runtime import init_process
 
-    settings = get_settings()
-    port = args.port or settings.port
+    settings = use_port(args.port)
+    port = settings.port
     if not (PROJECT_ROOT / "rxconfig.py").exists():
         raise CommandError(f"rxconfig.py not found in {PROJECT_ROOT}")
     data_dir = settings.data_dir.resolve()
@@ -140,9 +202,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise CommandError(f"sandbox mode could not start: {exc}") from exc
 
     env = reflex_env(data_dir)
-    cmd = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
-           "--frontend-port", str(port), "--backend-host", settings.host,
-           "--loglevel", "warning"]
+    cmd = reflex_command(port, settings.host)
     print(f"starting the dashboard on port {port} (first start builds the frontend, "
           "about a minute)...", flush=True)
     web = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, start_new_session=True)
