@@ -16,7 +16,9 @@ config = rx.Config(
     api_url=f"http://localhost:{_settings.port}",
     deploy_url=_settings.public_url,
     redis_url=_settings.redis_url or None,
-    trusted_proxy_hops=_settings.trusted_proxy_hops,
+    # Socket.IO and HTTP CORS accept only our own origins (Reflex's default is "*": any
+    # page could drive a logged-in person's websocket). app/routes/security.py checks too.
+    cors_allowed_origins=_settings.origins,
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(appearance="light", accent_color="red", radius="medium"),

@@ -10,6 +10,8 @@ import reflex as rx
 from app import pages
 from app.routes import build_routes
 from app.routes.guard import LoginRequired
+from app.routes.security import Shield
+from app.states.guard import SessionBinding
 from core.runtime import init_process
 from jobs import scheduler
 
@@ -25,7 +27,10 @@ async def run_scheduler() -> AsyncIterator[None]:
 
 
 init_process()
-# Our routes first, Reflex mounted beneath them; the login guard wraps everything.
-app = rx.App(api_transformer=[build_routes(), LoginRequired])
+# Our routes first, Reflex mounted beneath them; the login guard wraps that, and the
+# shield (allowed origins, security headers) wraps everything.
+app = rx.App(api_transformer=[build_routes(), LoginRequired, Shield])
+# Before any handler (hydration included): bind the event to its connection's cookie.
+app.add_middleware(SessionBinding(), index=0)
 pages.register(app)
 app.register_lifespan_task(run_scheduler)

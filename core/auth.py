@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from core import audit, clock
+from core import audit, clock, db
 from core.errors import InputError
 from core.settings import get_settings
 from models import LoginAttempt, Role, User, UserSession
@@ -32,11 +32,17 @@ class LoginRefused(Exception):
 
 class RateLimited(LoginRefused):
     def __init__(self, retry_after: timedelta) -> None:
-        minutes = max(1, int(retry_after.total_seconds() // 60) + 1)
-        super().__init__(
-            f"Too many failed logins. Try again in {minutes} minute{'s' if minutes > 1 else ''}."
-        )
+        super().__init__(f"Too many failed logins. Try again in {say_wait(retry_after)}.")
         self.retry_after = retry_after
+
+
+def say_wait(wait: timedelta) -> str:
+    """'40 seconds', '3 minutes': how long to wait, rounded up, in words."""
+    seconds = max(1, int(wait.total_seconds() + 0.999))
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds > 1 else ''}"
+    minutes = (seconds + 59) // 60
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
 
 
 @dataclass(frozen=True)
@@ -112,58 +118,109 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Per account, failures beyond the limit slow further tries down instead of locking the
+# account: each one doubles the wait after the last failure, up to this cap. Anyone may
+# type a known email, so a hard per-account lock would let anyone lock anyone out.
+_MAX_ACCOUNT_DELAY = timedelta(seconds=60)
+# An address that logged in to an account recently is that person's: it skips the delay.
+_KNOWN_ADDRESS_DAYS = 30
+
+
 def _check_rate_limit(session: Session, email: str, ip: str) -> None:
+    """Refuse a try now (RateLimited) when this address, or this account, failed too often.
+
+    - an address that failed `login_max_failures` times within the window (any accounts)
+      waits until the window has passed: it only locks itself out;
+    - an account that failed that often gets a growing delay after its last failure
+      (1 s, 2 s, 4 s … at most a minute), except from an address it logged in from lately.
+    """
     settings = get_settings()
-    window_start = clock.now() - timedelta(minutes=settings.login_window_minutes)
-    failures = session.exec(
-        select(LoginAttempt.at)
-        .where(LoginAttempt.at >= window_start, LoginAttempt.succeeded.is_(False))  # type: ignore[attr-defined]
-        .where((LoginAttempt.email == email) | ((LoginAttempt.ip == ip) & (LoginAttempt.ip != "")))
-        .order_by(LoginAttempt.at)  # type: ignore[arg-type]
-    ).all()
-    if len(failures) >= settings.login_max_failures:
-        oldest_counted = clock.as_utc(failures[-settings.login_max_failures])
-        window = timedelta(minutes=settings.login_window_minutes)
-        retry_after = oldest_counted + window - clock.now()
-        raise RateLimited(max(retry_after, timedelta(seconds=1)))
+    now = clock.now()
+    window = timedelta(minutes=settings.login_window_minutes)
+    limit = settings.login_max_failures
+    failed = LoginAttempt.succeeded.is_(False)  # type: ignore[attr-defined]
+    if ip:
+        by_address = session.exec(
+            select(LoginAttempt.at).where(LoginAttempt.ip == ip, LoginAttempt.at >= now - window,
+                                          failed)
+            .order_by(LoginAttempt.at.desc()).limit(limit)  # type: ignore[attr-defined]
+        ).all()
+        if len(by_address) >= limit:
+            retry_after = clock.as_utc(by_address[-1]) + window - now
+            raise RateLimited(max(retry_after, timedelta(seconds=1)))
+    by_account = session.exec(
+        select(func.count(), func.max(LoginAttempt.at))
+        .where(LoginAttempt.email == email, LoginAttempt.at >= now - window, failed)
+    ).one()
+    count, last = by_account
+    if count < limit or last is None or _known_address(session, email, ip):
+        return
+    delay = min(timedelta(seconds=2 ** min(count - limit, 10)), _MAX_ACCOUNT_DELAY)
+    wait = clock.as_utc(last) + delay - now
+    if wait > timedelta(0):
+        raise RateLimited(wait)
 
 
-def login(
-    *, session: Session, email: str, password: str, ip: str = "", user_agent: str = ""
-) -> str:
+def _known_address(session: Session, email: str, ip: str) -> bool:
+    if not ip:
+        return False
+    since = clock.now() - timedelta(days=_KNOWN_ADDRESS_DAYS)
+    return session.exec(
+        select(LoginAttempt.id).where(LoginAttempt.email == email, LoginAttempt.ip == ip,
+                                      LoginAttempt.succeeded.is_(True),  # type: ignore[attr-defined]
+                                      LoginAttempt.at >= since).limit(1)
+    ).first() is not None
+
+
+def _verify(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def login(*, email: str, password: str, ip: str = "", user_agent: str = "") -> str:
     """Check credentials and open a session; returns the cookie token.
 
+    Argon2 is slow on purpose, so it runs outside any transaction: a burst of wrong
+    passwords must not hold SQLite's write lock (and every upload's progress write) for
+    the length of each hash. The write that follows is short.
     Raises LoginRefused (or RateLimited) with a message safe to show.
     """
     email = email.strip().lower()
-    _check_rate_limit(session, email, ip)
-    user = session.exec(select(User).where(User.email == email)).first()
-    ok = False
-    try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        ok = False
-    ok = ok and user is not None and not user.disabled
+    with db.read_session() as s:
+        _check_rate_limit(s, email, ip)
+        user = s.exec(select(User).where(User.email == email)).first()
+        stored_hash = user.password_hash if user else _DUMMY_HASH
+        user_id = user.id if user else None
+    ok = _verify(stored_hash, password) and user is not None and not user.disabled
+    new_hash = hash_password(password) if ok and _hasher.check_needs_rehash(stored_hash) else None
     now = clock.now()
-    session.add(LoginAttempt(email=email, ip=ip, succeeded=ok, at=now))
-    if not ok or user is None:
-        audit.record(session=session, actor=email or "anonymous", action="login.failed",
-                     ip=ip)
-        # The failure must count towards the rate limit even though we raise.
-        session.commit()
-        raise LoginRefused("Wrong email or password.")
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.last_login_at = now
-    token = secrets.token_urlsafe(32)
-    assert user.id is not None
-    session.add(UserSession(
-        token_hash=_token_hash(token), user_id=user.id, created_at=now,
-        expires_at=now + timedelta(hours=get_settings().session_hours), last_seen_at=now,
-        ip=ip, user_agent=user_agent[:300],
-    ))
-    audit.record(session=session, actor=user.email, action="login", ip=ip)
+    with db.session() as s:
+        s.add(LoginAttempt(email=email, ip=ip, succeeded=ok, at=now))
+        current = s.get(User, user_id) if ok and user_id is not None else None
+        # Refused too if the password or the account changed while the hash was checked.
+        if current is None or current.disabled or current.password_hash != stored_hash:
+            audit.record(session=s, actor=email or "anonymous", action="login.failed", ip=ip)
+            s.commit()  # the failure counts towards the rate limit even though we raise
+            raise LoginRefused("Wrong email or password.")
+        if new_hash:
+            current.password_hash = new_hash
+        current.last_login_at = now
+        token = secrets.token_urlsafe(32)
+        assert current.id is not None
+        s.add(UserSession(
+            token_hash=_token_hash(token), user_id=current.id, created_at=now,
+            expires_at=now + timedelta(hours=get_settings().session_hours), last_seen_at=now,
+            ip=ip, user_agent=user_agent[:300],
+        ))
+        audit.record(session=s, actor=current.email, action="login", ip=ip)
     return token
+
+
+def session_key(token: str | None) -> str:
+    """What identifies a login session without being it (stored, cached, compared)."""
+    return _token_hash(token) if token else ""
 
 
 def user_for_token(*, session: Session, token: str | None) -> CurrentUser | None:
@@ -192,20 +249,46 @@ def logout(*, session: Session, token: str | None) -> None:
     session.exec(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))  # type: ignore[call-overload]
 
 
-def change_password(*, session: Session, user_id: int, current: str, new: str) -> None:
-    user = session.get(User, user_id)
-    if user is None:
-        raise InputError("user", "no such user")
-    try:
-        _hasher.verify(user.password_hash, current)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        raise InputError("current_password", "the current password is wrong") from None
-    check_password_strength(new)
-    if new == current:
-        raise InputError("new_password", "must differ from the current password")
-    user.password_hash = hash_password(new)
-    user.must_change_password = False
-    audit.record(session=session, actor=user.email, action="user.password_changed")
+def change_password(*, user_id: int, current: str, new: str, ip: str = "",
+                    keep_token: str | None = None) -> None:
+    """Set a new password after checking the current one.
+
+    A wrong current password counts as a failed login of that account (someone holding an
+    open session must not get unlimited guesses), and every other session of the person
+    ends: whoever else was signed in as them is signed out.
+    """
+    with db.read_session() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise InputError("user", "no such user")
+        email, stored_hash = user.email, user.password_hash
+        try:
+            _check_rate_limit(s, email, ip)
+        except RateLimited as exc:
+            raise InputError("current_password", str(exc).rstrip(".")) from None
+    right = _verify(stored_hash, current)
+    if right:
+        check_password_strength(new)
+        if new == current:
+            raise InputError("new_password", "must differ from the current password")
+    new_hash = hash_password(new) if right else ""
+    with db.session() as s:
+        if not right:
+            s.add(LoginAttempt(email=email, ip=ip, succeeded=False, at=clock.now()))
+            audit.record(session=s, actor=email, action="user.password_change_failed", ip=ip)
+            s.commit()
+            raise InputError("current_password", "the current password is wrong")
+        user = s.get(User, user_id)
+        if user is None or user.password_hash != stored_hash:
+            raise InputError("current_password", "the password changed meanwhile; try again")
+        user.password_hash = new_hash
+        user.must_change_password = False
+        others = delete(UserSession).where(UserSession.user_id == user_id)  # type: ignore[arg-type]
+        if keep_token:
+            others = others.where(UserSession.token_hash != _token_hash(keep_token))  # type: ignore[arg-type]
+        s.exec(others)  # type: ignore[call-overload]
+        audit.record(session=s, actor=user.email, action="user.password_changed",
+                     detail="other sessions ended")
 
 
 def prune(*, session: Session) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,9 +35,15 @@ class Settings(BaseSettings):
 
     # The address people use to reach the dashboard; OAuth redirect URIs derive from it.
     public_url: str = "http://localhost:3000"
+    # Other origins (scheme://host[:port], comma separated) that may open the dashboard's
+    # websocket and post to it, besides public_url's own (e.g. a second host name).
+    allowed_origins: str = ""
     # Reverse proxies in front of the app that append to X-Forwarded-For (so the login
     # rate limit sees people's addresses, not the proxy's). 0: no proxy is trusted.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
+    # Addresses or networks (comma separated, e.g. "127.0.0.1,10.0.0.0/8") of those
+    # proxies: X-Forwarded-For is read only from a peer in this list. Empty: loopback only.
+    trusted_proxies: str = ""
     port: int = 3000
     host: str = "0.0.0.0"
 
@@ -67,6 +75,9 @@ class Settings(BaseSettings):
     upload_chunk_bytes: int = Field(default=8 * 1024 * 1024)
     upload_max_bytes: int = Field(default=16 * 1024**3, ge=1)
     upload_max_attempts: int = Field(default=8, ge=1)
+    # Video bytes one person may have waiting in the media folder (their unfinished jobs'
+    # files plus uploads in progress); 0 means no limit.
+    media_quota_bytes_per_user: int = Field(default=50 * 1024**3, ge=0)
     lease_seconds: int = Field(default=60, ge=5)
 
     quota_emergency_reserve_percent: float = Field(default=2.0, ge=0, le=50)
@@ -117,6 +128,53 @@ class Settings(BaseSettings):
     @property
     def cookie_secure(self) -> bool:
         return self.public_url.startswith("https://")
+
+    @property
+    def origins(self) -> list[str]:
+        """Browser origins allowed to use the dashboard: public_url's, then allowed_origins."""
+        found = [origin_of(self.public_url)]
+        for extra in self.allowed_origins.split(","):
+            if extra.strip() and origin_of(extra.strip()) not in found:
+                found.append(origin_of(extra.strip()))
+        return found
+
+    @property
+    def proxy_networks(self) -> list[IPv4Network | IPv6Network]:
+        """Where a trusted reverse proxy may connect from (loopback unless configured)."""
+        text = self.trusted_proxies or "127.0.0.0/8,::1"
+        return [ip_network(part.strip(), strict=False) for part in text.split(",")
+                if part.strip()]
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks_parse(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                try:
+                    ip_network(part.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"{part.strip()!r} is not an address or network "
+                                     "(e.g. 10.0.0.5 or 10.0.0.0/8)") from None
+        return value
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins_parse(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip() and not part.strip().startswith(("http://", "https://")):
+                raise ValueError(f"{part.strip()!r} must start with http:// or https://")
+        return value
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of a URL, lower case, default ports dropped (as browsers send)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    port = f":{parts.port}" if parts.port and parts.port != default else ""
+    return f"{parts.scheme}://{host}{port}"
 
 
 @functools.cache

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Quick start: set everything up and run every test (lint, unit, integration, browser).
+# Quick start: set everything up and run every test (lint, unit, integration, browser,
+# security).
 # Each suite is its own pytest run (Playwright's sync API and asyncio tests don't mix).
 # Exits non-zero if anything fails. Extra arguments go to every pytest run.
 set -uo pipefail
@@ -37,6 +38,9 @@ step "unit tests" python -m pytest tests/unit -q "$@"
 step "integration tests" python -m pytest tests/integration -q "$@"
 if ensure_chromium; then
   step "browser tests (headless Chromium)" python -m pytest tests/e2e -q "$@"
+  # The security review's attacks, each as the attacker's own client (raw socket.io,
+  # foreign-origin pages in Chromium, plain HTTP) against a served app and the sandbox.
+  step "security tests (attacks)" python -m pytest tests/security -q "$@"
 else
   results+=("FAILED browser tests (no Chromium)"); status=1
 fi

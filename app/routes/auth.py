@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from app.routes.cookies import session_token
+from app.routes.security import client_address, origin_allowed
 from core import auth as core_auth
 from core import db
 from core.settings import get_settings
@@ -22,11 +23,9 @@ def safe_next(target: str | None) -> str:
 
 
 def _same_origin(request: Request) -> bool:
-    """Refuse cross-site form posts (SameSite covers browsers; this covers the rest)."""
-    origin = request.headers.get("origin")
-    if not origin or origin == "null":
-        return origin is None
-    return urlsplit(origin).netloc == request.headers.get("host", "")
+    """Refuse cross-site form posts (Shield does too; login must hold even without it)."""
+    return origin_allowed(request.headers.get("origin"),
+                          fetch_site=request.headers.get("sec-fetch-site"))
 
 
 def _next_from_referer(request: Request) -> str | None:
@@ -37,15 +36,9 @@ def _next_from_referer(request: Request) -> str | None:
 
 
 def client_ip(request: Request) -> str:
-    """The person's address: behind N trusted proxies, the Nth from the right of
-    X-Forwarded-For (what a client writes itself further left is not trusted)."""
-    hops = get_settings().trusted_proxy_hops
-    if hops:
-        forwarded = [p.strip() for p in request.headers.get("x-forwarded-for", "").split(",")
-                     if p.strip()]
-        if len(forwarded) >= hops:
-            return forwarded[-hops][:64]
-    return request.client.host if request.client else ""
+    """The person's address (X-Forwarded-For only from a trusted proxy)."""
+    return client_address(request.client.host if request.client else "",
+                          request.headers.get("x-forwarded-for", ""))
 
 
 async def login(request: Request) -> Response:
@@ -59,16 +52,14 @@ async def login(request: Request) -> Response:
     next_path = safe_next(str(form.get("next", "") or "") or _next_from_referer(request))
 
     def attempt() -> str:
-        with db.session() as s:
-            return core_auth.login(session=s, email=email, password=password,
-                                   ip=client_ip(request),
-                                   user_agent=request.headers.get("user-agent", ""))
+        return core_auth.login(email=email, password=password, ip=client_ip(request),
+                               user_agent=request.headers.get("user-agent", ""))
 
     try:
         token = await run_in_threadpool(attempt)
     except core_auth.RateLimited as exc:
-        minutes = max(1, int(exc.retry_after.total_seconds() // 60) + 1)
-        query = urlencode({"error": "ratelimited", "retry": minutes, "next": next_path,
+        seconds = max(1, int(exc.retry_after.total_seconds() + 0.999))
+        query = urlencode({"error": "ratelimited", "retry": seconds, "next": next_path,
                            "email": email})
         return RedirectResponse(f"/login?{query}", status_code=303)
     except core_auth.LoginRefused:

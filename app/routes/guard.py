@@ -50,6 +50,11 @@ class LoginRequired:
         headers = Headers(scope=scope)
         user = await run_in_threadpool(_user_for, session_token(headers.get("cookie", "")))
         if user is not None:
+            if scope["path"].startswith("/_upload") and not await _upload_is_own(headers):
+                body = json.dumps({"error": "this upload belongs to another session; "
+                                            "reload the page"}).encode()
+                await _respond(send, 403, body, [(b"content-type", b"application/json")])
+                return
             scope.setdefault("state", {})["user"] = user
             await self.app(scope, receive, send)
             return
@@ -57,6 +62,16 @@ class LoginRequired:
             await send({"type": "websocket.close", "code": 4401})
             return
         await _refuse(scope, headers, send)
+
+
+async def _upload_is_own(headers: Headers) -> bool:
+    """An upload drives the form of the tab whose client token it names: only that tab's
+    own session may (Reflex checks no cookie on /_upload)."""
+    from app.app import app as reflex_app  # the running app; imported late (it imports us)
+    from app.states.guard import upload_allowed
+
+    return await upload_allowed(reflex_app, headers.get("reflex-client-token", ""),
+                                headers.get("cookie", ""))
 
 
 async def _refuse(scope: Scope, headers: Headers, send: Send) -> None:

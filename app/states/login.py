@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import reflex as rx
 
 from app.routes.auth import safe_next
-from app.states.session import SessionState
+from app.states.session import SessionState, public
+from core.auth import say_wait
 
 
 class LoginState(SessionState):
@@ -15,6 +18,7 @@ class LoginState(SessionState):
     email_value: str = ""
 
     @rx.event
+    @public
     def load(self) -> rx.event.EventSpec | None:
         params = self.router.url.query_parameters
         self.next_path = safe_next(params.get("next"))
@@ -23,9 +27,10 @@ class LoginState(SessionState):
         if code == "invalid":
             self.error = "Wrong email or password."
         elif code == "ratelimited":
-            minutes = params.get("retry", "15")
-            minutes = minutes if minutes.isdigit() else "15"
-            self.error = f"Too many failed logins. Try again in {minutes} minutes."
+            retry = params.get("retry", "")
+            seconds = min(int(retry), 86_400) if retry.isdigit() else 900
+            wait = say_wait(timedelta(seconds=seconds))
+            self.error = f"Too many failed logins. Try again in {wait}."
         else:
             self.error = ""
         if self.current_user() is not None:

@@ -1,8 +1,12 @@
 """Who is logged in, for every page state: read from the HttpOnly session cookie.
 
-The cookie travels with the websocket handshake, so the backend sees it in the
-router headers; Reflex never sends it to the browser. Each page state inherits
-from SessionState and guards its handlers with `requires(role)`.
+The cookie travels with the websocket handshake, so the backend sees it in the router
+headers of each event's own connection; Reflex never sends it to the browser. The
+identity cached here is keyed by a hash of that cookie, never by Reflex's client token
+(which page scripts can read): an event that arrives with another cookie, or with none,
+is validated afresh (and app/states/guard.py wipes the state first).
+Each page state inherits from SessionState and guards its handlers with `requires(role)`;
+handlers anonymous visitors may call are marked `public`. Nothing else can be called.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import reflex as rx
+from reflex.istate.proxy import StateProxy
 
 from app.routes.cookies import session_token
+from app.routes.security import client_address
 from core import auth, db
 from models import Role
 
@@ -25,6 +31,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 # How long a validated session is trusted before the database is asked again (so a
 # logout, a disabled account or a changed role takes effect within this time).
 _RECHECK_SECONDS = 5.0
+
+
+GUARD_MARK = "_tubefleet_guard"
+"""Attribute set on every handler a browser may call: the role it needs (None: anyone)."""
+
+
+def public(fn: F) -> F:
+    """Mark a handler anonymous visitors may call (the login page's, the time zone)."""
+    setattr(fn, GUARD_MARK, None)
+    return fn
 
 
 class SessionState(rx.State):
@@ -36,19 +52,34 @@ class SessionState(rx.State):
     tz: str = "UTC"
     _checked_at: float = 0.0
     _user_id: int = 0
+    # Hash of the session cookie the cached identity belongs to ("" before any check).
+    _session_key: str = ""
+
+    def _connection_token(self) -> str | None:
+        """The session cookie of the connection this event arrived on."""
+        return session_token(self.router.headers.cookie)
+
+    def _connection_address(self) -> str:
+        headers = self.router.headers.raw_headers
+        return client_address(headers.get("asgi-scope-client", ""),
+                              headers.get("x-forwarded-for", ""))
 
     def current_user(self) -> auth.CurrentUser | None:
-        """Validate the session (cached briefly) and return the user, or None."""
+        """Validate this connection's session (cached briefly per cookie) and return the user."""
         now = time.monotonic()
-        if self._user_id and now - self._checked_at < _RECHECK_SECONDS:
+        token = self._connection_token()
+        key = auth.session_key(token)
+        if (self._user_id and key == self._session_key
+                and now - self._checked_at < _RECHECK_SECONDS):
             return auth.CurrentUser(id=self._user_id, email=self.email, role=Role(self.role),
                                     timezone=self.tz,
                                     must_change_password=self.must_change_password)
-        token = session_token(self.router.headers.cookie)
         with db.read_session() as s:
             user = auth.user_for_token(session=s, token=token)
+        self._session_key = key
         if user is None:
-            self._user_id, self.email, self.role = 0, "", ""
+            self._user_id, self._checked_at = 0, 0.0
+            self.email, self.role, self.must_change_password = "", "", False
             return None
         self._user_id, self._checked_at = user.id, now
         self.email, self.role = user.email, user.role.value
@@ -63,6 +94,7 @@ class SessionState(rx.State):
         return rx.redirect(f"/login?next={quote(path, safe='')}")
 
     @rx.event
+    @public
     def set_browser_timezone(self, tz: str) -> None:
         if tz == self.tz or tz not in available_timezones():
             return
@@ -106,10 +138,15 @@ def requires(role: Role, *, before_password_change: bool = False) -> Callable[[F
         if inspect.iscoroutinefunction(fn):
             @functools.wraps(fn)
             async def async_wrapper(self: SessionState, *args: Any, **kwargs: Any) -> Any:
-                denial = deny(self)
+                if isinstance(self, StateProxy):  # a background handler: check under the lock
+                    async with self:
+                        denial = deny(self)
+                else:
+                    denial = deny(self)
                 if denial is not None:
                     return denial
                 return await fn(self, *args, **kwargs)
+            setattr(async_wrapper, GUARD_MARK, role)
             return async_wrapper  # type: ignore[return-value]
 
         @functools.wraps(fn)
@@ -118,9 +155,11 @@ def requires(role: Role, *, before_password_change: bool = False) -> Callable[[F
             if denial is not None:
                 return denial
             return fn(self, *args, **kwargs)
+        setattr(wrapper, GUARD_MARK, role)
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
 
 
 BROWSER_TZ_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"

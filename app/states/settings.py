@@ -74,15 +74,16 @@ class SettingsState(SessionState):
             self.password_error = "The two new passwords differ."
             return None
         try:
-            with db.session() as s:
-                auth.change_password(session=s, user_id=self._user_id,
-                                     current=str(form.get("current_password", "")), new=new)
+            auth.change_password(user_id=self._user_id,
+                                 current=str(form.get("current_password", "")), new=new,
+                                 ip=self._connection_address(),
+                                 keep_token=self._connection_token())
         except InputError as exc:
-            self.password_error = exc.message.capitalize() + "."
+            self.password_error = exc.message[:1].upper() + exc.message[1:] + "."
             return None
         self.must_change_password = False
         self._checked_at = 0.0
-        return rx.toast.success("Password changed.")
+        return rx.toast.success("Password changed. Your other sessions were signed out.")
 
     @rx.event
     @requires(Role.ADMIN)
@@ -187,24 +188,14 @@ class SettingsState(SessionState):
     @rx.event
     @requires(Role.ADMIN)
     def save_policy(self) -> Any:
-        defaults = costs.bucket_limits({"preset": self.policy_preset})
-        try:
-            limits = {b: int(v) for b, v in self.policy_limits.items()
-                      if b in defaults and int(v) != defaults[b]}
-        except ValueError:
-            self.policy_error = "Limits must be whole numbers."
-            return None
-        policy: dict[str, Any] = {"preset": self.policy_preset}
-        if limits:
-            policy["limits"] = limits
         try:
             with db.session() as s:
-                projects.update_project(session=s, project_id=int(self.policy_project_id),
-                                        actor=self.email, verified=self.policy_verified,
-                                        consent_testing=self.policy_testing,
-                                        quota_policy=policy)
+                projects.configure_project(
+                    session=s, project_id=int(self.policy_project_id), actor=self.email,
+                    preset=self.policy_preset, limits=self.policy_limits,
+                    verified=self.policy_verified, consent_testing=self.policy_testing)
         except (InputError, NotFound) as exc:
-            self.policy_error = str(exc)
+            self.policy_error = exc.sentence if isinstance(exc, InputError) else str(exc)
             return None
         self.policy_open = False
         self._refresh()

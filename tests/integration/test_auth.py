@@ -21,8 +21,7 @@ def add_user(email: str = "ops@example.com", role: Role = Role.OPERATOR,
 
 def login(email: str = "ops@example.com", password: str = "correct horse battery",
           ip: str = "10.0.0.1") -> str:
-    with db.session() as s:
-        return auth.login(session=s, email=email, password=password, ip=ip)
+    return auth.login(email=email, password=password, ip=ip)
 
 
 def test_login_opens_a_session_that_identifies_the_user(database: str) -> None:
@@ -112,10 +111,9 @@ def test_change_password_clears_the_one_time_flag(database: str) -> None:
         email, password = auth.ensure_first_admin(session=s) or ("", "")
         admin = s.exec(select(User)).one()
         assert admin.id is not None
-        with pytest.raises(InputError, match="current password is wrong"):
-            auth.change_password(session=s, user_id=admin.id, current="nope", new="x" * 12)
-        auth.change_password(session=s, user_id=admin.id, current=password,
-                             new="a brand new password")
+    with pytest.raises(InputError, match="current password is wrong"):
+        auth.change_password(user_id=admin.id, current="nope", new="x" * 12)
+    auth.change_password(user_id=admin.id, current=password, new="a brand new password")
     with db.session() as s:
         assert not s.exec(select(User)).one().must_change_password
     assert login(email=email, password="a brand new password")

@@ -21,8 +21,7 @@ def _login_token() -> str:
     with db.session() as s:
         auth.create_user(session=s, email="ops@example.com", password="correct horse battery",
                          role=Role.OPERATOR)
-    with db.session() as s:
-        return auth.login(session=s, email="ops@example.com", password="correct horse battery")
+    return auth.login(email="ops@example.com", password="correct horse battery")
 
 
 def _callback_params(location: str) -> dict[str, str]:

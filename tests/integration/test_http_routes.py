@@ -30,7 +30,8 @@ def client(database: str) -> Iterator[TestClient]:
     routes = build_routes()
     routes.mount("", reflex_stand_in)
     app = LoginRequired(routes)
-    with TestClient(app, follow_redirects=False) as test_client:
+    # As a reverse proxy on the same machine sees it (loopback: trusted by default).
+    with TestClient(app, follow_redirects=False, client=("127.0.0.1", 50000)) as test_client:
         yield test_client
 
 
