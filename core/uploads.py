@@ -1,10 +1,27 @@
 """Upload jobs from the form or the CLI: store the media, validate everything, enqueue
-(all or nothing), and read, cancel, retry or reschedule jobs."""
+(all or nothing), and read, cancel, retry or reschedule jobs.
+
+Who may do what: every function that creates or changes a job takes the acting person
+(`actor`, keyword-only) and checks it here, so the UI, the CLI and any future API get the
+same rules:
+
+- a person (`core.auth.CurrentUser`) may cancel, retry or reschedule the jobs they
+  scheduled; operators and admins may change every job; anyone else gets `NotAllowed`;
+- a `SystemActor` (the CLI, the scheduler, maintenance scripts) is trusted like an admin:
+  whoever can run the CLI can read the database and the key file anyway. Jobs it creates
+  belong to nobody (`created_by_id` is NULL), so only operators may change them in the UI;
+- a plain string still means a system caller (older callers and tests); new code passes
+  a `SystemActor` or the `CurrentUser`, never a person's email as a string.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import uuid
+import warnings
+from collections.abc import AsyncIterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,12 +32,14 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core import audit, clock, db, when
+from core.auth import CurrentUser
 from core.errors import InputError, InputErrors, NotFound
 from core.settings import get_settings
 from models import (
     Channel,
     ChannelState,
     PublishMode,
+    Role,
     TargetKind,
     UploadEvent,
     UploadJob,
@@ -31,7 +50,61 @@ from youtube import limits
 READ_BLOCK = 1024 * 1024
 # A job due within this much of now is queued at once rather than scheduled.
 DUE_SLACK = timedelta(seconds=5)
+# A publish time closer than this cannot be met (the runner refuses it too).
+PUBLISH_AT_MARGIN = timedelta(minutes=2)
+# A .part file nobody wrote to for this long belongs to an upload whose writer died.
+PARTIAL_GRACE = timedelta(hours=1)
+# While a file streams in, the person's other waiting media is counted again this often.
+QUOTA_RECHECK_BYTES = 64 * 1024 * 1024
+FINISHED = [UploadState.PUBLISHED, UploadState.FAILED, UploadState.CANCELLED]
 
+
+# --- who acts ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SystemActor:
+    """A trusted caller with the server's own rights (the CLI, the scheduler, scripts)."""
+
+    name: str
+
+
+CLI = SystemActor("cli")
+Actor = CurrentUser | SystemActor | str
+
+
+class NotAllowed(PermissionError):
+    """The acting person may not change this job; the message says who may."""
+
+
+def _actor(actor: Actor) -> CurrentUser | SystemActor:
+    if isinstance(actor, CurrentUser | SystemActor):
+        return actor
+    if isinstance(actor, str):
+        warnings.warn("pass a SystemActor (or the CurrentUser) as actor, not a string",
+                      DeprecationWarning, stacklevel=3)
+        return SystemActor(actor)
+    raise TypeError(f"actor must be a CurrentUser or a SystemActor, not {type(actor).__name__}")
+
+
+def _label(actor: CurrentUser | SystemActor) -> str:
+    return actor.email if isinstance(actor, CurrentUser) else actor.name
+
+
+def may_change(job: UploadJob, actor: Actor) -> bool:
+    """Whether `actor` may cancel, retry or reschedule `job`."""
+    who = _actor(actor)
+    if isinstance(who, SystemActor) or who.can(Role.OPERATOR):
+        return True
+    return job.created_by_id is not None and job.created_by_id == who.id
+
+
+def _authorize(job: UploadJob, actor: CurrentUser | SystemActor, verb: str) -> None:
+    if not may_change(job, actor):
+        raise NotAllowed(f"job {job.id} was scheduled by someone else: only the person who "
+                         f"scheduled it or an operator can {verb} it")
+
+
+# --- media files ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class StoredFile:
@@ -39,6 +112,7 @@ class StoredFile:
     size: int
     md5: str
     kind: str  # container name for videos, "jpeg"/"png" for thumbnails
+    name: str = ""  # the name it had on the sender's computer
 
 
 def _media_dir() -> Path:
@@ -47,42 +121,153 @@ def _media_dir() -> Path:
     return folder
 
 
+# Files written for a person carry their user id ("<uuid>-u<id>.mp4", ".part" while it
+# streams in), so their waiting media can be counted on disk by every replica.
+_OWNED = re.compile(r"^[0-9a-f]{32}-u(\d+)(?:\.|$)")
+
+
+def _size(n: float) -> str:
+    """1.5 GiB, 300.0 MiB, 12.0 KiB: a size for people."""
+    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if n >= scale or unit == "KiB":
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n:,.0f} bytes"  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class MediaUsage:
+    in_jobs: int  # files of the person's unfinished jobs
+    loose: int  # uploading now (.part), or uploaded but not scheduled (yet)
+
+    @property
+    def total(self) -> int:
+        return self.in_jobs + self.loose
+
+
+def media_usage(user_id: int, *, excluding: Path | None = None) -> int:
+    """Bytes of media a person has waiting: the files of their unfinished jobs, files they
+    are uploading now (.part), and uploaded files no job uses yet (a form not submitted)."""
+    return _usage(user_id, excluding=excluding).total
+
+
+def _usage(user_id: int, *, excluding: Path | None = None) -> MediaUsage:
+    folder = _media_dir()
+    with db.read_session() as s:
+        rows = s.exec(select(UploadJob.file_path, UploadJob.file_size).where(
+            UploadJob.created_by_id == user_id,
+            col(UploadJob.state).not_in(FINISHED)).distinct()).all()
+    in_jobs = dict(rows)  # a fan-out's jobs share one file
+    loose: dict[str, int] = {}
+    for entry in os.scandir(folder):
+        found = _OWNED.match(entry.name)
+        if found is None or int(found.group(1)) != user_id:
+            continue
+        path = str(folder / entry.name)
+        if path in in_jobs or (excluding is not None and path == str(excluding)):
+            continue
+        try:
+            loose[path] = entry.stat().st_size
+        except FileNotFoundError:  # finished or removed meanwhile
+            continue
+    complete = [p for p in loose if not p.endswith(".part")]
+    if complete:
+        with db.read_session() as s:
+            # Files of finished jobs (kept a while for a retry) do not count.
+            used = set(s.exec(select(UploadJob.file_path).where(
+                col(UploadJob.file_path).in_(complete))).all())
+        loose = {p: n for p, n in loose.items() if p not in used}
+    return MediaUsage(sum(in_jobs.values()), sum(loose.values()))
+
+
 class MediaWriter:
     """Writes an incoming file into data/media under a generated name, piece by piece,
-    checking size and content as it goes. Never holds the file in memory; a refused or
-    broken upload leaves nothing behind."""
+    checking size, content and the owner's media quota as it goes. Never holds the file
+    in memory; a refused, broken or abandoned upload leaves nothing behind: call `abort`
+    (or use it as a context manager) whatever stops the upload."""
 
-    def __init__(self, original_name: str, *, thumbnail: bool = False) -> None:
+    def __init__(self, original_name: str, *, thumbnail: bool = False,
+                 owner: CurrentUser | None = None) -> None:
         self.thumbnail = thumbnail
         self.original_name = original_name
         self.max_bytes = (limits.THUMBNAIL_MAX_BYTES if thumbnail
                           else get_settings().upload_max_bytes)
         suffix = Path(original_name).suffix.lower()[:10] if original_name else ""
-        self.target = _media_dir() / f"{uuid.uuid4().hex}{suffix}"
+        tag = f"-u{owner.id}" if owner is not None else ""
+        self.target = _media_dir() / f"{uuid.uuid4().hex}{tag}{suffix}"
         self.partial = self.target.with_name(self.target.name + ".part")
-        self._out: BinaryIO | None = self.partial.open("wb")
+        self.owner_id = owner.id if owner is not None else None
+        # The per-person quota counts videos (a thumbnail is at most a couple of MiB).
+        self.quota = 0 if (owner is None or thumbnail) \
+            else get_settings().media_quota_bytes_per_user
+        self.waiting = 0  # the owner's other media, counted when needed
+        self._loose = 0  # of which not (yet) scheduled
+        self._counted_at = 0
         self._digest = hashlib.md5(usedforsecurity=False)
         self._head = b""
         self.size = 0
+        self._out: BinaryIO | None = None
+        if self.quota:
+            self._count_waiting()
+            if self.waiting >= self.quota:
+                raise InputError("file", self._over_quota())
+        self._out = self.partial.open("wb")
+
+    def __enter__(self) -> MediaWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abort()
 
     @property
     def what(self) -> str:
         return "thumbnail" if self.thumbnail else "file"
 
+    def _count_waiting(self) -> None:
+        assert self.owner_id is not None
+        usage = _usage(self.owner_id, excluding=self.partial)
+        self.waiting, self._loose, self._counted_at = usage.total, usage.loose, self.size
+
+    def _over_quota(self) -> str:
+        if not self.waiting:
+            return (f"is larger than the {_size(self.quota)} of videos one person may have "
+                    "waiting to upload")
+        details = []
+        if self._loose:
+            details.append(f"{_size(self._loose)} of it uploaded but not scheduled yet, kept "
+                           "a day in case a form still submits it")
+        if self.size:
+            details.append(f"plus {_size(self.size)} of this file so far")
+        said = f" ({'; '.join(details)})" if details else ""
+        return (f"you have {_size(self.waiting)} of videos waiting{said}; the limit is "
+                f"{_size(self.quota)} per person. Cancel jobs you no longer need, or wait "
+                "until some are uploaded, then try again")
+
     def write(self, block: bytes) -> None:
-        assert self._out is not None, "the writer is closed"
+        if self._out is None:
+            raise InputError(self.what, "the upload was already stopped")
         if len(self._head) < limits.HEAD_BYTES:
             self._head += block[:limits.HEAD_BYTES - len(self._head)]
         self.size += len(block)
         if self.size > self.max_bytes:
             self.abort()
             raise InputError(self.what, f"is larger than the limit of {self.max_bytes:,} bytes")
+        if self.quota:
+            if self.size - self._counted_at >= QUOTA_RECHECK_BYTES:
+                self._count_waiting()  # other uploads of this person may have grown
+            if self.waiting + self.size > self.quota:
+                self.abort()
+                raise InputError(self.what, self._over_quota())
         self._digest.update(block)
-        self._out.write(block)
+        try:
+            self._out.write(block)
+        except BaseException:
+            self.abort()
+            raise
 
     def finish(self) -> StoredFile:
         """Check what arrived and keep it; raises InputError (and keeps nothing)."""
-        assert self._out is not None, "the writer is closed"
+        if self._out is None:
+            raise InputError(self.what, "the upload was already stopped")
         self._out.close()
         self._out = None
         try:
@@ -99,29 +284,56 @@ class MediaWriter:
                     raise InputError("file", f"{self.original_name or 'the file'} is not a "
                                              "video (expected MP4, MOV, WebM, MKV, AVI, FLV, "
                                              "MPEG, WMV or OGG content)")
-            self.partial.replace(self.target)
+            try:
+                self.partial.replace(self.target)
+            except FileNotFoundError:
+                raise InputError(self.what, "the upload stalled for too long and was "
+                                            "discarded; upload it again") from None
         except BaseException:
             self.partial.unlink(missing_ok=True)
             raise
-        return StoredFile(str(self.target), self.size, self._digest.hexdigest(), kind)
+        return StoredFile(str(self.target), self.size, self._digest.hexdigest(), kind,
+                          self.original_name)
 
     def abort(self) -> None:
-        if self._out is not None:
-            self._out.close()
-            self._out = None
-        self.partial.unlink(missing_ok=True)
+        """Stop and delete the partial file (harmless after `finish` or a second time)."""
+        out, self._out = self._out, None
+        try:
+            if out is not None:
+                out.close()
+        finally:
+            self.partial.unlink(missing_ok=True)
 
 
-def store_media(source: BinaryIO, original_name: str, *, thumbnail: bool = False) -> StoredFile:
+def store_media(source: BinaryIO, original_name: str, *, thumbnail: bool = False,
+                owner: CurrentUser | None = None) -> StoredFile:
     """Stream a file object into the media folder (see MediaWriter)."""
-    writer = MediaWriter(original_name, thumbnail=thumbnail)
-    try:
+    with MediaWriter(original_name, thumbnail=thumbnail, owner=owner) as writer:
         while block := source.read(READ_BLOCK):
             writer.write(block)
-    except BaseException:
-        writer.abort()
-        raise
-    return writer.finish()
+        return writer.finish()
+
+
+async def receive(chunks: AsyncIterable[Any], *, owner: CurrentUser | None,
+                  thumbnail: bool = False) -> StoredFile | None:
+    """Stream a form upload (chunks with `.filename` and `.data`, as Reflex hands them)
+    into the media folder; None when nothing arrived.
+
+    Whatever stops it (a refused file or the person's quota: InputError; a broken
+    stream; the browser going away, which cancels the handler's task) the partial file
+    is deleted before this returns or raises, not left for housekeeping."""
+    writer: MediaWriter | None = None
+    try:
+        async for chunk in chunks:
+            if writer is None:
+                writer = MediaWriter(chunk.filename or "", thumbnail=thumbnail, owner=owner)
+            elif (chunk.filename or "") != writer.original_name:
+                raise InputError("thumbnail" if thumbnail else "file", "choose one file")
+            writer.write(chunk.data)
+        return writer.finish() if writer is not None else None
+    finally:
+        if writer is not None:
+            writer.abort()  # after finish() there is nothing left to delete
 
 
 def discard(stored: StoredFile | None) -> None:
@@ -255,8 +467,12 @@ def check(request: UploadRequest) -> dict[str, str]:
     return {}
 
 
-def enqueue(request: UploadRequest, *, actor: str) -> list[int]:
-    """Create the job(s) in one transaction, or nothing (InputErrors says what to fix)."""
+def enqueue(request: UploadRequest, *, actor: Actor) -> list[int]:
+    """Create the job(s) in one transaction, or nothing (InputErrors says what to fix).
+    The jobs belong to `actor` when it is a person."""
+    who = _actor(actor)
+    owner_id = who.id if isinstance(who, CurrentUser) else None
+    actor = _label(who)
     now = clock.now()
     with db.session() as s:
         p = plan(request, session=s)
@@ -270,7 +486,8 @@ def enqueue(request: UploadRequest, *, actor: str) -> list[int]:
                       else request.target)
             state = UploadState.SCHEDULED if starts > now + DUE_SLACK else UploadState.QUEUED
             job = UploadJob(
-                created_at=now, created_by=actor, updated_at=now, state=state,
+                created_at=now, created_by=actor, created_by_id=owner_id, updated_at=now,
+                state=state,
                 state_reason=("" if state == UploadState.QUEUED
                               else f"starts {when.describe(starts, request.tz)}"),
                 not_before=starts, scheduled_for=due, publish_mode=request.mode,
@@ -330,16 +547,22 @@ def _get(session: Session, job_id: int) -> UploadJob:
     return job
 
 
-def allowed_actions(job: UploadJob) -> set[str]:
-    """What people may do with a job now: "cancel", "retry", "reschedule"."""
+def allowed_actions(job: UploadJob, *, actor: Actor | None = None) -> set[str]:
+    """What may be done with a job now: "cancel", "retry", "reschedule" (by `actor`, when
+    given: nothing at all for someone else's job unless they are an operator)."""
+    if actor is not None and not may_change(job, actor):
+        return set()
     state = UploadState(job.state)
     allowed = set()
     if not state.finished and not job.video_id:
         allowed.add("cancel")
     if state in (UploadState.FAILED, UploadState.CANCELLED) or state.waiting:
         allowed.add("retry")
-    if (state in (UploadState.QUEUED, UploadState.SCHEDULED) or state.waiting) \
-            and not job.video_id:
+    if ((state in (UploadState.QUEUED, UploadState.SCHEDULED) or state.waiting)
+            and not job.video_id) or _restarts(job) or \
+            (state == UploadState.CANCELLED and not job.video_id):
+        # A failed or cancelled job may also be given a new time (a publish time that
+        # passed leaves no other way to run it again).
         allowed.add("reschedule")
     return allowed
 
@@ -349,44 +572,100 @@ def _allowed(job: UploadJob, action: str, why: str) -> None:
         raise InputError("job", f"job {job.id} is {UploadState(job.state).value}{why}")
 
 
-def cancel(*, job_id: int, actor: str) -> UploadJob:
+def _restarts(job: UploadJob) -> bool:
+    """A failed job whose video YouTube rejected is uploaded again from the start."""
+    return job.video_id is not None and UploadState(job.state) == UploadState.FAILED
+
+
+def _revival(job: UploadJob) -> dict[str, Any]:
+    """The fields a failed or cancelled job starts again with."""
+    if not _restarts(job) and not job.video_id and not Path(job.file_path).is_file():
+        raise InputError("job", f"the video file of job {job.id} is no longer stored; "
+                                "schedule the video again")
+    values: dict[str, Any] = {"attempts": 0, "last_error": "", "finished_at": None,
+                              "lease_owner": None, "lease_expires_at": None}
+    if _restarts(job):
+        values.update(video_id=None, session_uri_enc=None, bytes_confirmed=0, bytes_sent=0,
+                      thumbnail_done=False, playlist_done=False)
+    return values
+
+
+def _tz(actor: CurrentUser | SystemActor) -> str:
+    return actor.timezone if isinstance(actor, CurrentUser) and actor.timezone else "UTC"
+
+
+def cancel(*, job_id: int, actor: Actor) -> UploadJob:
     """Stop a job. An upload in progress stops before its next chunk; if its last bytes are
     already on the way, the video it creates is recorded (and an alert says so)."""
+    who = _actor(actor)
+    name = _label(who)
     with db.session() as s:
         job = _get(s, job_id)
+        _authorize(job, who, "cancel")
         if job.video_id:
             raise InputError("job", f"job {job_id} is already on YouTube as {job.video_id}; "
                                     "delete the video there instead")
         _allowed(job, "cancel", "")
-        transition(s, job, UploadState.CANCELLED, f"cancelled by {actor}", actor=actor,
+        transition(s, job, UploadState.CANCELLED, f"cancelled by {name}", actor=name,
                    finished_at=clock.now(), lease_owner=None, lease_expires_at=None)
-        audit.record(session=s, actor=actor, action="upload.cancel", target=f"job {job_id}")
+        audit.record(session=s, actor=name, action="upload.cancel", target=f"job {job_id}")
         return job
 
 
-def retry(*, job_id: int, actor: str) -> UploadJob:
+def retry(*, job_id: int, actor: Actor) -> UploadJob:
+    """Run a failed, cancelled or waiting job again, on its own schedule: a job whose time
+    is still ahead stays scheduled for it; one whose time passed runs now.
+
+    A publish-at job whose publish time passed is refused rather than published at once
+    (YouTube would make it public the moment it is processed, when nobody expects it):
+    reschedule it with a new publish time instead."""
+    who = _actor(actor)
+    name = _label(who)
+    now = clock.now()
     with db.session() as s:
         job = _get(s, job_id)
+        _authorize(job, who, "retry")
         _allowed(job, "retry", "; only failed, cancelled or waiting jobs can be retried")
-        restart = job.video_id is not None and UploadState(job.state) == UploadState.FAILED
-        if not restart and not job.video_id and not Path(job.file_path).is_file():
-            raise InputError("job", f"the video file of job {job_id} is no longer stored; "
-                                    "schedule the video again")
-        transition(s, job, UploadState.QUEUED, f"retry requested by {actor}", actor=actor,
-                   not_before=clock.now(), attempts=0, last_error="", finished_at=None,
-                   **({"video_id": None, "session_uri_enc": None, "bytes_confirmed": 0,
-                       "thumbnail_done": False, "playlist_done": False} if restart else {}))
-        audit.record(session=s, actor=actor, action="upload.retry", target=f"job {job_id}")
+        finished = UploadState(job.state).finished
+        revived = _revival(job) if finished else {}
+        uploaded = job.video_id is not None and not _restarts(job)  # on YouTube already
+        if job.publish_mode == PublishMode.PUBLISH_AT and not uploaded:
+            publish_at = clock.as_utc(job.publish_at or job.scheduled_for)
+            if publish_at < now + PUBLISH_AT_MARGIN:
+                raise InputError(
+                    "job", f"YouTube was to publish job {job_id} at "
+                           f"{when.describe(publish_at, _tz(who))}, which has passed; "
+                           "retrying now would make it public at once. Reschedule it with a "
+                           "new publish time (it stays private until then)")
+            state, starts = UploadState.QUEUED, now  # uploads now as private
+        else:
+            due = clock.as_utc(job.scheduled_for)
+            scheduled = due > now + DUE_SLACK
+            state = UploadState.SCHEDULED if scheduled else UploadState.QUEUED
+            starts = due if scheduled else now
+        message = f"retry requested by {name}" + (
+            f"; starts {when.describe(starts, _tz(who))}" if state == UploadState.SCHEDULED
+            else "")
+        transition(s, job, state, message, actor=name, not_before=starts,
+                   **({"attempts": 0, "last_error": "", "finished_at": None} | revived))
+        audit.record(session=s, actor=name, action="upload.retry", target=f"job {job_id}",
+                     detail=f"not before {starts.isoformat(timespec='minutes')}")
         return job
 
 
-def reschedule(*, job_id: int, when_text: str, tz: str, actor: str) -> UploadJob:
-    """A new time: when to upload, or (publish-at jobs) when YouTube publishes."""
+def reschedule(*, job_id: int, when_text: str, tz: str, actor: Actor) -> UploadJob:
+    """A new time: when to upload, or (publish-at jobs) when YouTube publishes. A failed or
+    cancelled job given a new time runs again then."""
+    who = _actor(actor)
+    name = _label(who)
     at = when.parse_when(when_text, tz=tz)
     now = clock.now()
     with db.session() as s:
         job = _get(s, job_id)
-        _allowed(job, "reschedule", "; only jobs that have not started can be rescheduled")
+        _authorize(job, who, "reschedule")
+        _allowed(job, "reschedule", "; only jobs that have not started uploading (or failed "
+                                    "or cancelled ones) can be rescheduled")
+        revived = _revival(job) if UploadState(job.state).finished else {}
         if job.publish_mode == PublishMode.PUBLISH_AT:
             # The same rule as the form: YouTube needs a future time to publish at.
             if at.is_now:
@@ -396,12 +675,12 @@ def reschedule(*, job_id: int, when_text: str, tz: str, actor: str) -> UploadJob
             due = now if at.is_now else at.at_utc
             starts = due
         state = UploadState.SCHEDULED if starts > now + DUE_SLACK else UploadState.QUEUED
-        extra: dict[str, Any] = {"scheduled_for": due, "not_before": starts}
+        extra: dict[str, Any] = {"scheduled_for": due, "not_before": starts, **revived}
         if job.publish_mode == PublishMode.PUBLISH_AT:
             extra["publish_at"] = due
-        transition(s, job, state, f"rescheduled by {actor} to {at.display}", actor=actor,
+        transition(s, job, state, f"rescheduled by {name} to {at.display}", actor=name,
                    **extra)
-        audit.record(session=s, actor=actor, action="upload.reschedule",
+        audit.record(session=s, actor=name, action="upload.reschedule",
                      target=f"job {job_id}", detail=at.display)
         return job
 
@@ -456,7 +735,8 @@ def public(job: UploadJob, channel_titles: dict[int, str] | None = None) -> dict
         "bytes_confirmed": job.bytes_confirmed, "bytes_sent": job.bytes_sent,
         "speed_bps": round(job.speed_bps), "eta_seconds": job.eta_seconds,
         "attempts": job.attempts, "last_error": job.last_error, "warning": job.warning,
-        "created_by": job.created_by, "created_at": job.created_at,
+        "created_by": job.created_by, "created_by_id": job.created_by_id,
+        "created_at": job.created_at,
         "started_at": job.started_at, "finished_at": job.finished_at,
         "batch_id": job.batch_id, "playlist": job.playlist_title,
         "has_thumbnail": job.thumbnail_path is not None,
@@ -482,9 +762,27 @@ def next_scheduled(*, session: Session, limit: int = 5) -> list[UploadJob]:
         .order_by(col(UploadJob.not_before)).limit(limit)).all())
 
 
+def prune_partials(*, older_than: timedelta = PARTIAL_GRACE) -> int:
+    """Delete .part files of the media folder nobody wrote to for `older_than`: uploads
+    whose writer died without cleaning up (a killed process, a lost replica). A live
+    upload writes every few seconds, so its file stays fresh. Looks at nothing else."""
+    cutoff = clock.now().timestamp() - older_than.total_seconds()
+    removed = 0
+    for path in _media_dir().glob("*.part"):
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # finished or aborted meanwhile
+            continue
+    return removed
+
+
 def prune_media(*, grace: timedelta = timedelta(hours=24)) -> int:
     """Delete media files no job still needs: abandoned form uploads after a day, published
-    jobs' files after a week, cancelled ones' after a month (a failed job keeps its file)."""
+    jobs' files after a week, cancelled ones' after a month (a failed job keeps its file).
+    Orphaned .part files go sooner (prune_partials)."""
+    removed = prune_partials()
     now = clock.now()
     with db.read_session() as s:
         rows = s.exec(select(UploadJob.file_path, UploadJob.thumbnail_path, UploadJob.state,
@@ -498,13 +796,17 @@ def prune_media(*, grace: timedelta = timedelta(hours=24)) -> int:
             needed.update(p for p in (video, thumb) if p)
     referenced = {p for row in rows for p in row[:2] if p}
     fresh_after = now.timestamp() - grace.total_seconds()
-    removed = 0
     for path in _media_dir().iterdir():
         name = str(path)
         if name in needed:
             continue
-        if name not in referenced and path.stat().st_mtime > fresh_after:
-            continue  # a form upload that may still be submitted
-        path.unlink(missing_ok=True)
+        try:
+            if not path.is_file():
+                continue
+            if name not in referenced and path.stat().st_mtime > fresh_after:
+                continue  # a form upload that may still be submitted
+            path.unlink()
+        except FileNotFoundError:
+            continue
         removed += 1
     return removed

@@ -50,7 +50,11 @@ class UploadJob(LeaseFields, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = utc_column()
+    # Who scheduled it, as shown (an email, or "cli"), and as the account that owns it:
+    # only that person or an operator may change the job. None: the CLI or the system.
     created_by: str = Field(max_length=254)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", index=True,
+                                      ondelete="SET NULL")
     updated_at: datetime = utc_column()
     state: UploadState = enum_column(UploadState, index=True)
     state_reason: str = Field(default="", max_length=500)

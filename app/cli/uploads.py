@@ -1,4 +1,8 @@
-"""`tubefleet upload`, `tubefleet jobs` and `tubefleet job`: schedule and follow uploads."""
+"""`tubefleet upload`, `tubefleet jobs` and `tubefleet job`: schedule and follow uploads.
+
+The CLI acts as the system (`uploads.CLI`), with an admin's rights over every job: whoever
+can run it on the server can read the database and the key file anyway. Jobs it creates
+belong to no person, so in the UI only operators and admins may change them."""
 
 from __future__ import annotations
 
@@ -58,9 +62,14 @@ def add_parsers(sub: Any) -> None:
     jobs.add_argument("--json", action="store_true")
     jobs.set_defaults(handler=cmd_jobs)
 
-    job = sub.add_parser("job", help="one upload job with its history; or cancel/retry it")
+    job = sub.add_parser("job", help="one upload job with its history; or cancel, retry or "
+                                     "reschedule it")
     job.add_argument("job_id", type=int)
-    job.add_argument("action", nargs="?", choices=["show", "cancel", "retry"], default="show")
+    job.add_argument("action", nargs="?", choices=["show", "cancel", "retry", "reschedule"],
+                     default="show")
+    job.add_argument("--at", help="with reschedule: the new time (for publish-at jobs, when "
+                                  "YouTube publishes)")
+    job.add_argument("--tz", default=None, help="time zone for --at (default: this machine's)")
     job.add_argument("--json", action="store_true")
     job.set_defaults(handler=cmd_job)
 
@@ -86,7 +95,7 @@ def cmd_upload(args: argparse.Namespace) -> int:
             when_text=args.at, tz=args.tz or _local_zone(),
             mode=PublishMode.PUBLISH_AT if args.publish_at else PublishMode.UPLOAD_AT,
             categories=set(categories.assignable()) or None)
-        ids = uploads.enqueue(request, actor="cli")
+        ids = uploads.enqueue(request, actor=uploads.CLI)
     except InputErrors as exc:
         _discard(stored)
         raise CommandError("nothing was scheduled:\n" + "\n".join(
@@ -122,9 +131,14 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 def cmd_job(args: argparse.Namespace) -> int:
     try:
         if args.action == "cancel":
-            uploads.cancel(job_id=args.job_id, actor="cli")
+            uploads.cancel(job_id=args.job_id, actor=uploads.CLI)
         elif args.action == "retry":
-            uploads.retry(job_id=args.job_id, actor="cli")
+            uploads.retry(job_id=args.job_id, actor=uploads.CLI)
+        elif args.action == "reschedule":
+            if not args.at:
+                raise CommandError("reschedule needs --at WHEN")
+            uploads.reschedule(job_id=args.job_id, when_text=args.at,
+                               tz=args.tz or _local_zone(), actor=uploads.CLI)
         with db.read_session() as s:
             job = s.get(UploadJob, args.job_id)
             if job is None:

@@ -207,7 +207,8 @@ def _queue_row(r: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(r["id"]),
         rx.table.cell(rx.vstack(rx.text(r["title"], weight="medium"),
-                                rx.text(r["file"], size="1", color="var(--gray-11)"),
+                                rx.text(r["file"], " · by ", r["by"], size="1",
+                                        color="var(--gray-11)"),
                                 spacing="0")),
         rx.table.cell(r["channel"]),
         rx.table.cell(r["when"]),

@@ -8,7 +8,7 @@ import reflex as rx
 from sqlmodel import col, select
 
 from app.states.session import SessionState, requires
-from core import categories, clock, db, uploads, when
+from core import auth, categories, clock, db, uploads, when
 from core.errors import InputError, InputErrors, NotFound
 from models import Channel, ChannelState, PublishMode, Role, TargetKind
 from youtube import limits
@@ -99,6 +99,7 @@ class UploadsState(SessionState):
 
     def _refresh(self) -> None:
         zone = self.zone()
+        user = self.current_user()
         filters = uploads.JobFilter(
             state="" if self.filter_state == "all" else self.filter_state,
             channel_id=None if self.filter_channel == "all" else int(self.filter_channel),
@@ -115,11 +116,13 @@ class UploadsState(SessionState):
         rows = []
         for job in jobs:
             data = uploads.public(job, titles)
-            allowed = uploads.allowed_actions(job)
+            # Buttons only for what this person may do (core checks again on click).
+            allowed = uploads.allowed_actions(job, actor=user) if user else set()
             size = max(job.file_size, 1)
             running = data["state"] == "uploading" and not job.video_id
             rows.append({
                 "id": str(job.id), "title": job.title, "file": job.file_name,
+                "by": job.created_by,
                 "channel": data["channel"] or (f"group {job.target_group}" if job.target_group
                                                else data["target"]),
                 "state": data["state"], "color": STATE_COLORS[data["state"]],
@@ -146,10 +149,12 @@ class UploadsState(SessionState):
     # --- files: streamed to data/media as they arrive ----------------------------------------
 
     @rx.event(background=True)
+    @requires(Role.MARKETER)
     async def receive_video(self, chunks: rx.UploadChunkIterator) -> None:
         await self._receive(chunks, thumbnail=False)
 
     @rx.event(background=True)
+    @requires(Role.MARKETER)
     async def receive_thumbnail(self, chunks: rx.UploadChunkIterator) -> None:
         await self._receive(chunks, thumbnail=True)
 
@@ -157,20 +162,29 @@ class UploadsState(SessionState):
         async with self:
             user = self.current_user()
             allowed = user is not None and user.can(Role.MARKETER)
-        writer: uploads.MediaWriter | None = None
+            # A new file replaces the one chosen before, whatever happens to it: let the old
+            # one go now, so it does not count against the person's media quota meanwhile.
+            old = self._thumb if thumbnail else self._video
+            if thumbnail:
+                self._thumb, self.thumb_name = {}, ""
+            else:
+                self._video, self.video_name, self.video_info = {}, "", ""
+        if old:
+            uploads.discard(uploads.StoredFile(**old))
+        stored: uploads.StoredFile | None = None
         error = ""
-        try:
-            async for chunk in chunks:
-                if not allowed:
-                    continue  # drain the stream; keep nothing
-                if writer is None:
-                    writer = uploads.MediaWriter(chunk.filename, thumbnail=thumbnail)
-                writer.write(chunk.data)
-            stored = writer.finish() if writer is not None else None
-        except InputError as exc:
-            stored, error = None, exc.message
-            if writer is not None:
-                writer.abort()
+        if not allowed:
+            async for _chunk in chunks:
+                pass  # drain the stream; keep nothing
+        else:
+            # core deletes the partial file whatever stops the upload, including the
+            # browser going away (Reflex then cancels this task: CancelledError goes on up).
+            try:
+                stored = await uploads.receive(chunks, owner=user, thumbnail=thumbnail)
+            except InputError as exc:
+                error = exc.message
+            except Exception:
+                error = "the upload broke off before the end; choose the file again"
         async with self:
             key = "thumbnail" if thumbnail else "file"
             errors = {k: v for k, v in self.errors.items() if k != key}
@@ -178,11 +192,8 @@ class UploadsState(SessionState):
                 errors[key] = "your session ended; log in again"
             elif error or stored is None:
                 errors[key] = error or "nothing arrived"
-            old = self._thumb if thumbnail else self._video
-            if old:
-                uploads.discard(uploads.StoredFile(**old))
             record = stored.__dict__ if stored else {}
-            name = writer.original_name if (writer and stored) else ""
+            name = stored.name if stored else ""
             if thumbnail:
                 self._thumb, self.thumb_name = record, name
             else:
@@ -292,7 +303,7 @@ class UploadsState(SessionState):
                 categories={c["id"] for c in self.category_options} or None)
             if errors:  # still check the other fields, so every problem shows at once
                 raise InputErrors({**uploads.check(request), **errors})
-            ids = uploads.enqueue(request, actor=self.email)
+            ids = uploads.enqueue(request, actor=self._actor())
         except InputErrors as exc:
             self.errors = {**exc.errors, **errors}
             return rx.toast.error("Nothing was scheduled: fix the fields marked in red.")
@@ -319,10 +330,19 @@ class UploadsState(SessionState):
     def retry(self, job_id: str) -> Any:
         return self._act(uploads.retry, job_id, "Queued again")
 
+    def _actor(self) -> auth.CurrentUser:
+        """The person acting (the handlers' `requires` already turned anyone else away)."""
+        user = self.current_user()
+        if user is None:
+            raise uploads.NotAllowed("your session ended; log in again")
+        return user
+
     def _act(self, action: Any, job_id: str, done: str) -> Any:
         try:
-            action(job_id=int(job_id), actor=self.email)
-        except (InputError, NotFound) as exc:
+            action(job_id=int(job_id), actor=self._actor())
+        except InputError as exc:
+            return rx.toast.error(exc.message)
+        except (NotFound, uploads.NotAllowed) as exc:
             return rx.toast.error(str(exc))
         self._refresh()
         return rx.toast.success(f"{done}: job {job_id}.")
@@ -370,8 +390,10 @@ class UploadsState(SessionState):
     def reschedule(self) -> Any:
         try:
             uploads.reschedule(job_id=int(self.reschedule_id), when_text=self.reschedule_text,
-                               tz=self.tz, actor=self.email)
-        except (InputError, NotFound) as exc:
+                               tz=self.tz, actor=self._actor())
+        except InputError as exc:
+            return rx.toast.error(exc.message)
+        except (NotFound, uploads.NotAllowed) as exc:
             return rx.toast.error(str(exc))
         self.reschedule_open = False
         self._refresh()

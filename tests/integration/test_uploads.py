@@ -209,7 +209,12 @@ def test_cancel_and_retry(world: SandboxWorld, tmp_path: Path) -> None:
     with db.read_session() as s:
         assert s.get(UploadJob, job_id).state == UploadState.SCHEDULED  # type: ignore[union-attr]
     uploads.cancel(job_id=job_id, actor="ops@example.com")
-    uploads.retry(job_id=job_id, actor="ops@example.com")
+    retried = uploads.retry(job_id=job_id, actor="ops@example.com")
+    # A retry keeps the job's time (it ran at once before: the security review's finding).
+    assert retried.state == UploadState.SCHEDULED
+    jump = clock.as_utc(retried.not_before) - clock.now() + timedelta(seconds=5)
+    clock.shift(jump)
+    world.control.advance_clock(jump.total_seconds())
     job = run_jobs_until_done([job_id])[job_id]
     assert job.state == UploadState.PUBLISHED
     assert len(world.control.videos(channel_id=channel.youtube_id)) == 1
