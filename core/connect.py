@@ -11,11 +11,11 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import select
 
-from core import channels, clock, db, projects, vault
+from core import auth, channels, clock, db, projects, vault
 from core.channels import WrongChannel
 from core.errors import InputError
 from core.settings import get_settings
-from models import Channel, OAuthState
+from models import Channel, OAuthState, Role
 from youtube import oauth
 from youtube.client import DEFAULT_SCOPES, capabilities
 from youtube.errors import GoogleError
@@ -59,14 +59,39 @@ class ConnectResult:
     ok: bool
     message: str
     channel_id: int | None = None
+    # The connect attempt (its row keeps this result for the Channels page); None when the
+    # callback matched no attempt of this login session.
+    attempt_id: int | None = None
 
 
 def finish(*, state: str, code: str | None, error: str | None,
            login_token: str | None) -> ConnectResult:
     """The OAuth callback: check the state, exchange the code, add or update the channel.
 
-    Nothing changes unless every check passes.
+    Nothing changes unless every check passes. The result is kept on the attempt's row,
+    so the page that follows shows it by the attempt's id, never by text in its address.
     """
+    result = _finish(state=state, code=code, error=error, login_token=login_token)
+    if result.attempt_id is not None:
+        with db.session() as s:
+            s.execute(update(OAuthState).where(OAuthState.id == result.attempt_id)  # type: ignore[arg-type]
+                      .values(result_ok=result.ok, result_message=result.message[:500]))
+    return result
+
+
+def result_for(*, attempt_id: int, login_token: str | None) -> ConnectResult | None:
+    """A finished attempt's result, for the login session that started it (else None)."""
+    if not login_token:
+        return None
+    with db.read_session() as s:
+        row = s.get(OAuthState, attempt_id)
+    if row is None or row.session_hash != _hash(login_token) or row.result_ok is None:
+        return None
+    return ConnectResult(row.result_ok, row.result_message, attempt_id=row.id)
+
+
+def _finish(*, state: str, code: str | None, error: str | None,
+            login_token: str | None) -> ConnectResult:
     if not state:
         return ConnectResult(False, "The link from Google had no state; start again with "
                                     "Connect channel.")
@@ -79,25 +104,36 @@ def finish(*, state: str, code: str | None, error: str | None,
         if login_token is None or row.session_hash != _hash(login_token):
             return ConnectResult(False, "This sign-in was started from another login session; "
                                         "start again with Connect channel.")
+        attempt = row.id
+        # The person must still be who started it, and still allowed to connect channels.
+        person = auth.user_for_token(session=s, token=login_token)
+        if person is None or person.email != row.user_email or not person.can(Role.OPERATOR):
+            s.execute(update(OAuthState).where(OAuthState.id == attempt)  # type: ignore[arg-type]
+                      .values(used_at=now))
+            return ConnectResult(False, "Your role no longer allows connecting channels (it "
+                                        "needs operator or higher); nothing was changed.",
+                                 attempt_id=attempt)
         # Single use, even against a replay racing this request.
         used = s.execute(update(OAuthState).where(OAuthState.id == row.id,  # type: ignore[arg-type]
                                                   OAuthState.used_at.is_(None))  # type: ignore[union-attr]
                          .values(used_at=now).execution_options(synchronize_session=False))
         if used.rowcount != 1:  # type: ignore[attr-defined]
             return ConnectResult(False, "This sign-in link was already used; start again with "
-                                        "Connect channel.")
+                                        "Connect channel.", attempt_id=attempt)
         if clock.as_utc(row.expires_at) < now:
             return ConnectResult(False, "This sign-in link expired (10 minutes); start again "
-                                        "with Connect channel.")
+                                        "with Connect channel.", attempt_id=attempt)
         project = projects.get(session=s, project_id=row.project_id)
         verifier = vault.decrypt(row.code_verifier_enc)
         actor, group, reconnect = row.user_email, row.group_name, row.reconnect_channel_id
     if error:
         reason = ("Consent was denied on Google's page" if error == "access_denied"
                   else f"Google answered {error}")
-        return ConnectResult(False, f"{reason}; no channel was added or changed.")
+        return ConnectResult(False, f"{reason}; no channel was added or changed.",
+                             attempt_id=attempt)
     if not code:
-        return ConnectResult(False, "Google sent no authorization code; nothing was changed.")
+        return ConnectResult(False, "Google sent no authorization code; nothing was changed.",
+                             attempt_id=attempt)
     try:
         fresh = oauth.exchange_code(
             endpoints=projects.endpoints_for(project), client_id=project.client_id,
@@ -117,12 +153,13 @@ def finish(*, state: str, code: str | None, error: str | None,
                 reconnect_channel_id=reconnect)
             title, channel_id = channel.title, channel.id
     except WrongChannel as exc:
-        return ConnectResult(False, str(exc))
+        return ConnectResult(False, str(exc), attempt_id=attempt)
     except (GoogleError, InputError) as exc:
-        return ConnectResult(False, f"Connecting failed: {exc}. Nothing was changed.")
+        return ConnectResult(False, f"Connecting failed: {exc}. Nothing was changed.",
+                             attempt_id=attempt)
     caps = ", ".join(capabilities(fresh.scopes)) or "none"
     verb = "Connected" if created else "Reconnected"
-    return ConnectResult(True, f"{verb} {title} (can: {caps}).", channel_id)
+    return ConnectResult(True, f"{verb} {title} (can: {caps}).", channel_id, attempt)
 
 
 def prune() -> None:

@@ -85,3 +85,7 @@ class OAuthState(SQLModel, table=True):
     created_at: datetime = utc_column()
     expires_at: datetime = utc_column()
     used_at: datetime | None = utc_column(nullable=True)
+    # What came of it, shown once on the Channels page to the same login session (the
+    # page address carries only this row's id, never the text).
+    result_ok: bool | None = None
+    result_message: str = Field(default="", max_length=500)

@@ -17,5 +17,7 @@ async def oauth_callback(request: Request) -> RedirectResponse:
     result = await run_in_threadpool(
         connect.finish, state=params.get("state", ""), code=params.get("code"),
         error=params.get("error"), login_token=session_token(request.headers.get("cookie", "")))
-    query = urlencode({"connect": "ok" if result.ok else "error", "message": result.message})
-    return RedirectResponse(f"/channels?{query}", status_code=303)
+    # Only the attempt's id travels: the page shows the result kept with it, and only to
+    # the login session that started it (no text in the address for anyone to forge).
+    attempt = str(result.attempt_id) if result.attempt_id is not None else "unknown"
+    return RedirectResponse(f"/channels?{urlencode({'connect': attempt})}", status_code=303)

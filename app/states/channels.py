@@ -6,7 +6,6 @@ from typing import Any
 
 import reflex as rx
 
-from app.routes.cookies import session_token
 from app.states.session import SessionState, requires
 from core import channels, connect, db, projects
 from core.errors import InputError, NotFound
@@ -45,10 +44,15 @@ class ChannelsState(SessionState):
     @rx.event
     @requires(Role.MARKETER, before_password_change=True)
     def load(self) -> None:
-        params = self.router.url.query_parameters
-        if params.get("connect") in ("ok", "error"):
-            self.banner = params.get("message", "")[:500]
-            self.banner_ok = params.get("connect") == "ok"
+        attempt = self.router.url.query_parameters.get("connect", "")
+        result = (connect.result_for(attempt_id=int(attempt),
+                                     login_token=self._connection_token())
+                  if attempt.isdigit() and len(attempt) < 12 else None)
+        if result is not None:
+            self.banner, self.banner_ok = result.message, result.ok
+        elif attempt:
+            self.banner, self.banner_ok = ("This sign-in link is unknown or was started from "
+                                           "another login session; nothing was changed."), False
         else:
             self.banner = ""
         self._refresh()
@@ -135,7 +139,7 @@ class ChannelsState(SessionState):
         return self._go_to_google(project_id, "", int(channel_id))
 
     def _go_to_google(self, project_id: int, group: str, reconnect: int | None) -> Any:
-        token = session_token(self.router.headers.cookie)
+        token = self._connection_token()
         if token is None:
             return self.login_redirect()
         try:
