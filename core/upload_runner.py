@@ -13,7 +13,6 @@ exception is the id of a video YouTube created, which is always recorded.
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 import uuid
@@ -25,7 +24,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col
 
-from core import alerts, channels, clock, db, lease, rotation, vault
+from core import alerts, backoff, channels, clock, db, lease, rotation, vault
 from core.google import channel_gateway
 from core.quota import Priority, QuotaUnavailable
 from core.settings import get_settings
@@ -51,8 +50,6 @@ CLAIMABLE = [UploadState.QUEUED, UploadState.SCHEDULED, UploadState.UPLOADING,
              UploadState.PROCESSING, UploadState.WAITING_QUOTA, UploadState.WAITING_CHANNEL,
              UploadState.WAITING_REAUTH]
 IN_RUN_RETRIES = 4
-BACKOFF_BASE = 1.0
-BACKOFF_CAP = 30.0
 RECHECK = timedelta(minutes=5)
 UPLOAD_LIMIT_REST_HOURS = 24
 MAX_POLL_INTERVAL = 60
@@ -61,11 +58,6 @@ PROCESSING_DEADLINE = timedelta(hours=24)
 # A publishAt this close is refused by YouTube by the time the upload ends.
 PUBLISH_AT_MARGIN = timedelta(minutes=2)
 LOCAL_FILE = "localFileMissing", "localFileError"
-
-
-def backoff(attempt: int) -> float:
-    """Exponential backoff with full jitter."""
-    return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt))
 
 
 class Stop(BaseException):
@@ -269,11 +261,11 @@ def _upload(run: _Run, job: UploadJob, channel: Channel, project: Project) -> di
                 if attempts >= settings.upload_max_attempts:
                     _fail(run, job, f"gave up after {attempts} attempts; last error: {error}")
                 if in_run == IN_RUN_RETRIES:
-                    until = clock.now() + timedelta(seconds=backoff(attempts) + 5)
+                    until = clock.now() + timedelta(seconds=backoff.delay(attempts) + 5)
                     _move(run, UploadState.QUEUED, f"will retry after: {error}", release=True,
                           not_before=until)
                     raise Stop("retry later") from None
-                delay = backoff(in_run)
+                delay = backoff.delay(in_run)
                 log.info("job %s: %s; retrying in %.1f s", run.job_id, error, delay)
                 time.sleep(delay)
         raise AssertionError("unreachable")
@@ -411,7 +403,7 @@ def _poll(run: _Run, job: UploadJob) -> None:
             _fail(run, job, f"could not check video {job.video_id}: {error}",
                   channel_fault=False)
         _fenced(run.job_id, run.owner, release=True,
-                not_before=clock.now() + timedelta(seconds=backoff(3) + 10))
+                not_before=clock.now() + timedelta(seconds=backoff.delay(3) + 10))
         return
     if status is None:
         _fail(run, job, f"video {job.video_id} is no longer on YouTube", channel_fault=False)
