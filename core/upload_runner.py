@@ -29,6 +29,7 @@ from core.google import channel_gateway
 from core.quota import Priority, QuotaUnavailable
 from core.settings import get_settings
 from core.uploads import record_event
+from core.uploads.rules import publish_time_passed
 from models import (
     Channel,
     ChannelState,
@@ -55,8 +56,6 @@ UPLOAD_LIMIT_REST_HOURS = 24
 MAX_POLL_INTERVAL = 60
 # YouTube normally processes within minutes; a day means something is wrong.
 PROCESSING_DEADLINE = timedelta(hours=24)
-# A publishAt this close is refused by YouTube by the time the upload ends.
-PUBLISH_AT_MARGIN = timedelta(minutes=2)
 LOCAL_FILE = "localFileMissing", "localFileError"
 
 
@@ -463,7 +462,7 @@ def _upload_or_reroute(run: _Run) -> None:
         if job.video_id:
             return
         if job.publish_mode == PublishMode.PUBLISH_AT and job.publish_at is not None and \
-                clock.as_utc(job.publish_at) < clock.now() + PUBLISH_AT_MARGIN:
+                publish_time_passed(job.publish_at, clock.now()):
             _fail(run, job, "the publish time passed while the job waited; reschedule it "
                             "with a new time", channel_fault=False)
         try:

@@ -35,6 +35,7 @@ from core import audit, clock, db, when
 from core.auth import CurrentUser
 from core.errors import InputError, InputErrors, NotFound
 from core.settings import get_settings
+from core.uploads.rules import first_state, publish_time_passed, publish_time_problem
 from models import (
     Channel,
     ChannelState,
@@ -48,10 +49,6 @@ from models import (
 from youtube import limits
 
 READ_BLOCK = 1024 * 1024
-# A job due within this much of now is queued at once rather than scheduled.
-DUE_SLACK = timedelta(seconds=5)
-# A publish time closer than this cannot be met (the runner refuses it too).
-PUBLISH_AT_MARGIN = timedelta(minutes=2)
 # A .part file nobody wrote to for this long belongs to an upload whose writer died.
 PARTIAL_GRACE = timedelta(hours=1)
 # While a file streams in, the person's other waiting media is counted again this often.
@@ -410,8 +407,8 @@ def plan(request: UploadRequest, *, session: Session) -> Plan:
         at = when.parse_when(request.when_text, tz=request.tz)
     except InputError as exc:
         errors["when"] = exc.message
-    if request.mode == PublishMode.PUBLISH_AT and at is not None and at.is_now:
-        errors["when"] = "choose a future time for YouTube to publish at"
+    if at is not None and (problem := publish_time_problem(request.mode, at)):
+        errors["when"] = problem
     targets: list[Channel | None] = []
     if request.target == TargetKind.CHANNEL:
         channel = session.get(Channel, request.channel_id) if request.channel_id else None
@@ -484,7 +481,7 @@ def enqueue(request: UploadRequest, *, actor: Actor) -> list[int]:
         for planned in p.jobs:
             target = (TargetKind.CHANNEL if planned.channel_id is not None
                       else request.target)
-            state = UploadState.SCHEDULED if starts > now + DUE_SLACK else UploadState.QUEUED
+            state = first_state(starts, now)
             job = UploadJob(
                 created_at=now, created_by=actor, created_by_id=owner_id, updated_at=now,
                 state=state,
@@ -631,7 +628,7 @@ def retry(*, job_id: int, actor: Actor) -> UploadJob:
         uploaded = job.video_id is not None and not _restarts(job)  # on YouTube already
         if job.publish_mode == PublishMode.PUBLISH_AT and not uploaded:
             publish_at = clock.as_utc(job.publish_at or job.scheduled_for)
-            if publish_at < now + PUBLISH_AT_MARGIN:
+            if publish_time_passed(publish_at, now):
                 raise InputError(
                     "job", f"YouTube was to publish job {job_id} at "
                            f"{when.describe(publish_at, _tz(who))}, which has passed; "
@@ -640,9 +637,8 @@ def retry(*, job_id: int, actor: Actor) -> UploadJob:
             state, starts = UploadState.QUEUED, now  # uploads now as private
         else:
             due = clock.as_utc(job.scheduled_for)
-            scheduled = due > now + DUE_SLACK
-            state = UploadState.SCHEDULED if scheduled else UploadState.QUEUED
-            starts = due if scheduled else now
+            state = first_state(due, now)
+            starts = due if state == UploadState.SCHEDULED else now
         message = f"retry requested by {name}" + (
             f"; starts {when.describe(starts, _tz(who))}" if state == UploadState.SCHEDULED
             else "")
@@ -668,13 +664,14 @@ def reschedule(*, job_id: int, when_text: str, tz: str, actor: Actor) -> UploadJ
         revived = _revival(job) if UploadState(job.state).finished else {}
         if job.publish_mode == PublishMode.PUBLISH_AT:
             # The same rule as the form: YouTube needs a future time to publish at.
-            if at.is_now:
-                raise InputError("when", "choose a future time for YouTube to publish at")
+            problem = publish_time_problem(job.publish_mode, at)
+            if problem:
+                raise InputError("when", problem)
             due, starts = at.at_utc, now
         else:
             due = now if at.is_now else at.at_utc
             starts = due
-        state = UploadState.SCHEDULED if starts > now + DUE_SLACK else UploadState.QUEUED
+        state = first_state(starts, now)
         extra: dict[str, Any] = {"scheduled_for": due, "not_before": starts, **revived}
         if job.publish_mode == PublishMode.PUBLISH_AT:
             extra["publish_at"] = due
