@@ -28,7 +28,7 @@ from core import alerts, backoff, channels, clock, db, lease, rotation, vault
 from core.google import channel_gateway
 from core.quota import Priority, QuotaUnavailable
 from core.settings import get_settings
-from core.uploads import record_event
+from core.uploads.lifecycle import record_event
 from core.uploads.rules import publish_time_passed
 from models import (
     Channel,
