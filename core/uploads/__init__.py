@@ -12,7 +12,13 @@ Asking for uploads (the form, the CLI, any future API):
 - `lifecycle`: state changes and their history; cancel, retry, reschedule.
 - `queries`: listings, a job's history, the queue's summary, what runs next.
 
-The runner that uploads the jobs is core/upload_runner.py.
+Running them (the scheduler's upload tick):
+- `runner`: claims due jobs into this process's thread pool and runs each one.
+- `fencing`: a claimed job's writes, fenced by its lease; `Stop` ends a run.
+- `routing`: the channel a job goes to now, or what it waits for.
+- `transfer`: the bytes sent through a resumable session, with retries.
+- `outcomes`: what each answer from YouTube does to the job.
+- `finishing`: thumbnail, playlist, and polling until YouTube has processed the video.
 """
 
 from core.errors import NotAllowed
@@ -45,6 +51,7 @@ from core.uploads.requests import (
     render_template,
 )
 from core.uploads.rules import publish_time_problem
+from core.uploads.runner import Runner, process_runner
 
 __all__ = [
     "CLI",
@@ -55,6 +62,7 @@ __all__ = [
     "NotAllowed",
     "Plan",
     "PlannedJob",
+    "Runner",
     "StoredFile",
     "UploadRequest",
     "allowed_actions",
@@ -68,6 +76,7 @@ __all__ = [
     "media_usage",
     "next_scheduled",
     "plan",
+    "process_runner",
     "prune_media",
     "prune_partials",
     "public",
