@@ -19,6 +19,7 @@ Running them (the scheduler's upload tick):
 - `transfer`: the bytes sent through a resumable session, with retries.
 - `outcomes`: what each answer from YouTube does to the job.
 - `finishing`: thumbnail, playlist, and polling until YouTube has processed the video.
+- `slots`: each channel's daily upload cap (read by rotation and the channel pool too).
 """
 
 from core.errors import NotAllowed

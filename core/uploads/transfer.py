@@ -9,10 +9,11 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from core import backoff, channels, clock, vault
+from core import backoff, clock, vault
 from core.google import channel_gateway
 from core.quota import Priority
 from core.settings import get_settings
+from core.uploads import slots
 from core.uploads.fencing import Run, Stop, fail, fenced, move, stopping
 from models import Channel, UploadJob, UploadState
 from youtube.errors import Action, GoogleError
@@ -74,7 +75,7 @@ def upload(run: Run, job: UploadJob, channel: Channel) -> dict[str, Any]:
         for in_run in range(IN_RUN_RETRIES + 1):
             if resumable.session_uri is None and not slot:
                 # A new session is an upload: it counts against the channel's daily cap.
-                slot = channels.take_upload_slot(channel.id or 0)
+                slot = slots.take_upload_slot(channel.id or 0)
                 if not slot:
                     raise GoogleError(Action.REST_CHANNEL, "dailyCapReached",
                                       f"{channel.title} reached its daily upload cap")
@@ -104,4 +105,4 @@ def upload(run: Run, job: UploadJob, channel: Channel) -> dict[str, Any]:
         raise AssertionError("unreachable")
     finally:
         if slot and resumable.session_uri is None:
-            channels.give_back_upload_slot(channel.id or 0)  # no session: no upload happened
+            slots.give_back_upload_slot(channel.id or 0)  # no session: no upload happened

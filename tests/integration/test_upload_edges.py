@@ -16,7 +16,7 @@ from core import channels, clock, db, projects, quota, uploads
 from core.errors import InputError
 from core.quota import Priority
 from core.settings import reload_settings
-from core.uploads import Runner
+from core.uploads import Runner, slots
 from models import (
     Alert,
     Channel,
@@ -246,7 +246,7 @@ def test_the_daily_cap_holds_under_concurrent_workers(world: SandboxWorld) -> No
 
     def worker() -> None:
         start.wait()
-        got = channels.take_upload_slot(channel.id or 0)
+        got = slots.take_upload_slot(channel.id or 0)
         with lock:
             taken.append(got)
 
@@ -257,10 +257,10 @@ def test_the_daily_cap_holds_under_concurrent_workers(world: SandboxWorld) -> No
         t.join()
     assert taken.count(True) == 3
     with db.read_session() as s:
-        assert channels.uploads_today(s.get(Channel, channel.id)) == 3  # type: ignore[arg-type]
-    channels.give_back_upload_slot(channel.id or 0)
-    assert channels.take_upload_slot(channel.id or 0)
-    assert not channels.take_upload_slot(channel.id or 0)
+        assert slots.uploads_today(s.get(Channel, channel.id)) == 3  # type: ignore[arg-type]
+    slots.give_back_upload_slot(channel.id or 0)
+    assert slots.take_upload_slot(channel.id or 0)
+    assert not slots.take_upload_slot(channel.id or 0)
 
 
 def test_needs_reauth_channels_are_not_picked(world: SandboxWorld, tmp_path: Path) -> None:
