@@ -28,7 +28,7 @@ def handle_upload_error(run: Run, channel: Channel, project: Project,
     job = read_job(run.job_id)
     # A started session belongs to its channel: only a job without one can move.
     reroutable = job.target_kind != TargetKind.CHANNEL and not job.session_uri_enc
-    clear = {"channel_id": None, "project_id": None}
+    clear: dict[str, Any] = {"channel_id": None, "project_id": None}
     if error.reason in LOCAL_FILE:
         fail(run, job, f"{error.message}; upload the video again", channel_fault=False)
     if error.action == Action.WAIT_FOR_QUOTA:
