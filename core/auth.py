@@ -59,6 +59,13 @@ class CurrentUser:
         return self.role.allows(needed)
 
 
+@dataclass(frozen=True)
+class SystemActor:
+    """A trusted caller with the server's own rights (the CLI, the scheduler, scripts)."""
+
+    name: str
+
+
 def normalize_email(email: str) -> str:
     email = email.strip().lower()
     if not _EMAIL.match(email) or len(email) > 254:

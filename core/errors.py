@@ -27,3 +27,8 @@ class InputErrors(ValueError):
 
 class NotFound(LookupError):
     """A thing asked for by id does not exist (the message says which)."""
+
+
+class NotAllowed(PermissionError):
+    """The acting person may not do this (e.g. change someone else's job); the message
+    says who may."""

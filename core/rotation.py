@@ -27,8 +27,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core import audit, clock, db, quota
-from core.channels import uploads_today_by_channel
 from core.settings import get_settings
+from core.uploads.slots import uploads_today_by_channel
 from models import Channel, ChannelState, Project, TargetKind, UploadJob, UploadState
 from models.quota import QuotaUsage
 from youtube import costs

@@ -4,7 +4,6 @@ across processes (the channel row's lease), and dead tokens made visible at once
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import or_
 from sqlmodel import col
 
-from core import alerts, audit, clock, db, lease, projects, vault
+from core import alerts, audit, backoff, clock, db, lease, projects, vault
 from core.settings import get_settings
 from models import Channel, ChannelState, Severity
 from youtube import oauth
@@ -62,8 +61,7 @@ def _refresh_leased(channel_id: int, owner: str) -> str:
             error = exc
             if exc.action != Action.RETRY or attempt == TRANSIENT_ATTEMPTS - 1:
                 break
-            # Exponential backoff with full jitter.
-            time.sleep(random.uniform(0, 0.5 * 2 ** attempt))
+            time.sleep(backoff.delay(attempt, base=0.5))
             continue
         now = clock.now()
         granted = {"scopes": " ".join(fresh.scopes)[:1000]} if fresh.scopes else {}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from core import upload_runner
+from core import uploads
 
 
 def run() -> None:
-    upload_runner.runner().tick()
+    uploads.process_runner().tick()
 
 
 def stop() -> None:
-    upload_runner.runner().shutdown(wait=True)
+    uploads.process_runner().shutdown(wait=True)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from core import clock, db, upload_runner, uploads
-from core.upload_runner import Runner
+from core import clock, db, uploads
+from core.uploads import Runner, fencing
 from models import TargetKind, UploadJob, UploadState
 from models.quota import QuotaUsage
 from sandbox.control import SandboxControl
@@ -65,7 +65,7 @@ def test_auto_jobs_that_lose_the_race_for_the_last_insert_wait_for_the_quota_res
             UploadState.CANCELLED, UploadState.WAITING_QUOTA, UploadState.WAITING_CHANNEL))
     finally:
         runner.shutdown(wait=True)
-        upload_runner._stopping.clear()
+        fencing.stopping.clear()
 
     # Google's quota day ends at midnight Pacific (the same for the whole run, unless it
     # happened to straddle midnight).

@@ -16,7 +16,7 @@ from core import channels, clock, db, projects, quota, uploads
 from core.errors import InputError
 from core.quota import Priority
 from core.settings import reload_settings
-from core.upload_runner import Runner
+from core.uploads import Runner, slots
 from models import (
     Alert,
     Channel,
@@ -69,9 +69,9 @@ def test_cancel_during_an_upload_stops_it_and_creates_no_video(world: SandboxWor
         time.sleep(1.0)  # the runner notices before its next chunk
     finally:
         runner.shutdown(wait=True)
-    from core import upload_runner
+    from core.uploads import fencing
 
-    upload_runner._stopping.clear()
+    fencing.stopping.clear()
     final = job(job_id)
     assert final.state == UploadState.CANCELLED and final.video_id is None
     assert world.control.videos(channel_id=channel.youtube_id) == []
@@ -167,9 +167,9 @@ def test_reconsent_mid_upload_waits_then_resumes_the_same_session(world: Sandbox
                                             UploadState.PUBLISHED))
     finally:
         runner.shutdown(wait=True)
-    from core import upload_runner
+    from core.uploads import fencing
 
-    upload_runner._stopping.clear()
+    fencing.stopping.clear()
     stuck = waiting[job_id]
     assert stuck.state == UploadState.WAITING_REAUTH, stuck.state_reason
     assert stuck.channel_id == channel.id and stuck.session_uri_enc is not None
@@ -246,7 +246,7 @@ def test_the_daily_cap_holds_under_concurrent_workers(world: SandboxWorld) -> No
 
     def worker() -> None:
         start.wait()
-        got = channels.take_upload_slot(channel.id or 0)
+        got = slots.take_upload_slot(channel.id or 0)
         with lock:
             taken.append(got)
 
@@ -257,10 +257,10 @@ def test_the_daily_cap_holds_under_concurrent_workers(world: SandboxWorld) -> No
         t.join()
     assert taken.count(True) == 3
     with db.read_session() as s:
-        assert channels.uploads_today(s.get(Channel, channel.id)) == 3  # type: ignore[arg-type]
-    channels.give_back_upload_slot(channel.id or 0)
-    assert channels.take_upload_slot(channel.id or 0)
-    assert not channels.take_upload_slot(channel.id or 0)
+        assert slots.uploads_today(s.get(Channel, channel.id)) == 3  # type: ignore[arg-type]
+    slots.give_back_upload_slot(channel.id or 0)
+    assert slots.take_upload_slot(channel.id or 0)
+    assert not slots.take_upload_slot(channel.id or 0)
 
 
 def test_needs_reauth_channels_are_not_picked(world: SandboxWorld, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from core import auth, clock, db, uploads
+from core.errors import InputError
 from models import Channel, PublishMode, Role, TargetKind, UploadEvent, UploadJob, UploadState
 from tests.integration.world import SandboxWorld, fake_video, run_jobs_until_done
 
@@ -144,7 +145,7 @@ def test_retry_of_a_publish_at_job_whose_time_passed_is_refused(
     uploads.cancel(job_id=job_id, actor=alice)
     clock.shift(timedelta(hours=2))
     before = job(job_id)
-    with pytest.raises(uploads.InputError, match=r"has passed; retrying now would make it "
+    with pytest.raises(InputError, match=r"has passed; retrying now would make it "
                                                  r"public at once\. Reschedule it"):
         uploads.retry(job_id=job_id, actor=alice)
     assert job(job_id).state == UploadState.CANCELLED
@@ -176,7 +177,7 @@ def test_a_missing_file_is_said_before_a_new_time_is_taken(database: str,
     job_id = schedule(fake_video(tmp_path / "m.mp4", MB), alice, when_text="in 3 days")
     uploads.cancel(job_id=job_id, actor=alice)
     Path(job(job_id).file_path).unlink()
-    with pytest.raises(uploads.InputError, match="no longer stored"):
+    with pytest.raises(InputError, match="no longer stored"):
         uploads.reschedule(job_id=job_id, when_text="in 4 days", tz="UTC", actor=alice)
     assert job(job_id).state == UploadState.CANCELLED
 

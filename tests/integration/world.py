@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core import channels, db, projects, upload_runner
-from core.upload_runner import Runner
+from core import channels, db, projects
+from core.uploads import Runner, fencing
 from models import Channel, ChannelState, Project, UploadJob, UploadState
 from sandbox.control import SandboxControl
 
@@ -126,4 +126,4 @@ def run_jobs_until_done(job_ids: list[int], *, timeout: float = 60.0,
     finally:
         if own:
             runner.shutdown(wait=True)
-            upload_runner._stopping.clear()
+            fencing.stopping.clear()

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from core import auth, clock, db, upload_runner, uploads
-from core.upload_runner import Runner
+from core import auth, clock, db, uploads
+from core.uploads import Runner, fencing
 from models import Channel, Role, TargetKind, UploadEvent, UploadJob, UploadState
 from tests.integration.world import SandboxWorld, fake_video
 
@@ -130,7 +130,7 @@ def test_retry_of_a_cancelled_job_keeps_next_march(world: SandboxWorld,
             time.sleep(0.05)
     finally:
         runner.shutdown(wait=True)
-        upload_runner._stopping.clear()
+        fencing.stopping.clear()
     assert claimed == [], "the retried job started now instead of next March"
     assert world.control.videos(channel_id=channel.youtube_id) == []
     assert after["not_before"] == planned["not_before"]
