@@ -50,7 +50,7 @@ def raise_alert(
         except IntegrityError:
             existing = session.exec(select(Alert).where(Alert.open_key == key)).one()
     # Increment in SQL: concurrent raisers must not lose each other's counts.
-    existing.occurrences = Alert.occurrences + 1  # type: ignore[assignment]
+    existing.occurrences = Alert.occurrences + 1
     existing.last_raised_at = now
     existing.message = message[:2000]
     if _SEVERITY_RANK[Severity(severity)] > _SEVERITY_RANK[Severity(existing.severity)]:

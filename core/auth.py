@@ -11,7 +11,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core import audit, clock, db
 from core.errors import InputError
@@ -253,7 +253,7 @@ def user_for_token(*, session: Session, token: str | None) -> CurrentUser | None
 def logout(*, session: Session, token: str | None) -> None:
     if not token:
         return
-    session.exec(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))  # type: ignore[call-overload]
+    session.exec(delete(UserSession).where(col(UserSession.token_hash) == _token_hash(token)))
 
 
 def change_password(*, user_id: int, current: str, new: str, ip: str = "",
@@ -290,10 +290,10 @@ def change_password(*, user_id: int, current: str, new: str, ip: str = "",
             raise InputError("current_password", "the password changed meanwhile; try again")
         user.password_hash = new_hash
         user.must_change_password = False
-        others = delete(UserSession).where(UserSession.user_id == user_id)  # type: ignore[arg-type]
+        others = delete(UserSession).where(col(UserSession.user_id) == user_id)
         if keep_token:
-            others = others.where(UserSession.token_hash != _token_hash(keep_token))  # type: ignore[arg-type]
-        s.exec(others)  # type: ignore[call-overload]
+            others = others.where(col(UserSession.token_hash) != _token_hash(keep_token))
+        s.exec(others)
         audit.record(session=s, actor=user.email, action="user.password_changed",
                      detail="other sessions ended")
 
@@ -301,8 +301,8 @@ def change_password(*, user_id: int, current: str, new: str, ip: str = "",
 def prune(*, session: Session) -> None:
     """Drop expired sessions and old login attempts (run by a periodic job)."""
     now = clock.now()
-    session.exec(delete(UserSession).where(UserSession.expires_at < now))  # type: ignore[call-overload]
-    session.exec(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=7)))  # type: ignore[call-overload]
+    session.exec(delete(UserSession).where(col(UserSession.expires_at) < now))
+    session.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < now - timedelta(days=7)))
 
 
 def set_password(*, session: Session, email: str, password: str, one_time: bool,
@@ -317,7 +317,7 @@ def set_password(*, session: Session, email: str, password: str, one_time: bool,
     user.must_change_password = one_time
     session.add(user)
     # Every open session of that user ends: a reset usually means a lost or leaked password.
-    session.exec(delete(UserSession).where(UserSession.user_id == user.id))  # type: ignore[call-overload]
+    session.exec(delete(UserSession).where(col(UserSession.user_id) == user.id))
     audit.record(session=session, actor=actor, action="user.password_reset", target=email)
 
 
@@ -346,7 +346,7 @@ def update_user(*, session: Session, user_id: int, actor: str, role: Role | str 
         changes.append("disabled" if new_disabled else "enabled")
         user.disabled = new_disabled
         if new_disabled:
-            session.exec(delete(UserSession).where(UserSession.user_id == user.id))  # type: ignore[call-overload]
+            session.exec(delete(UserSession).where(col(UserSession.user_id) == user.id))
     session.add(user)
     if changes:
         audit.record(session=session, actor=actor, action="user.update", target=user.email,

@@ -61,4 +61,4 @@ def recent(*, session: Session, interval_seconds: int) -> list[HeartbeatView]:
 
 def prune(*, session: Session) -> None:
     cutoff = clock.now() - timedelta(days=7)
-    session.exec(delete(SchedulerHeartbeat).where(col(SchedulerHeartbeat.last_tick_at) < cutoff))  # type: ignore[call-overload]
+    session.exec(delete(SchedulerHeartbeat).where(col(SchedulerHeartbeat.last_tick_at) < cutoff))

@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Table, or_, select, update
 from sqlmodel import Session
 
 from core import clock
+from models.base import table_of
 
 _PROCESS_OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -37,7 +38,10 @@ def process_owner() -> str:
 
 def _table(target: Any) -> Table:
     """Accept a SQLModel table class or a Core Table with id/lease columns."""
-    return target.__table__ if hasattr(target, "__table__") else target
+    if hasattr(target, "__table__"):
+        return table_of(target)
+    table: Table = target
+    return table
 
 
 def _claimable(table: Table, now: Any) -> ColumnElement[bool]:
@@ -98,7 +102,7 @@ def renew(*, session: Session, model: Any, row_id: Any, owner: str, ttl: timedel
     stmt = (update(table).where(*_held(table, row_id, owner))
             .values(lease_expires_at=clock.now() + ttl)
             .execution_options(synchronize_session=False))
-    return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    return bool(session.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
 
 
 def complete(*, session: Session, model: Any, row_id: Any, owner: str, **values: Any) -> bool:
@@ -107,7 +111,7 @@ def complete(*, session: Session, model: Any, row_id: Any, owner: str, **values:
     stmt = (update(table).where(*_held(table, row_id, owner))
             .values(lease_owner=None, lease_expires_at=None, **values)
             .execution_options(synchronize_session=False))
-    return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    return bool(session.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
 
 
 def release(*, session: Session, model: Any, row_id: Any, owner: str) -> bool:

@@ -21,11 +21,12 @@ from typing import Any
 
 from sqlalchemy import and_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core import alerts, clock, db
 from core.settings import get_settings
 from models import Project, Severity
+from models.base import table_of
 from models.quota import QuotaBucketHour, QuotaDayDetail, QuotaLedger, QuotaUsage
 from youtube import costs
 
@@ -103,7 +104,7 @@ def _dialect_insert(session: Session, table: Any) -> Any:
 
 def _usage_row(session: Session, project: Project, bucket: str, day: date) -> QuotaUsage:
     limit = costs.bucket_limits(policy_of(project))[bucket]
-    stmt = _dialect_insert(session, QuotaUsage.__table__).values(
+    stmt = _dialect_insert(session, table_of(QuotaUsage)).values(
         project_id=project.id, bucket=bucket, day=day, used=0, limit_units=limit,
         alerted_percent=0,
     ).on_conflict_do_nothing(index_elements=["project_id", "bucket", "day"])
@@ -133,10 +134,10 @@ def _add_counts(session: Session, table: Any, key: dict[str, Any], calls: int, u
 def _bump_rollups(session: Session, r: Reservation, *, calls: int, units: int,
                   failures: int = 0) -> None:
     """Keep both rollups in step with the ledger, in the same transaction."""
-    _add_counts(session, QuotaBucketHour.__table__,
+    _add_counts(session, table_of(QuotaBucketHour),
                 {"project_id": r.project_id, "bucket": r.bucket, "hour": r.hour},
                 calls, units, failures)
-    _add_counts(session, QuotaDayDetail.__table__,
+    _add_counts(session, table_of(QuotaDayDetail),
                 {"project_id": r.project_id, "bucket": r.bucket, "method": r.method,
                  "channel_id": r.channel_id or 0, "day": r.day}, calls, units, failures)
 
@@ -156,8 +157,8 @@ def reserve(*, project: Project, method: str, priority: Priority,
         top = ceiling(limit, reserve_percent(policy, bucket), priority)
         result = s.execute(
             update(QuotaUsage)
-            .where(and_(QuotaUsage.id == usage.id, QuotaUsage.exhausted_at.is_(None),  # type: ignore[union-attr]
-                        QuotaUsage.used + units <= top))
+            .where(and_(col(QuotaUsage.id) == usage.id, col(QuotaUsage.exhausted_at).is_(None),
+                        col(QuotaUsage.used) + units <= top))
             .values(used=QuotaUsage.used + units)
             .execution_options(synchronize_session=False)
         )

@@ -137,6 +137,8 @@ def snapshot(session: Session) -> PoolSnapshot:
     ).all()
     success: dict[int, tuple[int, int]] = {}
     for channel_id, state, _ in finished:
+        if channel_id is None:  # excluded by the query; this tells the type checker
+            continue
         ok, bad = success.get(channel_id, (0, 0))
         if sum((ok, bad)) >= RECENT_JOBS:
             continue
@@ -145,10 +147,11 @@ def snapshot(session: Session) -> PoolSnapshot:
     last = dict(session.exec(
         select(UploadJob.channel_id, func.max(UploadJob.started_at))
         .where(col(UploadJob.channel_id).is_not(None), col(UploadJob.started_at).is_not(None))
-        .group_by(UploadJob.channel_id)).all())
+        .group_by(col(UploadJob.channel_id))).all())
     return PoolSnapshot(now=now, uploads_today=uploads_today_by_channel(session=session),
                         headroom=headroom, quota_blocked=blocked, success=success,
-                        last_upload={k: clock.as_utc(v) for k, v in last.items() if v},
+                        last_upload={k: clock.as_utc(v) for k, v in last.items()
+                                     if k is not None and v},
                         projects=projects)
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy import Table
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime
@@ -20,6 +21,12 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table behind a table model (for Core statements such as upserts)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]  # set by table=True
+    return table
 
 
 def utc_column(*, nullable: bool = False, index: bool = False) -> Any:

@@ -70,7 +70,7 @@ class Identity:
 
     @property
     def client_id(self) -> str:
-        return self.project["client_id"]
+        return str(self.project["client_id"])
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ class SandboxControl:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _call(self, method: str, path: str, json: Any = None, params: Any = None) -> Any:
+    def _call(self, method: str, path: str, json: Any = None,
+              params: Any = None) -> dict[str, Any]:
         if json is None and method in _WRITES:
             json = {}  # still sent as application/json: the sandbox refuses other bodies
         response = self._http.request(method, path, json=json, params=params)
@@ -60,7 +61,13 @@ class SandboxControl:
             except ValueError:
                 message = response.text
             raise SandboxControlError(response.status_code, str(message))
-        return response.json()
+        answer: dict[str, Any] = response.json()  # every control answer is an object
+        return answer
+
+    def _items(self, path: str, key: str, params: Any = None) -> list[dict[str, Any]]:
+        """A listing: the list under `key` in the answer to GET `path`."""
+        items: list[dict[str, Any]] = self._call("GET", path, params=params)[key]
+        return items
 
     # --- projects, accounts, channels, grants ---------------------------------------
 
@@ -86,7 +93,7 @@ class SandboxControl:
         return self._call("POST", "/projects", _clean(body))
 
     def projects(self) -> list[dict[str, Any]]:
-        return self._call("GET", "/projects")["projects"]
+        return self._items("/projects", "projects")
 
     def project(self, client_id: str) -> dict[str, Any]:
         return self._call("GET", f"/projects/{client_id}")
@@ -98,7 +105,7 @@ class SandboxControl:
         return self._call("POST", "/accounts", _clean({"email": email, "name": name}))
 
     def accounts(self) -> list[dict[str, Any]]:
-        return self._call("GET", "/accounts")["accounts"]
+        return self._items("/accounts", "accounts")
 
     def create_channel(
         self,
@@ -117,7 +124,7 @@ class SandboxControl:
         return self._call("POST", "/channels", _clean(body))
 
     def channels(self) -> list[dict[str, Any]]:
-        return self._call("GET", "/channels")["channels"]
+        return self._items("/channels", "channels")
 
     def update_channel(self, channel_id: str, **fields: Any) -> dict[str, Any]:
         return self._call("PATCH", f"/channels/{channel_id}", fields)
@@ -130,7 +137,7 @@ class SandboxControl:
         return self._call("POST", "/grants", body)
 
     def grants(self) -> list[dict[str, Any]]:
-        return self._call("GET", "/grants")["grants"]
+        return self._items("/grants", "grants")
 
     def revoke_grant(self, grant_id: int) -> dict[str, Any]:
         return self._call("DELETE", f"/grants/{grant_id}")
@@ -141,7 +148,7 @@ class SandboxControl:
                include_deleted: bool = False) -> list[dict[str, Any]]:
         params = _clean({"channel_id": channel_id, "client_id": client_id,
                          "include_deleted": "true" if include_deleted else None})
-        return self._call("GET", "/videos", params=params)["videos"]
+        return self._items("/videos", "videos", params=params)
 
     def video(self, video_id: str) -> dict[str, Any]:
         return self._call("GET", f"/videos/{video_id}")
@@ -153,17 +160,17 @@ class SandboxControl:
                           _clean({"outcome": outcome, "reason": reason}))
 
     def uploads(self) -> list[dict[str, Any]]:
-        return self._call("GET", "/uploads")["uploads"]
+        return self._items("/uploads", "uploads")
 
     def quota(self, client_id: str) -> dict[str, Any]:
         return self._call("GET", "/quota", params={"client_id": client_id})
 
     def all_quota(self) -> list[dict[str, Any]]:
-        return self._call("GET", "/quota")["projects"]
+        return self._items("/quota", "projects")
 
     def log(self, **filters: Any) -> list[dict[str, Any]]:
         """Filters: method, status, reason, client_id, channel_id, since_id, limit."""
-        return self._call("GET", "/log", params=_clean(filters))["entries"]
+        return self._items("/log", "entries", params=_clean(filters))
 
     def clear_log(self) -> None:
         self._call("DELETE", "/log")
@@ -181,7 +188,7 @@ class SandboxControl:
                           {"action": action, "count": count, "match": match, **details})
 
     def faults(self) -> list[dict[str, Any]]:
-        return self._call("GET", "/faults")["faults"]
+        return self._items("/faults", "faults")
 
     def delete_fault(self, fault_id: int) -> None:
         self._call("DELETE", f"/faults/{fault_id}")

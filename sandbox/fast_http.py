@@ -234,8 +234,8 @@ class FastHttpProtocol(asyncio.Protocol):
         self.server_state.connections.add(self)
         sock = transport.get_extra_info("sockname")
         peer = transport.get_extra_info("peername")
-        self.server = tuple(sock[:2]) if isinstance(sock, tuple) else None  # type: ignore
-        self.client = tuple(peer[:2]) if isinstance(peer, tuple) else None  # type: ignore
+        self.server = tuple(sock[:2]) if isinstance(sock, tuple) else None
+        self.client = tuple(peer[:2]) if isinstance(peer, tuple) else None
         self._arm_idle()
 
     def connection_lost(self, exc: Exception | None) -> None:

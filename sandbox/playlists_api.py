@@ -27,7 +27,8 @@ def _item_count(sandbox: Sandbox, playlist_id: str) -> int:
     return row["n"] if row else 0
 
 
-def _render_playlist(sandbox: Sandbox, request: Request, row: Row, parts: list[str]) -> dict:
+def _render_playlist(sandbox: Sandbox, request: Request, row: Row,
+                     parts: list[str]) -> dict[str, Any]:
     channel = directory.get_channel(sandbox.store, row["channel_id"])
     return playlist_resource(
         row,
@@ -110,6 +111,11 @@ def _uploads_items(sandbox: Sandbox, channel_id: str) -> list[dict[str, Any]]:
     ]
 
 
+def _playlist_channel(sandbox: Sandbox, playlist_id: str) -> Row | None:
+    playlist = sandbox.store.one("SELECT channel_id FROM playlists WHERE id = ?", (playlist_id,))
+    return directory.get_channel(sandbox.store, playlist["channel_id"]) if playlist else None
+
+
 @api_method("playlistItems.list")
 async def playlist_items_list(request: Request, me: Identity, sandbox: Sandbox) -> Response:
     parts = params.parts(request, params.PLAYLIST_ITEM_PARTS)
@@ -148,11 +154,9 @@ async def playlist_items_list(request: Request, me: Identity, sandbox: Sandbox) 
         video = videos.get_video(sandbox.store, item["video_id"])
         if video is None:
             continue
-        channel = owner or directory.get_channel(
-            sandbox.store,
-            sandbox.store.one("SELECT channel_id FROM playlists WHERE id = ?",
-                              (item["playlist_id"],))["channel_id"],
-        )
+        channel = owner or _playlist_channel(sandbox, item["playlist_id"])
+        if channel is None:  # its playlist or channel is gone: skipped like a gone video
+            continue
         rendered.append(playlist_item_resource(item, video, parts, base,
                                                playlist_channel=channel, now=now))
     return JSONResponse(list_response("youtube#playlistItemListResponse", rendered, **extra))
@@ -181,6 +185,9 @@ async def playlist_items_insert(request: Request, me: Identity, sandbox: Sandbox
     if video is None:
         raise not_found("videoNotFound", f"Video {video_id} was not found.",
                         "youtube.playlistItem")
+    channel = directory.get_channel(sandbox.store, me.channel_id)
+    if channel is None:  # the grant outlived its channel
+        raise forbidden("The channel no longer exists.", domain="youtube.playlistItem")
     count = _item_count(sandbox, playlist["id"])
     position = snippet.get("position", count)
     if not isinstance(position, int) or not 0 <= position <= count:
@@ -194,7 +201,6 @@ async def playlist_items_insert(request: Request, me: Identity, sandbox: Sandbox
             "WHERE playlist_id = ? AND position >= ?", (playlist["id"], position),
         )
         sandbox.store.insert("playlist_items", item)
-    channel = directory.get_channel(sandbox.store, me.channel_id)
     resource_json = playlist_item_resource(item, video, parts, sandbox.base_url(request),
                                            playlist_channel=channel, now=sandbox.clock.now_ts())
     return JSONResponse(resource_json)

@@ -201,7 +201,8 @@ def playlist_item_resource(
     return with_etag({"kind": "youtube#playlistItem", "id": item["id"], **_pick(parts, sections)})
 
 
-def category_resource(category_id: str, title: str, assignable: bool, parts: list[str]) -> dict:
+def category_resource(category_id: str, title: str, assignable: bool,
+                      parts: list[str]) -> dict[str, Any]:
     sections = {
         "snippet": {"title": title, "assignable": assignable, "channelId": CATEGORY_CHANNEL_ID}
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +44,14 @@ def _protocol_class(http: str) -> type:
     base = _base_protocol()
 
     class TransportExposingProtocol(base):  # type: ignore[misc, valid-type]
+        app: Callable[..., Awaitable[None]]  # set by uvicorn's protocol, wrapped here
+
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             inner = self.app
 
-            async def app(scope: dict, receive: Callable, send: Callable) -> None:
+            async def app(scope: dict[str, Any], receive: Callable[..., Any],
+                          send: Callable[..., Any]) -> None:
                 extensions = scope.setdefault("extensions", {})
                 extensions[TRANSPORT_EXTENSION] = {"transport": self.transport}
                 await inner(scope, receive, send)

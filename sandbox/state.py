@@ -76,4 +76,5 @@ class Sandbox:
 
 
 def sandbox_of(request: Request) -> Sandbox:
-    return request.app.state.sandbox
+    sandbox: Sandbox = request.app.state.sandbox
+    return sandbox

@@ -42,9 +42,10 @@ def _command(data_dir: Path | None, port: int | None, opts: dict[str, Any]) -> l
 
 
 def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
-    assert process.stdout is not None
+    stdout = process.stdout
+    assert stdout is not None
     line: list[str] = []
-    reader = threading.Thread(target=lambda: line.append(process.stdout.readline()), daemon=True)
+    reader = threading.Thread(target=lambda: line.append(stdout.readline()), daemon=True)
     reader.start()
     reader.join(timeout)
     return line[0].strip() if line else ""

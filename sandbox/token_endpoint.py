@@ -88,7 +88,7 @@ def token_answer(
     return body
 
 
-def exchange_code(sandbox: Sandbox, project: Row, form: FormData) -> tuple[dict, str]:
+def exchange_code(sandbox: Sandbox, project: Row, form: FormData) -> tuple[dict[str, Any], str]:
     code = sandbox.store.one("SELECT * FROM auth_codes WHERE code_hash = ?",
                              (ids.secret_hash(_field(form, "code") or ""),))
     if code is None:
@@ -117,7 +117,7 @@ def exchange_code(sandbox: Sandbox, project: Row, form: FormData) -> tuple[dict,
     return token_answer(sandbox, project, grant, scopes, refresh=refresh), code["channel_id"]
 
 
-def refresh_access(sandbox: Sandbox, project: Row, form: FormData) -> tuple[dict, str]:
+def refresh_access(sandbox: Sandbox, project: Row, form: FormData) -> tuple[dict[str, Any], str]:
     row = grants.lookup_refresh_token(sandbox.store, _field(form, "refresh_token") or "")
     if row is None:
         raise OAuthError(400, "invalid_grant", _DEAD_TOKEN)

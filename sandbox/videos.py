@@ -149,7 +149,7 @@ def effective_privacy(row: Row, now: float) -> str:
         and not row["locked_private"]
     ):
         return "public"
-    return row["privacy"]
+    return str(row["privacy"])
 
 
 def processing_state(row: Row, now: float) -> dict[str, Any]:

@@ -33,7 +33,7 @@ step() {
   else results+=("FAILED $name ($((SECONDS - started)) s)"); status=1; fi
 }
 
-step "lint (ruff)" ruff check .
+step "lint (ruff, mypy, import-linter)" "$ROOT/scripts/lint.sh"
 step "unit tests" python -m pytest tests/unit -q "$@"
 step "integration tests" python -m pytest tests/integration -q "$@"
 if ensure_chromium; then

@@ -53,7 +53,7 @@ def authorization_url(*, endpoints: Endpoints, client_id: str, client_secret: st
     flow = _flow(endpoints, client_id, client_secret, redirect_uri, scopes, code_verifier)
     url, _ = flow.authorization_url(access_type="offline", prompt=PROMPT, state=state,
                                     include_granted_scopes="true")
-    return url
+    return str(url)
 
 
 def exchange_code(*, endpoints: Endpoints, client_id: str, client_secret: str,

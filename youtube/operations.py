@@ -5,6 +5,7 @@ and a video's processing status."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from googleapiclient.http import MediaFileUpload
@@ -46,12 +47,16 @@ def set_thumbnail(gateway: Gateway, video_id: str, path: str, mimetype: str) -> 
                                                                   media_body=media))
 
 
+def _own_playlists(page_token: str | None) -> Callable[[Any], Any]:
+    return lambda yt: yt.playlists().list(part="snippet", mine=True, maxResults=50,
+                                          pageToken=page_token)
+
+
 def playlist_id(gateway: Gateway, title: str) -> str:
     """The channel's playlist with this title (case-insensitive), created private if absent."""
-    page_token = None
+    page_token: str | None = None
     while True:
-        answer = gateway.call("playlists.list", lambda yt, token=page_token: yt.playlists().list(
-            part="snippet", mine=True, maxResults=50, pageToken=token))
+        answer = gateway.call("playlists.list", _own_playlists(page_token))
         for item in answer.get("items", []):
             if item["snippet"]["title"].strip().lower() == title.strip().lower():
                 return str(item["id"])

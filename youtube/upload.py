@@ -25,7 +25,7 @@ from googleapiclient.http import MediaFileUpload
 from youtube.errors import Action, GoogleError, classify, classify_status
 
 
-class ChunkedFileUpload(MediaFileUpload):
+class ChunkedFileUpload(MediaFileUpload):  # type: ignore[misc]  # googleapiclient is untyped
     """MediaFileUpload that hands each chunk to the http layer as bytes, not as a stream.
 
     With a stream, http.client copies the body in 8 KiB reads (a Python loop per 8 KiB,
@@ -154,7 +154,7 @@ class ResumableUpload:
         recording = _RecordingHttp(http, self._remember)
         request, media = self._request(service)
         try:
-            response = None
+            response: dict[str, Any] | None = None
             while response is None:
                 if not on_chunk(self.confirmed, self.bytes_sent):
                     raise GoogleError(Action.FAIL, "leaseLost",

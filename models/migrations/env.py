@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from logging.config import fileConfig
+from pathlib import Path
 from typing import Any
 
 from alembic import context
@@ -36,12 +38,22 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> Any:
     return False
 
 
+def number_new_file(_context: Any, _revision: Any, _directives: Any) -> None:
+    """`alembic revision` names the new file with the next number (0008_why.py), so `ls`
+    lists migrations in order. Revision ids stay alembic's random ones: two branches that
+    each add a migration still meet as two heads, which alembic refuses until merged."""
+    versions = Path(context.script.dir) / "versions"
+    numbers = [int(m[1]) for p in versions.glob("*.py") if (m := re.match(r"(\d{4})_", p.name))]
+    context.script.file_template = f"{max(numbers, default=0) + 1:04d}_%(slug)s"
+
+
 def _configure(**kwargs: Any) -> None:
     context.configure(
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
         render_item=render_item,
+        process_revision_directives=number_new_file,
         **kwargs,
     )
 

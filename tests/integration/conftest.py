@@ -18,7 +18,9 @@ from tests.dbutil import (
 )
 from tests.integration.world import SandboxWorld
 
-_DB_PARAMS = ["sqlite"] + (["postgres"] if postgres_server_url() else [])
+_DB_PARAMS = ["sqlite"] + (
+    [pytest.param("postgres", marks=pytest.mark.postgres)] if postgres_server_url() else []
+)
 
 
 @pytest.fixture(scope="session")

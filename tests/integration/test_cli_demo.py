@@ -51,6 +51,7 @@ def folder(tmp_path: Path, control: SandboxControl, sandbox_url: str) -> Folder:
     return Folder(tmp_path / "data", sandbox_url)
 
 
+@pytest.mark.slow
 def test_demo_seed_creates_the_demo_fleet_once(folder: Folder,
                                                control: SandboxControl) -> None:
     done = folder.cli("demo", "seed")
@@ -75,6 +76,7 @@ def test_demo_seed_creates_the_demo_fleet_once(folder: Folder,
     assert len(control.channels()) == len(DEMO_CHANNELS)
 
 
+@pytest.mark.slow
 def test_demo_seed_recreates_a_project_the_sandbox_lost(folder: Folder,
                                                         control: SandboxControl) -> None:
     assert folder.cli("demo", "seed").returncode == 0
@@ -85,6 +87,7 @@ def test_demo_seed_recreates_a_project_the_sandbox_lost(folder: Folder,
     assert [p["client_id"] for p in control.projects()] == [project["client_id"]]
 
 
+@pytest.mark.slow
 def test_project_add_in_sandbox_mode_registers_it_in_the_sandbox(
         folder: Folder, control: SandboxControl) -> None:
     made = folder.json("project", "add", "Team sandbox", "--consent-testing",
@@ -114,6 +117,7 @@ def test_project_add_in_sandbox_mode_registers_it_in_the_sandbox(
                       stdin=grant["refresh_token"] + "\n").returncode == 0
 
 
+@pytest.mark.slow
 def test_project_add_refusals_leave_the_sandbox_alone(folder: Folder,
                                                       control: SandboxControl) -> None:
     assert folder.cli("project", "add", "Team sandbox").returncode == 0
@@ -147,6 +151,7 @@ def _answers(url: str) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_demo_seed_starts_a_sandbox_when_none_answers(tmp_path: Path) -> None:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -165,6 +170,7 @@ def test_demo_seed_starts_a_sandbox_when_none_answers(tmp_path: Path) -> None:
     assert not _answers(url)
 
 
+@pytest.mark.slow
 def test_demo_seed_needs_sandbox_mode(tmp_path: Path, sandbox_url: str) -> None:
     folder = Folder(tmp_path / "data", sandbox_url, TUBEFLEET_MODE="google")
     done = folder.cli("demo", "seed")

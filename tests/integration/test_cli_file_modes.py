@@ -99,6 +99,7 @@ def _wait_for_wal(folder: DataFolder) -> None:
     assert wal.exists() and shm.exists(), "the worker did not open the database"
 
 
+@pytest.mark.slow
 def test_a_new_data_folder_is_private_under_umask_022(folder: DataFolder,
                                                        tmp_path: Path) -> None:
     _fill(folder, tmp_path)
@@ -112,6 +113,7 @@ def test_a_new_data_folder_is_private_under_umask_022(folder: DataFolder,
     assert modes == _expected(modes, folder)
 
 
+@pytest.mark.slow
 def test_an_existing_readable_data_folder_is_tightened_on_start(folder: DataFolder,
                                                                 tmp_path: Path) -> None:
     _fill(folder, tmp_path)

@@ -50,6 +50,7 @@ def stored(name: str) -> Project:
         return projects.by_name(session=s, name=name)
 
 
+@pytest.mark.slow
 def test_limits_reserve_and_flags_from_the_command_line(any_database: str,
                                                          data_dir: Path) -> None:
     add_project("Brand-A", costs={"videos.update": 60})
@@ -88,6 +89,7 @@ def test_limits_reserve_and_flags_from_the_command_line(any_database: str,
     assert not project.verified and not project.consent_testing
 
 
+@pytest.mark.slow
 def test_another_preset_starts_from_its_own_limits(any_database: str,
                                                    data_dir: Path) -> None:
     add_project("Old-one", limits={"videos.insert": 300, "default": 50_000},
@@ -133,6 +135,7 @@ def test_a_wrong_bucket_or_value_changes_nothing(database: str, data_dir: Path,
         before.quota_policy, before.verified, before.consent_testing)
 
 
+@pytest.mark.slow
 def test_unknown_project_and_nothing_to_change(database: str, data_dir: Path) -> None:
     add_project("Brand-A")
     done = tubefleet(database, data_dir, "project", "set", "Brand-B", "--verified")

@@ -84,6 +84,7 @@ def test_before_migrate_on_a_new_data_folder(tmp_path: Path, args: list[str],
     assert not (data / "secret.keys").exists()
 
 
+@pytest.mark.slow
 def test_an_empty_database_file_and_then_migrate(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
@@ -134,6 +135,7 @@ def empty_postgres() -> Iterator[str]:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_before_migrate_on_postgresql(tmp_path: Path, empty_postgres: str) -> None:
     env = _env(tmp_path / "data", empty_postgres)
     for args, stdin in SOME:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
@@ -36,3 +39,13 @@ def test_downgrade_to_nothing_and_up_again(database: str) -> None:
     assert set(inspect(db.engine()).get_table_names()) <= {"alembic_version"}
     command.upgrade(cfg, "head")
     assert _diff() == []
+
+
+def test_files_are_numbered_in_the_order_they_run() -> None:
+    """`ls models/migrations/versions` shows the order: 0001_..., 0002_..., one chain."""
+    scripts = ScriptDirectory.from_config(db.alembic_config("sqlite://"))
+    oldest_first = list(reversed(list(scripts.walk_revisions())))
+    names = [Path(rev.path).name for rev in oldest_first]
+    assert [name[:5] for name in names] == [f"{n:04d}_" for n in range(1, len(names) + 1)], (
+        f"rename the migrations to follow their down_revision chain: {names}"
+    )

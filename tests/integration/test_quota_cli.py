@@ -153,6 +153,7 @@ def test_alerts_json_lists_unresolved_ones_by_default(database: str, data_dir: P
     assert datetime.fromisoformat(exhausted["acknowledged_at"]).utcoffset() == timedelta(0)
 
 
+@pytest.mark.slow
 def test_alerts_filters(database: str, data_dir: Path, three_alerts: dict[str, int]) -> None:
     def kinds(*args: str) -> list[str]:
         return sorted(r["kind"] for r in as_json(tubefleet(database, data_dir, "alerts",

@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select as sa_select
 from sqlmodel import select
@@ -48,6 +49,7 @@ def _bulk_channels(world: SandboxWorld, count: int) -> list[int]:
         return [r.id for r in rows if r.id is not None]
 
 
+@pytest.mark.slow
 def test_500_expiring_tokens_are_refreshed_once_each_in_one_tick(world: SandboxWorld) -> None:
     ids = _bulk_channels(world, 500)
     world.control.clear_log()

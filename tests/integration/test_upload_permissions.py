@@ -182,6 +182,7 @@ def test_a_missing_file_is_said_before_a_new_time_is_taken(database: str,
     assert job(job_id).state == UploadState.CANCELLED
 
 
+@pytest.mark.slow
 def test_the_cli_acts_as_the_system(database: str, tmp_path: Path) -> None:
     alice = person("alice@example.com")
     job_id = schedule(fake_video(tmp_path / "cli.mp4", MB), alice, when_text="tomorrow 9am")
