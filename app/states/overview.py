@@ -43,7 +43,7 @@ class OverviewState(PolledPage, SessionState):
         self.audit_last_day = data.audit_last_day
         self.scheduler_alive = data.scheduler_alive
         self.heartbeat_age = format.ago(data.last_tick_age)
-        self.pool = dict(data.pool["by_state"])  # type: ignore[arg-type]
-        self.pool_total = int(data.pool["total"])  # type: ignore[arg-type]
+        self.pool = dict(data.pool["by_state"])  # type: ignore[call-overload]
+        self.pool_total = int(data.pool["total"])  # type: ignore[call-overload]
         self.needs_reauth = [reauth_row(c) for c in data.pool["needs_reauth"]]  # type: ignore[attr-defined]
         self.workers = [worker_row(b) for b in data.heartbeats[:10]]
