@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from core import audit, clock
 from core.errors import InputError, NotFound
-from models import Alert, AlertStatus, Severity
+from models import Alert, AlertPublic, AlertStatus, Channel, Project, Role, Severity
 
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
 
@@ -164,3 +164,35 @@ def open_counts(*, session: Session) -> dict[str, int]:
                         .where(col(Alert.open_key).is_not(None))
                         .group_by(Alert.severity)).all()
     return {Severity(sev).value: int(n) for sev, n in rows}
+
+
+def alert_public(alert: Alert, *, project: str = "", channel: str = "") -> AlertPublic:
+    public = AlertPublic.model_validate(alert, from_attributes=True)
+    public.project, public.channel, public.muted = project, channel, is_muted(alert)
+    return public
+
+
+def listing(*, session: Session, filters: AlertFilter = AlertFilter(),
+            limit: int = 200) -> list[AlertPublic]:
+    """The Alerts page's list: unresolved first, the most severe first, then the most
+    recent; each with its project's and channel's names."""
+    found = list_alerts(session=session, filters=filters, limit=limit)
+    projects = {p.id: p.name for p in session.exec(select(Project)).all()}
+    channels = {c.id: c.title for c in session.exec(select(Channel)).all()}
+    found.sort(key=lambda a: (AlertStatus(a.status) == AlertStatus.RESOLVED,
+                              -_SEVERITY_RANK[Severity(a.severity)],
+                              -clock.as_utc(a.last_raised_at).timestamp()))
+    return [alert_public(
+        a, project=projects.get(a.project_id, "") if a.project_id else "",
+        channel=(channels.get(a.channel_id) or f"channel {a.channel_id}")
+        if a.channel_id else "") for a in found]
+
+
+def allowed_actions(alert: AlertPublic, *, role: Role | None) -> set[str]:
+    """What this person may do to the alert now: operators and admins act on alerts."""
+    if role is None or not role.allows(Role.OPERATOR):
+        return set()
+    status = AlertStatus(alert.status)
+    if status == AlertStatus.RESOLVED:
+        return set()
+    return {"resolve", "mute"} | ({"acknowledge"} if status == AlertStatus.OPEN else set())

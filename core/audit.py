@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from core import clock
-from models import AuditEvent
+from models import AuditEvent, AuditEventPublic
 
 
 def record(
@@ -23,3 +23,9 @@ def recent(*, session: Session, limit: int = 50, actor: str | None = None) -> li
     if actor:
         query = query.where(AuditEvent.actor == actor)
     return list(session.exec(query).all())
+
+
+def recent_public(*, session: Session, limit: int = 50) -> list[AuditEventPublic]:
+    """The latest entries as they may leave the server (no addresses)."""
+    return [AuditEventPublic.model_validate(e, from_attributes=True)
+            for e in recent(session=session, limit=limit)]

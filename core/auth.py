@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from core import audit, clock, db
 from core.errors import InputError
 from core.settings import get_settings
-from models import LoginAttempt, Role, User, UserSession
+from models import LoginAttempt, Role, User, UserPublic, UserSession
 
 SESSION_COOKIE = "tubefleet_session"
 MIN_PASSWORD_LENGTH = 10
@@ -323,6 +323,12 @@ def set_password(*, session: Session, email: str, password: str, one_time: bool,
 
 def list_users(*, session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(User.email)).all())
+
+
+def people(*, session: Session) -> list[UserPublic]:
+    """Every user by email, as they may leave the server (no hash)."""
+    return [UserPublic.model_validate(u, from_attributes=True)
+            for u in list_users(session=session)]
 
 
 def update_user(*, session: Session, user_id: int, actor: str, role: Role | str | None = None,

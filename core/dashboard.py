@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core import alerts, channels, clock, heartbeat
+from core import alerts, channels, clock, heartbeat, uploads
 from core.settings import get_settings
-from models import AuditEvent, User
+from models import AuditEvent, UploadJobPublic, User
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,9 @@ class Overview:
     audit_last_day: int
     heartbeats: list[heartbeat.HeartbeatView] = field(default_factory=list)
     pool: dict[str, object] = field(default_factory=dict)
+    # Upload jobs by state, and the next few due.
+    queue: dict[str, int] = field(default_factory=dict)
+    next_uploads: list[UploadJobPublic] = field(default_factory=list)
 
     @property
     def scheduler_alive(self) -> bool:
@@ -38,19 +41,11 @@ def overview(*, session: Session) -> Overview:
         .where(AuditEvent.at >= now - timedelta(days=1))
     ).one()
     beats = heartbeat.recent(session=session, interval_seconds=get_settings().heartbeat_seconds)
+    titles = uploads.channel_titles(session=session)
     return Overview(users=users, open_alerts=alerts.open_counts(session=session),
                     audit_last_day=audit_count, heartbeats=beats,
-                    pool=channels.pool_health(session=session))
+                    pool=channels.pool_health(session=session),
+                    queue=uploads.summary(session=session),
+                    next_uploads=[UploadJobPublic.of(job, titles)
+                                  for job in uploads.next_scheduled(session=session)])
 
-
-def humanize_age(seconds: float | None) -> str:
-    """'4 s ago', '3 min ago', '2 h ago' (or 'never')."""
-    if seconds is None:
-        return "never"
-    if seconds < 90:
-        return f"{int(seconds)} s ago"
-    if seconds < 90 * 60:
-        return f"{int(seconds // 60)} min ago"
-    if seconds < 48 * 3600:
-        return f"{int(seconds // 3600)} h ago"
-    return f"{int(seconds // 86400)} days ago"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# Google refused or failed (its reason and what to do are in the exception): raised by
+# core functions that call Google, re-exported so app/ catches it without youtube/.
+from youtube.errors import GoogleError as GoogleError
+
 
 class InputError(ValueError):
     """Bad input from a form or the CLI; `field` names what to fix."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, select
@@ -207,6 +208,12 @@ def list_projects(*, session: Session) -> list[Project]:
     return list(session.exec(select(Project).order_by(Project.name)).all())
 
 
+def listing(*, session: Session) -> list[ProjectPublic]:
+    """Every project by name, as it may leave the server (no secret)."""
+    return [ProjectPublic.model_validate(p, from_attributes=True)
+            for p in list_projects(session=session)]
+
+
 def public(project: Project) -> dict[str, Any]:
     return ProjectPublic.model_validate(project, from_attributes=True).model_dump(mode="json")
 
@@ -238,9 +245,39 @@ def client_secret(project: Project) -> str:
     return vault.decrypt(project.client_secret_enc)
 
 
-def policy_summary(project: Project) -> str:
+def policy_summary(project: Project | ProjectPublic) -> str:
     """'current model: default 10,000 · videos.insert 100 · search.list 100' for display."""
     policy = project.quota_policy or {"preset": "current"}
     limits = costs.bucket_limits(policy)
     preset = policy.get("preset", "current")
     return f"{preset} model: " + " · ".join(f"{b} {n:,}" for b, n in limits.items())
+
+
+# The quota models a project can be on, and the bucket a method without its own bucket
+# is counted in (the CLI's choices; re-exported so app/ never imports youtube/).
+PRESETS = costs.PRESETS
+DEFAULT_BUCKET = costs.DEFAULT_BUCKET
+
+
+def bucket_limits(policy: dict[str, Any]) -> dict[str, int]:
+    """The daily limit of each bucket under this policy (its preset's, or as overridden)."""
+    return dict(costs.bucket_limits(policy))
+
+
+@dataclass(frozen=True)
+class PolicyForm:
+    """A project's quota policy and audit flags as the Settings dialog edits them."""
+
+    name: str
+    preset: str
+    limits: dict[str, int]
+    verified: bool
+    consent_testing: bool
+
+
+def policy_form(*, session: Session, project_id: int) -> PolicyForm:
+    project = get(session=session, project_id=project_id)
+    policy = project.quota_policy or {"preset": "current"}
+    return PolicyForm(name=project.name, preset=policy.get("preset", "current"),
+                      limits=bucket_limits(policy), verified=project.verified,
+                      consent_testing=project.consent_testing)

@@ -1,19 +1,30 @@
 """SQLModel tables, one module per aggregate; importing this registers them all."""
 
-from models.alert import Alert, AlertStatus, Severity
-from models.audit import AuditEvent
-from models.channel import Channel, ChannelState, OAuthState
+from models.alert import Alert, AlertPublic, AlertStatus, Severity
+from models.audit import AuditEvent, AuditEventPublic
+from models.channel import Channel, ChannelPublic, ChannelState, OAuthState
 from models.project import Project, ProjectPublic
 from models.quota import QuotaBucketHour, QuotaDayDetail, QuotaLedger, QuotaUsage
 from models.system import SchedulerHeartbeat
-from models.upload import PublishMode, TargetKind, UploadEvent, UploadJob, UploadState
+from models.upload import (
+    PublishMode,
+    TargetKind,
+    UploadEvent,
+    UploadEventPublic,
+    UploadJob,
+    UploadJobPublic,
+    UploadState,
+)
 from models.user import LoginAttempt, Role, User, UserPublic, UserSession
 
 __all__ = [
     "Alert",
+    "AlertPublic",
     "AlertStatus",
     "AuditEvent",
+    "AuditEventPublic",
     "Channel",
+    "ChannelPublic",
     "ChannelState",
     "LoginAttempt",
     "OAuthState",
@@ -29,7 +40,9 @@ __all__ = [
     "Severity",
     "TargetKind",
     "UploadEvent",
+    "UploadEventPublic",
     "UploadJob",
+    "UploadJobPublic",
     "UploadState",
     "User",
     "UserPublic",

@@ -45,3 +45,29 @@ class Alert(SQLModel, table=True):
     resolved_at: datetime | None = utc_column(nullable=True)
     muted_until: datetime | None = utc_column(nullable=True)
     muted_by: str | None = Field(default=None, max_length=254)
+
+
+class AlertPublic(SQLModel):
+    """What leaves the server about an alert, with its project's and channel's names."""
+
+    id: int
+    kind: str
+    severity: Severity
+    subject: str
+    message: str
+    project_id: int | None
+    project: str = ""
+    channel_id: int | None
+    channel: str = ""
+    status: AlertStatus
+    occurrences: int
+    first_raised_at: datetime
+    last_raised_at: datetime
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+    resolved_by: str | None
+    resolved_at: datetime | None
+    muted_until: datetime | None
+    muted_by: str | None
+    # Muted now (muted_until is still ahead).
+    muted: bool = False

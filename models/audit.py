@@ -20,3 +20,13 @@ class AuditEvent(SQLModel, table=True):
     target: str = Field(default="", max_length=300)
     detail: str = Field(default="", max_length=2000)
     ip: str = Field(default="", max_length=64)
+
+
+class AuditEventPublic(SQLModel):
+    """One line of the audit log as the Settings page shows it (no address)."""
+
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    detail: str

@@ -68,6 +68,34 @@ class Channel(LeaseFields, table=True):
     created_at: datetime = utc_column()
 
 
+class ChannelPublic(SQLModel):
+    """What leaves the server about a channel (no token, no ciphertext), with today's use."""
+
+    id: int
+    youtube_id: str
+    title: str
+    handle: str
+    thumbnail_url: str
+    state: ChannelState
+    group: str
+    project_id: int
+    project: str = ""
+    daily_upload_cap: int
+    uploads_today: int = 0
+    quota_units_today: int = 0
+    capabilities: list[str] = []
+    token_expires_at: datetime | None
+    token_refreshed_at: datetime | None
+    last_error: str
+    last_error_at: datetime | None
+    resting_until: datetime | None
+    rest_reason: str
+    health_score: float
+    score_breakdown: dict[str, Any]
+    connected_at: datetime
+    connected_by: str
+
+
 class OAuthState(SQLModel, table=True):
     """One "Connect channel" attempt: single use, bound to the operator's login session."""
 

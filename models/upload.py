@@ -3,6 +3,7 @@ every state change they went through."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 
@@ -113,3 +114,58 @@ class UploadEvent(SQLModel, table=True):
     to_state: str = Field(max_length=20)
     message: str = Field(default="", max_length=1000)
     actor: str = Field(default="system", max_length=254)
+
+
+class UploadJobPublic(SQLModel):
+    """What leaves the server about an upload job: no session URI, no server paths."""
+
+    id: int
+    state: UploadState
+    state_reason: str
+    title: str
+    file_name: str
+    file_size: int
+    target_kind: TargetKind
+    target_group: str
+    target_channel_id: int | None
+    # The channel's title: the one it runs on (channel) and the one asked for (target).
+    channel_id: int | None
+    channel: str = ""
+    target_channel: str = ""
+    video_id: str | None
+    privacy: str
+    publish_mode: PublishMode
+    publish_at: datetime | None
+    scheduled_for: datetime
+    not_before: datetime
+    bytes_confirmed: int
+    speed_bps: float
+    eta_seconds: int | None
+    attempts: int
+    last_error: str
+    warning: str
+    created_by: str
+    created_by_id: int | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    batch_id: str
+    playlist_title: str
+
+    @classmethod
+    def of(cls, job: UploadJob, titles: Mapping[int, str]) -> UploadJobPublic:
+        """The job with its channels' titles (titles: channel id -> title)."""
+        public = cls.model_validate(job, from_attributes=True)
+        public.channel = titles.get(job.channel_id or 0, "")
+        public.target_channel = titles.get(job.target_channel_id or 0, "")
+        return public
+
+
+class UploadEventPublic(SQLModel):
+    """One line of a job's history as it leaves the server."""
+
+    at: datetime
+    from_state: str
+    to_state: str
+    message: str
+    actor: str

@@ -8,11 +8,9 @@ from typing import Any
 from app.cli import demo
 from app.cli.output import CommandError, emit_json, fail, listing, read_secret
 from core import channels, db, projects, quota, tokens, vault
-from core.errors import InputError, NotFound
+from core.errors import GoogleError, InputError, NotFound
 from core.runtime import mode as current_mode
 from models import ChannelState, Project
-from youtube import costs
-from youtube.errors import GoogleError
 
 
 def add_parsers(sub: Any) -> None:
@@ -33,7 +31,7 @@ def add_parsers(sub: Any) -> None:
                      help="the project passed Google's API audit (public uploads allowed)")
     add.add_argument("--consent-testing", action="store_true",
                      help="the consent screen is in testing (refresh tokens die after 7 days)")
-    add.add_argument("--preset", choices=list(costs.PRESETS), default="current",
+    add.add_argument("--preset", choices=list(projects.PRESETS), default="current",
                      help="Google's quota model for this project (default: current)")
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=cmd_project_add)
@@ -42,7 +40,7 @@ def add_parsers(sub: Any) -> None:
         "set", help="change a project's quota limits, reserve, preset and audit flags",
         description="Change a project as the Settings page does. Buckets: "
                     + "; ".join(f"{name} preset: {', '.join(p['buckets'])}"
-                                for name, p in costs.PRESETS.items())
+                                for name, p in projects.PRESETS.items())
                     + ". A limit equal to the preset's default follows the preset again.")
     change.add_argument("name")
     change.add_argument("--limit", action="append", default=[], metavar="BUCKET=N",
@@ -50,8 +48,8 @@ def add_parsers(sub: Any) -> None:
     change.add_argument("--reserve", action="append", default=[],
                         metavar="PERCENT|BUCKET=PERCENT",
                         help="percent of the bucket kept for finishing uploads already "
-                             f"started (no bucket: {costs.DEFAULT_BUCKET}); repeatable")
-    change.add_argument("--preset", choices=list(costs.PRESETS),
+                             f"started (no bucket: {projects.DEFAULT_BUCKET}); repeatable")
+    change.add_argument("--preset", choices=list(projects.PRESETS),
                         help="Google's quota model (another preset starts from its limits)")
     flags = change.add_mutually_exclusive_group()
     flags.add_argument("--verified", dest="verified", action="store_true", default=None,
@@ -155,7 +153,7 @@ def _assignments(values: list[str], field: str, bare_bucket: str | None,
         bucket, sep, value = text.partition("=")
         if not sep:
             if bare_bucket is None:
-                buckets = ", ".join(costs.PRESETS[preset]["buckets"])
+                buckets = ", ".join(projects.PRESETS[preset]["buckets"])
                 raise InputError(field,
                                  f"expected BUCKET=N, got {text!r} (buckets: {buckets})")
             bucket, value = bare_bucket, text
@@ -166,7 +164,7 @@ def _assignments(values: list[str], field: str, bare_bucket: str | None,
 def project_row(project: Project) -> dict[str, Any]:
     """A project with its effective limits and reserves (what quota counting uses)."""
     policy = quota.policy_of(project)
-    limits = costs.bucket_limits(policy)
+    limits = projects.bucket_limits(policy)
     return {**projects.public(project), "limits": limits,
             "reserve_percent": {b: quota.reserve_percent(policy, b) for b in limits}}
 
@@ -184,7 +182,7 @@ def cmd_project_set(args: argparse.Namespace) -> int:
                 session=s, project_id=project.id or 0, actor="cli", preset=args.preset,
                 limits=_assignments(args.limit, "limits", None, preset),
                 reserve_percent=_assignments(args.reserve, "reserve",
-                                             costs.DEFAULT_BUCKET, preset),
+                                             projects.DEFAULT_BUCKET, preset),
                 verified=args.verified, consent_testing=args.consent_testing)
             data = project_row(project)
             summary = projects.policy_summary(project)

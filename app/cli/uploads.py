@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.output import CommandError, emit_json, listing
-from core import categories, db, uploads
+from core import categories, db, metadata, uploads
 from core.errors import InputError, InputErrors, NotFound
 from models import PublishMode, TargetKind, UploadJob, UploadState
-from youtube import limits
 
 
 def _local_zone() -> str:
@@ -33,7 +32,7 @@ def add_parsers(sub: Any) -> None:
     up.add_argument("--description", default="")
     up.add_argument("--tags", default="", help="comma separated")
     up.add_argument("--category", default="22", help="videoCategories id (22 = People & Blogs)")
-    up.add_argument("--privacy", default="private", choices=list(limits.PRIVACY_STATUSES))
+    up.add_argument("--privacy", default="private", choices=list(metadata.PRIVACY_STATUSES))
     up.add_argument("--made-for-kids", action="store_true")
     up.add_argument("--thumbnail", type=Path)
     up.add_argument("--playlist", default="", help="playlist title (created if missing)")
@@ -88,7 +87,7 @@ def cmd_upload(args: argparse.Namespace) -> int:
                 TargetKind.GROUP if args.group else TargetKind.AUTO)
         request = uploads.UploadRequest(
             video=video, file_name=args.file.name, title=args.title,
-            description=args.description, tags=limits.parse_tags(args.tags),
+            description=args.description, tags=metadata.parse_tags(args.tags),
             category_id=args.category, privacy=args.privacy, made_for_kids=args.made_for_kids,
             thumbnail=thumb, playlist_title=args.playlist, target=kind,
             channel_id=args.channel, group=args.group or "", fan_out=args.fan_out,

@@ -81,8 +81,8 @@ def password_banner() -> rx.Component:
     )
 
 
-def page(title: str, *children: rx.Component, actions: rx.Component | None = None
-         ) -> rx.Component:
+def frame(title: str, *children: rx.Component, actions: rx.Component | None = None
+          ) -> rx.Component:
     """A full page: sidebar on the left, a title row and the body on the right."""
     return rx.hstack(
         # Learn the browser's time zone once per page, so times show in the viewer's zone.

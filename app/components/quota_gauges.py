@@ -1,9 +1,9 @@
 """Quota gauges: one plotly gauge per project and bucket, with the numbers beneath as text.
 
-Used by the Quota page and the Overview. A page state provides one var built by
-`gauge_groups(...)` and the page calls `quota_gauges(ThatState.var)`:
+Used by the Quota page and the Overview. A page state fills one var with
+`app.views.quota.gauge_groups(...)` and the page calls `quota_gauges(ThatState.var)`:
 
-    class OverviewState(SessionState):
+    class OverviewState(PolledPage, SessionState):
         quota: list[dict[str, Any]] = []
 
         def _refresh(self) -> None:
@@ -23,31 +23,12 @@ data-resets-at attribute holds it in ISO UTC), quota-forecast-KEY (full only).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import plotly.graph_objects as go  # type: ignore[import-untyped]
 import reflex as rx
 
-from core import clock
-from core.quota_report import BucketStatus
-
-LEVEL_COLORS = {"ok": "grass", "info": "amber", "warning": "orange", "critical": "red",
-                "exhausted": "red"}
-# Gauge bar colours per level (Radix 9 steps) and the 70/80/90 % bands behind it.
-BAR_COLORS = {"ok": "#3e63dd", "info": "#e2a336", "warning": "#ef5f00", "critical": "#dc3e42",
-              "exhausted": "#8c1f22"}
-BANDS = ((0.0, 0.7, "#f0f0f3"), (0.7, 0.8, "#ffe7b3"), (0.8, 0.9, "#ffcca7"),
-         (0.9, 1.0, "#feb9b6"))
-BUCKET_TITLES = {"default": "Shared bucket", "videos.insert": "Uploads (videos.insert)",
-                 "search.list": "Searches (search.list)"}
-FONT = "Inter, -apple-system, Segoe UI, Roboto, sans-serif"
-# Plain look for every quota chart (replaces plotly's grey default template).
-PLAIN = go.layout.Template(layout={"font": {"family": FONT, "color": "#1c2024", "size": 12},
-                                   "paper_bgcolor": "rgba(0,0,0,0)",
-                                   "plot_bgcolor": "rgba(0,0,0,0)"})
-PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
+from app.views.charts import PLAIN, PLOT_CONFIG
 
 # Counts down every element with data-countdown="<seconds at render>" once a second,
 # from when that value arrived, so the browser's own clock never matters.
@@ -71,113 +52,6 @@ COUNTDOWN_SCRIPT = """(() => {
   tick();
   window.__tubefleetCountdown = setInterval(tick, 1000);
 })()"""
-
-
-def unit_of(bucket: str, count: int = 2) -> str:
-    """What a bucket counts: units of the shared bucket, calls of the others."""
-    unit = "unit" if bucket == "default" else "call"
-    return unit if count == 1 else unit + "s"
-
-
-def local_time(at: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
-    """'14:05 CET' today, 'Sun 23 Nov 09:00 CET' on another day (in the viewer's zone)."""
-    local = clock.as_utc(at).astimezone(zone)
-    today = clock.as_utc(now or clock.now()).astimezone(zone).date()
-    return local.strftime("%H:%M %Z" if local.date() == today else "%a %d %b %H:%M %Z")
-
-
-def duration(delta: timedelta) -> str:
-    minutes = max(0, int(delta.total_seconds() // 60))
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-
-
-def forecast_sentence(b: BucketStatus, zone: ZoneInfo, now: datetime) -> str:
-    """What the current rate means for this bucket, in words."""
-    unit = unit_of(b.bucket)
-    if b.exhausted_at is not None:
-        return (f"Google answered quotaExceeded at {local_time(b.exhausted_at, zone, now)}: "
-                "no calls to this bucket until the reset.")
-    if b.exhausted:
-        return "Used up: no calls to this bucket until the reset."
-    if b.used >= b.upload_ceiling:
-        return ("New work waits for the reset; only uploads already started may finish, "
-                f"using the {b.reserve:,}-{unit} reserve.")
-    prefix = ("Background reads have stopped (90 %); uploads continue. "
-              if b.used >= b.background_ceiling else "")
-    since = local_time(b.rate_since, zone, now)
-    if b.rate_per_hour <= 0:
-        return prefix + (f"No calls since {since}: this lasts until the reset."
-                         if b.used else "No calls today yet.")
-    rate = f"At the rate since {since} ({b.rate_per_hour:,.1f} {unit}/h),"
-    if b.runs_out_at is None:
-        return f"{prefix}{rate} this bucket lasts until the reset."
-    return (f"{prefix}{rate} new work stops at about {local_time(b.runs_out_at, zone, now)}, "
-            f"{duration(b.resets_at - b.runs_out_at)} before the reset.")
-
-
-def gauge_figure(b: BucketStatus, height: int = 190) -> go.Figure:
-    """Used against the limit, with the 70/80/90 % bands and a mark where new work stops."""
-    top = max(b.limit, 1)
-    figure = go.Figure(go.Indicator(
-        mode="gauge+number",
-        value=b.used,
-        number={"valueformat": ",d", "font": {"size": 30}},
-        gauge={
-            "shape": "angular",
-            "axis": {"range": [0, top], "tickformat": "~s", "nticks": 6, "tickwidth": 1,
-                     "tickcolor": "#b9bbc6", "tickfont": {"size": 10, "color": "#60646c"}},
-            "bar": {"color": BAR_COLORS[b.level], "thickness": 0.32},
-            "bgcolor": "white",
-            "borderwidth": 0,
-            "steps": [{"range": [low * top, high * top], "color": color}
-                      for low, high, color in BANDS],
-            "threshold": {"line": {"color": "#1c2024", "width": 3}, "thickness": 0.9,
-                          "value": b.upload_ceiling},
-        },
-    ))
-    figure.update_layout(template="none", height=height, autosize=True,
-                         margin={"l": 28, "r": 28, "t": 12, "b": 4})
-    return figure
-
-
-def gauge_item(b: BucketStatus, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
-    """One gauge's data: strings for display, the figure, and the test key."""
-    unit = unit_of(b.bucket, b.used)
-    return {
-        "key": b.key,
-        "project": b.project,
-        "bucket": b.bucket,
-        "title": BUCKET_TITLES.get(b.bucket, b.bucket),
-        "unit": unit,
-        "used": f"{b.used:,}",
-        "limit": f"{b.limit:,}",
-        "reserve": f"{b.reserve:,}",
-        "left": f"{max(0, b.upload_ceiling - b.used):,}",
-        "ceilings": (f"New work stops at {b.upload_ceiling:,}"
-                     + (f" (reserve {b.reserve_percent:g} %)" if b.reserve else "")
-                     + f"; background reads at {b.background_ceiling:,}."),
-        "percent": f"{b.percent:.1f} %",
-        "level": b.level,
-        "level_color": LEVEL_COLORS[b.level],
-        "resets": local_time(b.resets_at, zone, now),
-        "resets_iso": b.resets_at.isoformat(),
-        "forecast": forecast_sentence(b, zone, now),
-        "figure": gauge_figure(b),
-    }
-
-
-def gauge_groups(buckets: list[BucketStatus], zone: ZoneInfo,
-                 now: datetime | None = None) -> list[dict[str, Any]]:
-    """The var quota_gauges() renders: one group per project, its buckets in order."""
-    now = clock.as_utc(now or clock.now())
-    groups: list[dict[str, Any]] = []
-    for b in buckets:
-        if not groups or groups[-1]["project_id"] != str(b.project_id):
-            groups.append({"project_id": str(b.project_id), "project": b.project,
-                           "gauges": []})
-        groups[-1]["gauges"].append(gauge_item(b, zone, now))
-    return groups
 
 
 def countdown(seconds: Any, testid: str = "") -> rx.Component:

@@ -1,4 +1,4 @@
-"""One module per page; `register` adds them all to the app."""
+"""One module per page, each declared with `app.pages.registry.page`; `register` adds them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import reflex as rx
 
 
 def register(app: rx.App) -> None:
-    from app.pages import alerts, channels, login, overview, quota, settings, uploads
+    from app.pages import alerts, channels, login, overview, quota, settings, uploads  # noqa: F401
+    from app.pages.registry import add_all
 
-    for module in (login, overview, channels, uploads, quota, alerts, settings):
-        module.add_to(app)
+    add_all(app)

@@ -6,8 +6,10 @@ from typing import Any
 
 import reflex as rx
 
-from app.components.frame import dialog_actions, page
+from app.components.filters import filter_select
+from app.components.frame import dialog_actions, frame
 from app.components.poller import poller
+from app.pages.registry import page
 from app.states.alerts import AlertsState
 
 REFRESH_MS = 10_000
@@ -16,42 +18,19 @@ STATUSES = [("open", "Open (not resolved)"), ("acknowledged", "Acknowledged"),
             ("resolved", "Resolved"), ("all", "All")]
 
 
-def _select(which: str, label: str, value: Any, fixed: list[tuple[str, str]],
-            dynamic: Any = None, with_all: bool = True) -> rx.Component:
-    items = [rx.select.item("all", value="all")] if with_all else []
-    items += [rx.select.item(text, value=v) for v, text in fixed]
-    if dynamic is not None:
-        items.append(rx.foreach(dynamic, lambda d: rx.select.item(d["name"], value=d["id"])))
-    return rx.hstack(
-        rx.text(label, size="2", color="var(--gray-11)"),
-        rx.select.root(rx.select.trigger(data_testid=f"alerts-filter-{which}"),
-                       rx.select.content(*items), value=value, size="1",
-                       on_change=lambda v: AlertsState.set_filter(which, v)),
-        align="center", spacing="2",
-    )
+def _select(which: str, label: str, **choices: Any) -> rx.Component:
+    return filter_select(getattr(AlertsState, f"filter_{which}"),
+                         lambda v: AlertsState.set_filter(which, v), label=label,
+                         testid=f"alerts-filter-{which}", **choices)
 
 
 def filters() -> rx.Component:
-    kinds = rx.hstack(
-        rx.text("Kind", size="2", color="var(--gray-11)"),
-        rx.select.root(
-            rx.select.trigger(data_testid="alerts-filter-kind"),
-            rx.select.content(rx.select.item("all", value="all"),
-                              rx.foreach(AlertsState.kinds,
-                                         lambda k: rx.select.item(k, value=k))),
-            value=AlertsState.filter_kind, size="1",
-            on_change=lambda v: AlertsState.set_filter("kind", v)),
-        align="center", spacing="2",
-    )
     return rx.hstack(
-        _select("status", "Status", AlertsState.filter_status, STATUSES, with_all=False),
-        _select("severity", "Severity", AlertsState.filter_severity,
-                [(s, s) for s in SEVERITIES]),
-        kinds,
-        _select("project", "Project", AlertsState.filter_project, [],
-                AlertsState.projects),
-        _select("channel", "Channel", AlertsState.filter_channel, [],
-                AlertsState.channels),
+        _select("status", "Status", fixed=STATUSES, all_text=None),
+        _select("severity", "Severity", fixed=[(s, s) for s in SEVERITIES]),
+        _select("kind", "Kind", values=AlertsState.kinds),
+        _select("project", "Project", options=AlertsState.projects),
+        _select("channel", "Channel", options=AlertsState.channels),
         rx.hstack(rx.switch(checked=AlertsState.hide_muted,
                             on_change=AlertsState.set_hide_muted, size="1",
                             data_testid="alerts-hide-muted"),
@@ -180,8 +159,9 @@ def mute_dialog() -> rx.Component:
     )
 
 
+@page("/alerts", "Alerts", on_load=AlertsState.load)
 def alerts_page() -> rx.Component:
-    return page(
+    return frame(
         "Alerts",
         poller(AlertsState.refresh, REFRESH_MS),
         rx.hstack(
@@ -202,7 +182,3 @@ def alerts_page() -> rx.Component:
         mute_dialog(),
     )
 
-
-def add_to(app: rx.App) -> None:
-    app.add_page(alerts_page, route="/alerts", title="Alerts · TubeFleet",
-                 on_load=AlertsState.load)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.frame import dialog_actions, page
+from app.components.filters import filter_select
+from app.components.frame import dialog_actions, frame
 from app.components.poller import poller
+from app.pages.registry import page
 from app.states.channels import ChannelsState
 from models import ChannelState
 
@@ -24,36 +26,16 @@ def _count(label: str, key: str, color: str) -> rx.Component:
 
 
 def _filters() -> rx.Component:
-    def select(which: str, items: rx.Var | list[str], value: rx.Var, label: str
-               ) -> rx.Component:
-        return rx.hstack(
-            rx.text(label, size="2", color="var(--gray-11)"),
-            rx.select.root(
-                rx.select.trigger(data_testid=f"filter-{which}"),
-                rx.select.content(rx.select.item("all", value="all"),
-                                  rx.foreach(items, lambda v: rx.select.item(v, value=v))),
-                value=value, size="1",
-                on_change=lambda v: ChannelsState.set_filter(which, v),
-            ),
-            align="center", spacing="2",
-        )
-
     return rx.hstack(
-        select("state", STATES, ChannelsState.filter_state, "State"),
-        select("group", ChannelsState.groups, ChannelsState.filter_group, "Group"),
-        rx.hstack(
-            rx.text("Project", size="2", color="var(--gray-11)"),
-            rx.select.root(
-                rx.select.trigger(),
-                rx.select.content(rx.select.item("all", value="all"),
-                                  rx.foreach(ChannelsState.projects,
-                                             lambda p: rx.select.item(p["name"],
-                                                                      value=p["id"]))),
-                value=ChannelsState.filter_project, size="1",
-                on_change=lambda v: ChannelsState.set_filter("project", v),
-            ),
-            align="center", spacing="2",
-        ),
+        filter_select(ChannelsState.filter_state,
+                      lambda v: ChannelsState.set_filter("state", v), label="State",
+                      fixed=[(s, s) for s in STATES], testid="filter-state"),
+        filter_select(ChannelsState.filter_group,
+                      lambda v: ChannelsState.set_filter("group", v), label="Group",
+                      values=ChannelsState.groups, testid="filter-group"),
+        filter_select(ChannelsState.filter_project,
+                      lambda v: ChannelsState.set_filter("project", v), label="Project",
+                      options=ChannelsState.projects),
         spacing="5", wrap="wrap",
     )
 
@@ -159,8 +141,9 @@ def _edit_dialog() -> rx.Component:
     )
 
 
+@page("/channels", "Channels", on_load=ChannelsState.load)
 def channels_page() -> rx.Component:
-    return page(
+    return frame(
         "Channels",
         poller(ChannelsState.refresh, 10_000),
         rx.cond(ChannelsState.banner != "",
@@ -187,7 +170,3 @@ def channels_page() -> rx.Component:
                                   data_testid="connect-channel")),
     )
 
-
-def add_to(app: rx.App) -> None:
-    app.add_page(channels_page, route="/channels", title="Channels · TubeFleet",
-                 on_load=ChannelsState.load)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.native_form import native_form
+from app.pages.registry import page
 from app.states.login import LoginState
 
 
+@page("/login", "Sign in", on_load=LoginState.load)
 def login_page() -> rx.Component:
     return rx.center(
         rx.card(
@@ -41,7 +43,3 @@ def login_page() -> rx.Component:
         height="100vh", background="var(--gray-2)",
     )
 
-
-def add_to(app: rx.App) -> None:
-    app.add_page(login_page, route="/login", title="Sign in · TubeFleet",
-                 on_load=LoginState.load)

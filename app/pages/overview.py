@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.frame import counts_row, page, stat_card
+from app.components.frame import counts_row, frame, stat_card
 from app.components.poller import poller
 from app.components.quota_gauges import quota_gauges
+from app.pages.registry import page
 from app.states.overview import OverviewState
 
 
@@ -110,8 +111,9 @@ def queue_card() -> rx.Component:
     )
 
 
+@page("/", "Overview", on_load=OverviewState.load)
 def overview_page() -> rx.Component:
-    return page(
+    return frame(
         "Overview",
         poller(OverviewState.refresh),
         rx.grid(
@@ -133,7 +135,3 @@ def overview_page() -> rx.Component:
         scheduler_card(),
     )
 
-
-def add_to(app: rx.App) -> None:
-    app.add_page(overview_page, route="/", title="Overview · TubeFleet",
-                 on_load=OverviewState.load)

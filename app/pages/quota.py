@@ -7,16 +7,12 @@ from typing import Any
 import plotly.graph_objects as go  # type: ignore[import-untyped]
 import reflex as rx
 
-from app.components.frame import page
+from app.components.frame import frame
 from app.components.poller import poller
-from app.components.quota_gauges import (
-    PLAIN,
-    PLOT_CONFIG,
-    countdown,
-    countdown_driver,
-    quota_gauges,
-)
+from app.components.quota_gauges import countdown, countdown_driver, quota_gauges
+from app.pages.registry import page
 from app.states.quota import QuotaState
+from app.views.charts import PLAIN, PLOT_CONFIG
 
 REFRESH_MS = 10_000
 
@@ -121,8 +117,9 @@ def breakdown() -> rx.Component:
     return rx.vstack(by_method, by_channel, spacing="4", width="100%")
 
 
+@page("/quota", "Quota", on_load=QuotaState.load)
 def quota_page() -> rx.Component:
-    return page(
+    return frame(
         "Quota",
         poller(QuotaState.refresh, REFRESH_MS),
         countdown_driver(),
@@ -134,7 +131,3 @@ def quota_page() -> rx.Component:
                         size="1", color="var(--gray-11)", data_testid="quota-updated"),
     )
 
-
-def add_to(app: rx.App) -> None:
-    app.add_page(quota_page, route="/quota", title="Quota · TubeFleet",
-                 on_load=QuotaState.load)

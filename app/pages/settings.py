@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.frame import dialog_actions, page
+from app.components.frame import dialog_actions, frame
+from app.pages.registry import page
 from app.states.settings import SettingsState
 from models import Role
 
@@ -205,8 +206,9 @@ def activity_card() -> rx.Component:
     )
 
 
+@page("/settings", "Settings", on_load=SettingsState.load)
 def settings_page() -> rx.Component:
-    return page(
+    return frame(
         "Settings",
         account_card(),
         projects_card(),
@@ -214,7 +216,3 @@ def settings_page() -> rx.Component:
         rx.cond(SettingsState.role != "marketer", activity_card()),
     )
 
-
-def add_to(app: rx.App) -> None:
-    app.add_page(settings_page, route="/settings", title="Settings · TubeFleet",
-                 on_load=SettingsState.load)

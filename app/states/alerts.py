@@ -6,22 +6,22 @@ from typing import Any
 
 import reflex as rx
 
-from app.components.quota_gauges import local_time
+from app.states.polled import FilteredPage
 from app.states.session import SessionState, requires
+from app.views.alerts import SEVERITY_COLORS, alert_row
+from app.views.channels import channel_options, project_options
 from core import alerts, channels, clock, db, projects
 from core.errors import InputError, NotFound
-from models import AlertStatus, Role, Severity
+from models import AlertStatus, Role
 
-SEVERITY_COLORS = {"critical": "red", "warning": "orange", "info": "blue"}
-SEVERITY_RANK = {"critical": 2, "warning": 1, "info": 0}
-STATUS_COLORS = {"open": "red", "acknowledged": "amber", "resolved": "green"}
 # Filter value -> AlertFilter.status ("open" there means not resolved yet).
 STATUS_FILTERS = {"open": "open", "acknowledged": AlertStatus.ACKNOWLEDGED.value,
                   "resolved": AlertStatus.RESOLVED.value, "all": ""}
+FILTERS = ("severity", "kind", "status", "project", "channel")
 LIST_LIMIT = 200
 
 
-class AlertsState(SessionState):
+class AlertsState(FilteredPage, SessionState):
     rows: list[dict[str, str]] = []
     kinds: list[str] = []
     projects: list[dict[str, str]] = []
@@ -40,29 +40,19 @@ class AlertsState(SessionState):
     mute_hours: str = "4"
     mute_error: str = ""
 
-    @rx.event
-    @requires(Role.MARKETER, before_password_change=True)
-    def load(self) -> None:
+    def _on_load(self) -> None:
+        """Filters may come in the address (links from the Overview and notifications)."""
         params = self.router.url.query_parameters
-        for which in ("severity", "kind", "status", "project", "channel"):
+        for which in FILTERS:
             if params.get(which):
                 setattr(self, f"filter_{which}", str(params[which])[:100])
-        self._refresh()
 
-    @rx.event
-    @requires(Role.MARKETER, before_password_change=True)
-    def refresh(self, _tick: str = "") -> None:
-        self._refresh()
+    def _filter_names(self) -> tuple[str, ...]:
+        return FILTERS
 
-    @rx.event
-    @requires(Role.MARKETER, before_password_change=True)
-    def set_filter(self, which: str, value: str) -> None:
-        if which not in ("severity", "kind", "status", "project", "channel"):
-            return
-        setattr(self, f"filter_{which}", value)
+    def _filter_changed(self, which: str) -> None:
         if which == "project":
             self.filter_channel = "all"
-        self._refresh()
 
     @rx.event
     @requires(Role.MARKETER, before_password_change=True)
@@ -86,59 +76,18 @@ class AlertsState(SessionState):
             self.filter_status = "open"
         zone, now = self.zone(), clock.now()
         user = self.current_user()
-        can_act = bool(user and user.can(Role.OPERATOR))
+        chosen = int(self.filter_project) if self.filter_project.isdigit() else None
         with db.read_session() as s:
-            found = alerts.list_alerts(session=s, filters=self._filters(), limit=LIST_LIMIT)
-            all_projects = projects.list_projects(session=s)
-            chosen = int(self.filter_project) if self.filter_project.isdigit() else None
-            pool = channels.list_channels(session=s, filters=channels.ChannelFilter(
-                project_id=chosen))
-            titles = {c.id: c.title for c in channels.list_channels(session=s)}
+            found = alerts.listing(session=s, filters=self._filters(), limit=LIST_LIMIT)
+            self.projects = project_options(projects.listing(session=s))
+            self.channels = channel_options(channels.list_channels(
+                session=s, filters=channels.ChannelFilter(project_id=chosen)))
             self.kinds = alerts.kinds(session=s)
             self.open_counts = alerts.open_counts(session=s)
-        names = {p.id: p.name for p in all_projects}
-        self.projects = [{"id": str(p.id), "name": p.name} for p in all_projects]
-        self.channels = [{"id": str(c.id), "name": c.title} for c in pool]
         self.truncated = len(found) >= LIST_LIMIT
-
-        def when(value: Any) -> str:
-            return local_time(value, zone, now) if value else ""
-
-        # Unresolved first, the most severe first, then the most recent.
-        found.sort(key=lambda a: (AlertStatus(a.status) == AlertStatus.RESOLVED,
-                                  -SEVERITY_RANK[Severity(a.severity).value],
-                                  -clock.as_utc(a.last_raised_at).timestamp()))
-        self.rows = []
-        for a in found:
-            status = AlertStatus(a.status).value
-            muted = alerts.is_muted(a)
-            self.rows.append({
-                "id": str(a.id),
-                "severity": Severity(a.severity).value,
-                "severity_color": SEVERITY_COLORS[Severity(a.severity).value],
-                "kind": a.kind,
-                "subject": a.subject,
-                "message": a.message,
-                "project": names.get(a.project_id, "") if a.project_id else "",
-                "channel": (titles.get(a.channel_id) or f"channel {a.channel_id}")
-                if a.channel_id else "",
-                "status": status,
-                "status_color": STATUS_COLORS[status],
-                "occurrences": str(a.occurrences),
-                "times": "time" if a.occurrences == 1 else "times",
-                "first_raised": when(a.first_raised_at),
-                "last_raised": when(a.last_raised_at),
-                "acknowledged": (f"Acknowledged by {a.acknowledged_by} at "
-                                 f"{when(a.acknowledged_at)}" if a.acknowledged_by else ""),
-                "resolved": (f"Resolved by {a.resolved_by} at {when(a.resolved_at)}"
-                             if a.resolved_by else ""),
-                "muted": "yes" if muted else "",
-                "muted_text": (f"Muted until {when(a.muted_until)} by {a.muted_by}"
-                               if muted else ""),
-                "can_ack": "yes" if can_act and status == "open" else "",
-                "can_resolve": "yes" if can_act and status != "resolved" else "",
-                "can_mute": "yes" if can_act and status != "resolved" else "",
-            })
+        role = user.role if user else None
+        self.rows = [alert_row(a, alerts.allowed_actions(a, role=role), zone, now)
+                     for a in found]
 
     @rx.event
     @requires(Role.OPERATOR)

@@ -6,21 +6,15 @@ from typing import Any
 
 import reflex as rx
 
+from app.states.polled import FilteredPage
 from app.states.session import SessionState, requires
+from app.views.channels import NO_GROUP, channel_row, project_options
 from core import channels, connect, db, projects
-from core.errors import InputError, NotFound
-from models import ChannelState, Role
-from youtube.errors import GoogleError
-
-STATE_COLORS = {"active": "green", "reserve": "blue", "paused": "gray",
-                "needs_reauth": "red", "disabled": "gray"}
+from core.errors import GoogleError, InputError, NotFound
+from models import Role
 
 
-def _fmt_time(value: Any, zone: Any) -> str:
-    return value.astimezone(zone).strftime("%b %d %H:%M") if value else "—"
-
-
-class ChannelsState(SessionState):
+class ChannelsState(FilteredPage, SessionState):
     rows: list[dict[str, str]] = []
     projects: list[dict[str, str]] = []
     groups: list[str] = []
@@ -41,9 +35,8 @@ class ChannelsState(SessionState):
     edit_state: str = "active"
     edit_error: str = ""
 
-    @rx.event
-    @requires(Role.MARKETER, before_password_change=True)
-    def load(self) -> None:
+    def _on_load(self) -> None:
+        """The outcome of a connect attempt, when Google sent the person back here."""
         attempt = self.router.url.query_parameters.get("connect", "")
         result = (connect.result_for(attempt_id=int(attempt),
                                      login_token=self._connection_token())
@@ -55,12 +48,9 @@ class ChannelsState(SessionState):
                                            "another login session; nothing was changed."), False
         else:
             self.banner = ""
-        self._refresh()
 
-    @rx.event
-    @requires(Role.MARKETER, before_password_change=True)
-    def refresh(self, _tick: str = "") -> None:
-        self._refresh()
+    def _filter_names(self) -> tuple[str, ...]:
+        return ("state", "group", "project")
 
     def _refresh(self) -> None:
         zone = self.zone()
@@ -69,38 +59,13 @@ class ChannelsState(SessionState):
             group="" if self.filter_group == "all" else self.filter_group,
             project_id=None if self.filter_project == "all" else int(self.filter_project))
         with db.read_session() as s:
-            listing = channels.pool_listing(session=s, filters=filters)
-            all_rows = channels.pool_listing(session=s)
-            self.projects = [{"id": str(p.id), "name": p.name}
-                             for p in projects.list_projects(session=s)]
-        self.groups = sorted({r["group"] for r in all_rows if r["group"]})
-        self.counts = {state.value: sum(1 for r in all_rows if r["state"] == state.value)
-                       for state in ChannelState}
-        self.rows = [{
-            "id": str(r["id"]), "title": r["title"], "handle": r["handle"],
-            "thumbnail": r["thumbnail_url"], "state": r["state"],
-            "state_color": STATE_COLORS[r["state"]], "group": r["group"] or "—",
-            "project": r["project"], "expires": _fmt_time(r["token_expires_at"], zone),
-            "uploads": f"{r['uploads_today']} / {r['daily_upload_cap']}",
-            "quota": str(r["quota_units_today"]),
-            "capabilities": ", ".join(r["capabilities"]) or "—",
-            "score": f"{r['health_score']:.2f}" if r["score_breakdown"] else "—",
-            "score_detail": ", ".join(f"{k} {v:.2f}" for k, v in
-                                      (r["score_breakdown"] or {}).items()
-                                      if isinstance(v, int | float)),
-            "error": r["last_error"] or (f"resting until "
-                                         f"{_fmt_time(r['resting_until'], zone)}: "
-                                         f"{r['rest_reason']}" if r["resting_until"] else ""),
-            "cap": str(r["daily_upload_cap"]),
-        } for r in listing]
+            listing = channels.pool_rows(session=s, filters=filters)
+            self.groups = channels.group_names(session=s)
+            self.counts = channels.count_by_state(session=s)
+            self.projects = project_options(projects.listing(session=s))
+        self.rows = [channel_row(c, zone) for c in listing]
         if not self.connect_project and self.projects:
             self.connect_project = self.projects[0]["id"]
-
-    @rx.event
-    @requires(Role.MARKETER, before_password_change=True)
-    def set_filter(self, which: str, value: str) -> None:
-        setattr(self, f"filter_{which}", value)
-        self._refresh()
 
     @rx.event
     @requires(Role.OPERATOR, before_password_change=True)
@@ -134,8 +99,7 @@ class ChannelsState(SessionState):
     @requires(Role.OPERATOR)
     def reconnect(self, channel_id: str) -> Any:
         with db.read_session() as s:
-            channel = s.get(channels.Channel, int(channel_id))
-            project_id = channel.project_id if channel else 0
+            project_id = channels.project_id_of(session=s, channel_id=int(channel_id))
         return self._go_to_google(project_id, "", int(channel_id))
 
     def _go_to_google(self, project_id: int, group: str, reconnect: int | None) -> Any:
@@ -157,7 +121,7 @@ class ChannelsState(SessionState):
         if row is None:
             return
         self.edit_id, self.edit_title = channel_id, row["title"]
-        self.edit_group = "" if row["group"] == "—" else row["group"]
+        self.edit_group = "" if row["group"] == NO_GROUP else row["group"]
         self.edit_cap, self.edit_state = row["cap"], row["state"]
         self.edit_error = ""
         self.edit_open = True
@@ -192,12 +156,8 @@ class ChannelsState(SessionState):
             return None
         try:
             with db.session() as s:
-                cid = int(self.edit_id)
-                channels.set_group(session=s, channel_id=cid, group=self.edit_group,
-                                   actor=self.email)
-                channels.set_daily_cap(session=s, channel_id=cid, cap=cap, actor=self.email)
-                if self.edit_state != "needs_reauth":
-                    channels.set_state(session=s, channel_id=cid, state=self.edit_state,
+                channels.save_settings(session=s, channel_id=int(self.edit_id),
+                                       group=self.edit_group, cap=cap, state=self.edit_state,
                                        actor=self.email)
         except (InputError, NotFound) as exc:
             self.edit_error = str(exc)
@@ -217,3 +177,4 @@ class ChannelsState(SessionState):
             return rx.toast.error(str(exc))
         self._refresh()
         return None
+

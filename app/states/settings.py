@@ -7,14 +7,10 @@ from typing import Any
 import reflex as rx
 
 from app.states.session import SessionState, requires
+from app.views.settings import audit_row, project_row, user_row
 from core import audit, auth, db, projects
 from core.errors import InputError, NotFound
 from models import Role
-from youtube import costs
-
-
-def _when(value: Any, tz: Any) -> str:
-    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else "never"
 
 
 class SettingsState(SessionState):
@@ -43,27 +39,11 @@ class SettingsState(SessionState):
         zone = self.zone()
         with db.read_session() as s:
             if user and user.can(Role.ADMIN):
-                self.users = [
-                    {"id": str(u.id), "email": u.email, "role": Role(u.role).value,
-                     "status": "disabled" if u.disabled else "active",
-                     "last_login": _when(u.last_login_at, zone)}
-                    for u in auth.list_users(session=s)
-                ]
-            self.projects = [
-                {"id": str(p.id), "name": p.name, "client_id": p.client_id,
-                 "kind": "sandbox" if p.is_sandbox else "google",
-                 "verified": "verified" if p.verified else "unverified: uploads locked private",
-                 "testing": "consent screen in testing: tokens die after 7 days"
-                 if p.consent_testing else "",
-                 "preset": projects.policy_summary(p)}
-                for p in projects.list_projects(session=s)
-            ]
+                self.users = [user_row(u, zone) for u in auth.people(session=s)]
+            self.projects = [project_row(p) for p in projects.listing(session=s)]
             if user and user.can(Role.OPERATOR):
-                self.activity = [
-                    {"at": _when(e.at, zone), "actor": e.actor, "action": e.action,
-                     "target": e.target, "detail": e.detail}
-                    for e in audit.recent(session=s, limit=30)
-                ]
+                self.activity = [audit_row(e, zone)
+                                 for e in audit.recent_public(session=s, limit=30)]
 
     @rx.event
     @requires(Role.MARKETER, before_password_change=True)
@@ -148,13 +128,11 @@ class SettingsState(SessionState):
     @requires(Role.ADMIN, before_password_change=True)
     def open_policy(self, project_id: str) -> None:
         with db.read_session() as s:
-            project = projects.get(session=s, project_id=int(project_id))
-        policy = project.quota_policy or {"preset": "current"}
-        self.policy_project_id, self.policy_project_name = project_id, project.name
-        self.policy_preset = policy.get("preset", "current")
-        limits = costs.bucket_limits(policy)
-        self.policy_limits = {bucket: str(limit) for bucket, limit in limits.items()}
-        self.policy_verified, self.policy_testing = project.verified, project.consent_testing
+            form = projects.policy_form(session=s, project_id=int(project_id))
+        self.policy_project_id, self.policy_project_name = project_id, form.name
+        self.policy_preset = form.preset
+        self.policy_limits = {bucket: str(limit) for bucket, limit in form.limits.items()}
+        self.policy_verified, self.policy_testing = form.verified, form.consent_testing
         self.policy_error = ""
         self.policy_open = True
 
@@ -168,7 +146,7 @@ class SettingsState(SessionState):
     def set_policy_preset(self, value: str) -> None:
         self.policy_preset = value
         self.policy_limits = {b: str(v) for b, v in
-                              costs.bucket_limits({"preset": value}).items()}
+                              projects.bucket_limits({"preset": value}).items()}
 
     @rx.event
     @requires(Role.MARKETER, before_password_change=True)

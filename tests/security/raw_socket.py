@@ -16,7 +16,7 @@ NAMESPACE = "/_event"
 ROOT = "reflex___state____state"
 SESSION = f"{ROOT}.app___states___session____session_state"
 SETTINGS = f"{SESSION}.app___states___settings____settings_state"
-UPLOADS = f"{SESSION}.app___states___uploads____uploads_state"
+UPLOADS = f"{SESSION}.app___states___upload_form____upload_form_state"
 
 
 class Refused(Exception):

@@ -1,0 +1,136 @@
+"""Uploads page, the queue: upload jobs with live progress, their history, and cancel /
+retry / reschedule (core decides who may)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from app.states.polled import FilteredPage
+from app.states.session import SessionState, requires
+from app.views.uploads import history_row, queue_row
+from core import auth, db, uploads, when
+from core.errors import InputError, NotFound
+from models import Role, UploadEventPublic, UploadJobPublic
+
+
+class UploadQueueState(FilteredPage, SessionState):
+    rows: list[dict[str, str]] = []
+    filter_state: str = "all"
+    filter_channel: str = "all"
+    filter_group: str = "all"
+    filter_day: str = ""
+    filter_error: str = ""
+    counts: dict[str, int] = {}
+    history_open: bool = False
+    history_title: str = ""
+    history: list[dict[str, str]] = []
+    reschedule_open: bool = False
+    reschedule_id: str = ""
+    reschedule_text: str = ""
+    reschedule_display: str = ""
+
+    def _filter_names(self) -> tuple[str, ...]:
+        return ("state", "channel", "group", "day")
+
+    def _refresh(self) -> None:
+        zone = self.zone()
+        user = self.current_user()
+        filters = uploads.JobFilter(
+            state="" if self.filter_state == "all" else self.filter_state,
+            channel_id=None if self.filter_channel == "all" else int(self.filter_channel),
+            group="" if self.filter_group == "all" else self.filter_group,
+            day=self.filter_day, tz=self.tz)
+        try:
+            with db.read_session() as s:
+                titles = uploads.channel_titles(session=s)
+                jobs = uploads.list_jobs(session=s, filters=filters)
+                self.counts = uploads.summary(session=s)
+        except InputError as exc:
+            self.filter_error = exc.message
+            return
+        self.filter_error = ""
+        self.rows = [queue_row(UploadJobPublic.of(job, titles),
+                               uploads.allowed_actions(job, actor=user) if user else set(),
+                               zone)
+                     for job in jobs]
+
+    @rx.event
+    @requires(Role.MARKETER)
+    def cancel(self, job_id: str) -> Any:
+        return self._act(uploads.cancel, job_id, "Cancelled")
+
+    @rx.event
+    @requires(Role.MARKETER)
+    def retry(self, job_id: str) -> Any:
+        return self._act(uploads.retry, job_id, "Queued again")
+
+    def _actor(self) -> auth.CurrentUser:
+        """The person acting (the handlers' `requires` already turned anyone else away)."""
+        user = self.current_user()
+        if user is None:
+            raise uploads.NotAllowed("your session ended; log in again")
+        return user
+
+    def _act(self, action: Callable[..., Any], job_id: str, done: str) -> Any:
+        try:
+            action(job_id=int(job_id), actor=self._actor())
+        except InputError as exc:
+            return rx.toast.error(exc.message)
+        except (NotFound, uploads.NotAllowed) as exc:
+            return rx.toast.error(str(exc))
+        self._refresh()
+        return rx.toast.success(f"{done}: job {job_id}.")
+
+    @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
+    def show_history(self, job_id: str) -> None:
+        zone = self.zone()
+        with db.read_session() as s:
+            events = uploads.history(session=s, job_id=int(job_id))
+        row = next((r for r in self.rows if r["id"] == job_id), None)
+        self.history_title = f"Job {job_id}: {row['title'] if row else ''}"
+        self.history = [history_row(UploadEventPublic.model_validate(e, from_attributes=True),
+                                    zone) for e in events]
+        self.history_open = True
+
+    @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
+    def set_history_open(self, value: bool) -> None:
+        self.history_open = value
+
+    @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
+    def open_reschedule(self, job_id: str) -> None:
+        self.reschedule_id, self.reschedule_text, self.reschedule_display = job_id, "", ""
+        self.reschedule_open = True
+
+    @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
+    def set_reschedule_open(self, value: bool) -> None:
+        self.reschedule_open = value
+
+    @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
+    def set_reschedule_text(self, value: str) -> None:
+        self.reschedule_text = value
+        try:
+            self.reschedule_display = when.parse_when(value, tz=self.tz).display
+        except InputError as exc:
+            self.reschedule_display = exc.message
+
+    @rx.event
+    @requires(Role.MARKETER)
+    def reschedule(self) -> Any:
+        try:
+            uploads.reschedule(job_id=int(self.reschedule_id), when_text=self.reschedule_text,
+                               tz=self.tz, actor=self._actor())
+        except InputError as exc:
+            return rx.toast.error(exc.message)
+        except (NotFound, uploads.NotAllowed) as exc:
+            return rx.toast.error(str(exc))
+        self.reschedule_open = False
+        self._refresh()
+        return rx.toast.success(f"Rescheduled job {self.reschedule_id}.")
