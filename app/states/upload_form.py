@@ -168,11 +168,11 @@ class UploadFormState(SessionState):
             self.when_display = ""
             errors["when"] = exc.message
         else:
-            # The publish-at rule, said while typing; core.uploads.plan enforces it on
-            # submit (its core side is being moved in the uploads split, issue 10).
-            if at.is_now and self.mode == PublishMode.PUBLISH_AT.value:
+            # The publish-at rule, said while typing (core.uploads.plan enforces it too).
+            problem = uploads.publish_time_problem(PublishMode(self.mode), at)
+            if problem:
                 self.when_display = ""
-                errors["when"] = "choose a future time for YouTube to publish at"
+                errors["when"] = problem
             else:
                 self.when_display = ("now, " + at.display) if at.is_now else at.display
         self.errors = errors
