@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 import reflex as rx
 
-from core import auth, clock, db, uploads
+from core import auth, clock, uploads
 from core.errors import InputError
 from core.settings import get_settings, reload_settings
-from models import Role, TargetKind
-from tests.integration.world import fake_video
+from models import TargetKind
+from tests.integration.world import fake_video, person
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -51,14 +51,6 @@ def media(database: str, tmp_path: Path) -> Iterator[Path]:
     reload_settings()
     clock.reset()
 
-
-def person(email: str, role: Role = Role.MARKETER) -> auth.CurrentUser:
-    with db.session() as s:
-        user = auth.create_user(session=s, email=email, password=PASSWORD, role=role,
-                                actor="test")
-        assert user.id is not None
-        return auth.CurrentUser(id=user.id, email=user.email, role=role, timezone="UTC",
-                                must_change_password=False)
 
 
 def pieces(video: Path) -> list[bytes]:

@@ -25,6 +25,7 @@ from core import auth, clock, db, uploads
 from core.errors import InputError
 from models import Channel, PublishMode, Role, TargetKind, UploadEvent, UploadJob, UploadState
 from tests.integration.world import SandboxWorld, fake_video, run_jobs_until_done
+from tests.integration.world import person as someone
 
 MB = 1024 * 1024
 PASSWORD = "correct horse battery"
@@ -38,12 +39,9 @@ def _clock() -> Iterator[None]:
 
 
 def person(email: str, role: Role = Role.MARKETER) -> auth.CurrentUser:
-    with db.session() as s:
-        user = auth.create_user(session=s, email=email, password=PASSWORD, role=role,
-                                actor="test")
-        assert user.id is not None
-        return auth.CurrentUser(id=user.id, email=user.email, role=role,
-                                timezone="Europe/Berlin", must_change_password=False)
+    """Someone who reads times in Berlin (history lines say CET)."""
+    return someone(email, role, timezone="Europe/Berlin")
+
 
 
 def schedule(video: Path, actor: uploads.Actor, *, channel: Channel | None = None,

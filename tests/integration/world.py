@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core import channels, db, projects
+from core import auth, channels, db, projects
 from core.uploads import Runner, fencing
-from models import Channel, ChannelState, Project, UploadJob, UploadState
+from models import Channel, ChannelState, Project, Role, UploadJob, UploadState
 from sandbox.control import SandboxControl
 
 _names = itertools.count(1)
@@ -61,6 +61,17 @@ class SandboxWorld:
         grant = self.grant(project, yt)
         return channels.import_channel(project=project, refresh_token=grant["refresh_token"],
                                        actor="test", group=group, state=state)
+
+
+def person(email: str, role: Role = Role.MARKETER, password: str = "correct horse battery",
+           timezone: str = "UTC") -> auth.CurrentUser:
+    """A person in the database, as the UI hands them to core (the acting user)."""
+    with db.session() as s:
+        user = auth.create_user(session=s, email=email, password=password, role=role,
+                                actor="test")
+        assert user.id is not None
+        return auth.CurrentUser(id=user.id, email=user.email, role=role, timezone=timezone,
+                                must_change_password=False)
 
 
 def fake_video(path: Path, size: int, *, seed: int = 1) -> Path:

@@ -24,7 +24,7 @@ from sqlmodel import func, select
 from core import auth, clock, db, uploads
 from core.uploads import Runner, fencing
 from models import Channel, Role, TargetKind, UploadEvent, UploadJob, UploadState
-from tests.integration.world import SandboxWorld, fake_video
+from tests.integration.world import SandboxWorld, fake_video, person
 
 MB = 1024 * 1024
 PASSWORD = "correct horse battery"
@@ -33,14 +33,6 @@ REFUSED = getattr(uploads, "NotAllowed", PermissionError)
 
 pytestmark = pytest.mark.usefixtures("upload_world")
 
-
-def person(email: str, role: Role = Role.MARKETER) -> auth.CurrentUser:
-    with db.session() as s:
-        user = auth.create_user(session=s, email=email, password=PASSWORD, role=role,
-                                actor="test")
-        assert user.id is not None
-        return auth.CurrentUser(id=user.id, email=user.email, role=role, timezone="UTC",
-                                must_change_password=False)
 
 
 def acting(who: auth.CurrentUser) -> Any:
