@@ -35,10 +35,18 @@ TARGET_RATIO = 2.0
 PROJECTS = 4
 CHANNELS_PER_PROJECT = 12
 # (method, weight): mostly cheap reads, some writes, a few uploads; channel-less calls too.
-METHODS = [("videos.list", 40), ("channels.list", 18), ("playlistItems.list", 14),
-           ("videos.update", 6), ("thumbnails.set", 4), ("playlistItems.insert", 4),
-           ("videos.insert", 5), ("search.list", 3), ("captions.insert", 1),
-           ("videoCategories.list", 1)]
+METHODS = [
+    ("videos.list", 40),
+    ("channels.list", 18),
+    ("playlistItems.list", 14),
+    ("videos.update", 6),
+    ("thumbnails.set", 4),
+    ("playlistItems.insert", 4),
+    ("videos.insert", 5),
+    ("search.list", 3),
+    ("captions.insert", 1),
+    ("videoCategories.list", 1),
+]
 CHANNEL_LESS = {"videoCategories.list"}
 FAILURE_RATE = 0.01
 BATCH = 50_000
@@ -84,18 +92,30 @@ def build(label: str, folder: Path, ledger_rows: int, now: datetime, seed: int) 
     with db.session() as s:
         for p in range(PROJECTS):
             # Raised limits: a week of a million calls needs Google's quota increases.
-            s.add(Project(name=f"Bench project {p + 1}", client_id=f"bench-{p}.apps.test",
-                          client_secret_enc="not-a-secret",
-                          quota_policy={"preset": "current",
-                                        "limits": {"default": 250_000}},
-                          created_at=now))
+            s.add(
+                Project(
+                    name=f"Bench project {p + 1}",
+                    client_id=f"bench-{p}.apps.test",
+                    client_secret_enc="not-a-secret",
+                    quota_policy={"preset": "current", "limits": {"default": 250_000}},
+                    created_at=now,
+                )
+            )
         s.flush()
         project_ids = [p.id or 0 for p in s.exec(select(Project)).all()]
         for pid in project_ids:
             for c in range(CHANNELS_PER_PROJECT):
-                s.add(Channel(youtube_id=f"UC{pid:02d}{c:04d}", project_id=pid,
-                              title=f"Channel {pid}-{c + 1}", refresh_token_enc="x",
-                              state=ChannelState.ACTIVE, connected_at=now, created_at=now))
+                s.add(
+                    Channel(
+                        youtube_id=f"UC{pid:02d}{c:04d}",
+                        project_id=pid,
+                        title=f"Channel {pid}-{c + 1}",
+                        refresh_token_enc="x",
+                        state=ChannelState.ACTIVE,
+                        connected_at=now,
+                        created_at=now,
+                    )
+                )
         s.flush()
         channels_by_project: dict[int, list[int]] = {pid: [] for pid in project_ids}
         for ch in s.exec(select(Channel)).all():
@@ -107,8 +127,10 @@ def build(label: str, folder: Path, ledger_rows: int, now: datetime, seed: int) 
     first_hour = (now - timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
     hours = [first_hour + timedelta(hours=h) for h in range(7 * 24 + 1)]
     seconds = [min(3600.0, (now - h).total_seconds()) for h in hours]
-    weights = [s / 3600 * (1.0 if 7 <= h.astimezone(clock.PACIFIC).hour <= 22 else 0.35)
-               for h, s in zip(hours, seconds, strict=True)]
+    weights = [
+        s / 3600 * (1.0 if 7 <= h.astimezone(clock.PACIFIC).hour <= 22 else 0.35)
+        for h, s in zip(hours, seconds, strict=True)
+    ]
     methods, method_weights = zip(*METHODS, strict=True)
     charge = {m: costs.bucket_and_cost(m, {"preset": "current"}) for m in methods}
     raw = db.engine().raw_connection()
@@ -119,50 +141,71 @@ def build(label: str, folder: Path, ledger_rows: int, now: datetime, seed: int) 
         while made < ledger_rows:
             n = min(BATCH, ledger_rows - made)
             batch = []
-            for hi, method, pid in zip(rng.choices(range(len(hours)), weights, k=n),
-                                       rng.choices(methods, method_weights, k=n),
-                                       rng.choices(project_ids, k=n), strict=True):
+            for hi, method, pid in zip(
+                rng.choices(range(len(hours)), weights, k=n),
+                rng.choices(methods, method_weights, k=n),
+                rng.choices(project_ids, k=n),
+                strict=True,
+            ):
                 at = hours[hi] + timedelta(seconds=rng.random() * seconds[hi])
-                channel = None if method in CHANNEL_LESS else rng.choice(
-                    channels_by_project[pid])
+                channel = None if method in CHANNEL_LESS else rng.choice(channels_by_project[pid])
                 bucket, units = charge[method]
                 outcome = "quotaExceeded" if rng.random() < FAILURE_RATE else "ok"
-                batch.append((at.strftime(SQLITE_TS), clock.pacific_day(at).isoformat(), pid,
-                              channel, method, bucket, units, "background", outcome))
+                batch.append(
+                    (
+                        at.strftime(SQLITE_TS),
+                        clock.pacific_day(at).isoformat(),
+                        pid,
+                        channel,
+                        method,
+                        bucket,
+                        units,
+                        "background",
+                        outcome,
+                    )
+                )
             cur.executemany(
                 "INSERT INTO quota_ledger (at, day, project_id, channel_id, method, bucket, "
-                "units, priority, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+                "units, priority, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                batch,
+            )
             made += n
         # The rollups and today's counters, exactly as the engine would have left them.
         cur.execute(
             "INSERT INTO quota_bucket_hours (project_id, bucket, hour, calls, units, failures) "
             "SELECT project_id, bucket, substr(at, 1, 13) || ':00:00.000000', COUNT(*), "
             "SUM(units), SUM(outcome != 'ok') FROM quota_ledger "
-            "GROUP BY project_id, bucket, substr(at, 1, 13)")
+            "GROUP BY project_id, bucket, substr(at, 1, 13)"
+        )
         cur.execute(
             "INSERT INTO quota_day_details (project_id, bucket, method, channel_id, day, "
             "calls, units, failures) "
             "SELECT project_id, bucket, method, COALESCE(channel_id, 0), day, COUNT(*), "
             "SUM(units), SUM(outcome != 'ok') FROM quota_ledger "
-            "GROUP BY project_id, bucket, method, COALESCE(channel_id, 0), day")
+            "GROUP BY project_id, bucket, method, COALESCE(channel_id, 0), day"
+        )
         cur.execute(
             "INSERT INTO quota_usage (project_id, bucket, day, used, limit_units, "
             "alerted_percent) SELECT project_id, bucket, day, SUM(units), "
             "CASE bucket WHEN 'default' THEN 250000 ELSE 100 END, 0 "
-            "FROM quota_ledger GROUP BY project_id, bucket, day")
+            "FROM quota_ledger GROUP BY project_id, bucket, day"
+        )
         cur.execute("COMMIT")
         cur.execute("ANALYZE")
         ledger = cur.execute("SELECT COUNT(*) FROM quota_ledger").fetchone()[0]
-        rollups = (cur.execute("SELECT COUNT(*) FROM quota_bucket_hours").fetchone()[0]
-                   + cur.execute("SELECT COUNT(*) FROM quota_day_details").fetchone()[0])
+        rollups = (
+            cur.execute("SELECT COUNT(*) FROM quota_bucket_hours").fetchone()[0]
+            + cur.execute("SELECT COUNT(*) FROM quota_day_details").fetchone()[0]
+        )
     finally:
         raw.close()
     db.dispose()
     return Built(label, url, ledger, rollups, time.perf_counter() - started)
 
 
-def measure(built: list[Built], folder: Path, now: datetime, repeat: int
-            ) -> dict[tuple[str, str], list[float]]:
+def measure(
+    built: list[Built], folder: Path, now: datetime, repeat: int
+) -> dict[tuple[str, str], list[float]]:
     """Alternate between the databases. Per round and database: a timed first load on a
     new connection, then a timed refresh (what the page's 10-second poller pays)."""
     from core import db, quota_report
@@ -204,40 +247,48 @@ def main() -> int:
         built = []
         for label, rows, seed in (("small", args.small, 1), ("large", args.large, 2)):
             b = build(label, folder / label, rows, now, seed)
-            print(f"  {label}: {b.ledger_rows:,} ledger rows, {b.rollup_rows:,} rollup rows, "
-                  f"built in {b.seconds:.1f} s", flush=True)
+            print(
+                f"  {label}: {b.ledger_rows:,} ledger rows, {b.rollup_rows:,} rollup rows, "
+                f"built in {b.seconds:.1f} s",
+                flush=True,
+            )
             built.append(b)
         times = measure(built, folder, now, args.repeat)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def ms(label: str, kind: str, pick: Callable[[list[float]], float] = statistics.median
-           ) -> float:
+    def ms(
+        label: str, kind: str, pick: Callable[[list[float]], float] = statistics.median
+    ) -> float:
         return pick(times[(label, kind)]) * 1000
 
     print()
-    print(f"Quota page data load (core.quota_report.quota_report), SQLite, {args.repeat} loads "
-          "each")
+    print(
+        f"Quota page data load (core.quota_report.quota_report), SQLite, {args.repeat} loads each"
+    )
     header = f"{'':<40}{'small':>12}{'large':>12}{'ratio':>8}"
     print(header)
     print("-" * len(header))
     print(f"{'ledger rows':<40}{built[0].ledger_rows:>12,}{built[1].ledger_rows:>12,}")
     print(f"{'rollup rows':<40}{built[0].rollup_rows:>12,}{built[1].rollup_rows:>12,}")
-    rows = [("refresh, median (ms)", "refresh", statistics.median),
-            ("refresh, fastest (ms)", "refresh", min),
-            ("refresh, slowest (ms)", "refresh", max),
-            ("first load on a connection, median (ms)", "first", statistics.median)]
+    rows = [
+        ("refresh, median (ms)", "refresh", statistics.median),
+        ("refresh, fastest (ms)", "refresh", min),
+        ("refresh, slowest (ms)", "refresh", max),
+        ("first load on a connection, median (ms)", "first", statistics.median),
+    ]
     for title, kind, pick in rows:
         small, large = ms("small", kind, pick), ms("large", kind, pick)
         print(f"{title:<40}{small:>12.1f}{large:>12.1f}{large / small:>8.2f}")
     print("-" * len(header))
     ratio = ms("large", "refresh") / ms("small", "refresh")
     verdict = "OK" if ratio < TARGET_RATIO else "ABOVE TARGET"
-    print(f"page refresh ratio large / small: {ratio:.2f} (target < {TARGET_RATIO:g}): "
-          f"{verdict}")
-    print("(the page reads today's counters, a week of per-bucket hours and today's "
-          "per-method/channel rows; never the ledger)")
+    print(f"page refresh ratio large / small: {ratio:.2f} (target < {TARGET_RATIO:g}): {verdict}")
+    print(
+        "(the page reads today's counters, a week of per-bucket hours and today's "
+        "per-method/channel rows; never the ledger)"
+    )
     return 0 if ratio < TARGET_RATIO else 1
 
 

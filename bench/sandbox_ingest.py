@@ -90,7 +90,7 @@ def start(command: list[str], prefix: str) -> tuple[subprocess.Popen[str], str]:
     if not line.startswith(prefix):
         process.kill()
         raise SystemExit(f"could not start {command}: {line!r}")
-    return process, line[len(prefix):]
+    return process, line[len(prefix) :]
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -118,8 +118,7 @@ def timed(command: list[str]) -> float:
     elapsed = time.perf_counter() - began
     codes = result.stdout.split()
     if result.returncode != 0 or not codes or any(c not in ("200", "308") for c in codes):
-        raise SystemExit(f"transfer failed: {command[:4]}... -> {result.stdout} "
-                         f"{result.stderr}")
+        raise SystemExit(f"transfer failed: {command[:4]}... -> {result.stdout} {result.stderr}")
     return elapsed
 
 
@@ -143,9 +142,11 @@ class SandboxUploads:
         answer = httpx.post(
             f"{self.url}/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status",
             json={"snippet": {"title": "bench"}, "status": {"privacyStatus": "private"}},
-            headers={"Authorization": f"Bearer {grant['access_token']}",
-                     "X-Upload-Content-Type": "video/mp4",
-                     "X-Upload-Content-Length": str(size)},
+            headers={
+                "Authorization": f"Bearer {grant['access_token']}",
+                "X-Upload-Content-Type": "video/mp4",
+                "X-Upload-Content-Length": str(size),
+            },
         )
         answer.raise_for_status()
         return answer.headers["location"]
@@ -157,8 +158,9 @@ class SandboxUploads:
     def single_put(self, path: Path) -> float:
         size = path.stat().st_size
         session = self._session(size)
-        elapsed = timed([*CURL, "-T", str(path), "-H", f"Content-Range: bytes 0-{size - 1}/{size}",
-                         session])
+        elapsed = timed(
+            [*CURL, "-T", str(path), "-H", f"Content-Range: bytes 0-{size - 1}/{size}", session]
+        )
         self._check(size)
         return elapsed
 
@@ -171,8 +173,13 @@ class SandboxUploads:
             length = chunk.stat().st_size
             if n:
                 command += ["--next", *CURL[1:]]
-            command += ["-T", str(chunk), "-H",
-                        f"Content-Range: bytes {offset}-{offset + length - 1}/{size}", session]
+            command += [
+                "-T",
+                str(chunk),
+                "-H",
+                f"Content-Range: bytes {offset}-{offset + length - 1}/{size}",
+                session,
+            ]
             offset += length
         elapsed = timed(command)
         self._check(size)
@@ -214,15 +221,19 @@ def main() -> None:
         for size_mib in sizes:
             path, chunks = make_file(work, size_mib, args.chunk_mib)
             data_dir = work / f"data-{size_mib}"
-            sandbox, url = start([sys.executable, "-m", "sandbox", "--port", "0", "--data",
-                                  str(data_dir)], "sandbox listening on ")
+            sandbox, url = start(
+                [sys.executable, "-m", "sandbox", "--port", "0", "--data", str(data_dir)],
+                "sandbox listening on ",
+            )
             uploads = SandboxUploads(url)
             runs: dict[str, list[float]] = {"sink": [], "single": [], "chunked": []}
             try:
                 for attempt in range(args.repeat + 1):
-                    times = {"sink": sink_run(sink_url, path),
-                             "single": uploads.single_put(path),
-                             "chunked": uploads.chunked(path, chunks)}
+                    times = {
+                        "sink": sink_run(sink_url, path),
+                        "single": uploads.single_put(path),
+                        "chunked": uploads.chunked(path, chunks),
+                    }
                     if attempt:  # the first round only warms caches up
                         for name, elapsed in times.items():
                             runs[name].append(size_mib / elapsed)
@@ -231,21 +242,31 @@ def main() -> None:
                 uploads.control.reset()
                 stop(sandbox)
             sink_rate = statistics.median(runs["sink"])
-            for name, label in (("sink", "sink: curl -T to a discard server"),
-                                ("single", "sandbox: session + 1 PUT (curl -T)"),
-                                ("chunked", f"sandbox: session + {len(chunks)} x "
-                                            f"{args.chunk_mib} MiB PUTs (curl)")):
+            for name, label in (
+                ("sink", "sink: curl -T to a discard server"),
+                ("single", "sandbox: session + 1 PUT (curl -T)"),
+                ("chunked", f"sandbox: session + {len(chunks)} x {args.chunk_mib} MiB PUTs (curl)"),
+            ):
                 rate = statistics.median(runs[name])
-                rows.append((f"{size_mib} MiB", label, rate, rate / sink_rate,
-                             "" if name == "sink" else f"{peak:.0f} MiB",
-                             " ".join(f"{r:.0f}" for r in runs[name])))
+                rows.append(
+                    (
+                        f"{size_mib} MiB",
+                        label,
+                        rate,
+                        rate / sink_rate,
+                        "" if name == "sink" else f"{peak:.0f} MiB",
+                        " ".join(f"{r:.0f}" for r in runs[name]),
+                    )
+                )
             for file in [path, *chunks]:
                 file.unlink()
     finally:
         stop(sink)
         shutil.rmtree(work, ignore_errors=True)
-    print(f"\nSandbox ingest over loopback (median of {args.repeat} runs after a warm-up; "
-          f"{os.cpu_count()} CPUs)\n")
+    print(
+        f"\nSandbox ingest over loopback (median of {args.repeat} runs after a warm-up; "
+        f"{os.cpu_count()} CPUs)\n"
+    )
     header = f"{'file':>9}  {'path':<44} {'MiB/s':>8} {'vs sink':>8} {'peak RSS':>9}  runs"
     print(header)
     print("-" * len(header))

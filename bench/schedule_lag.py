@@ -47,12 +47,22 @@ def schedule_jobs(channel_id: int, video: Path, due: list[float]) -> list[int]:
     with db.session() as s:
         for n, seconds in enumerate(due):
             at = now + timedelta(seconds=seconds)
-            job = UploadJob(created_at=now, created_by="bench", updated_at=now,
-                            state=UploadState.SCHEDULED, not_before=at, scheduled_for=at,
-                            target_kind=TargetKind.CHANNEL, target_channel_id=channel_id,
-                            file_path=stored.path, file_name=video.name,
-                            file_size=stored.size, file_md5=stored.md5,
-                            content_type="video/mp4", title=f"lag {n}")
+            job = UploadJob(
+                created_at=now,
+                created_by="bench",
+                updated_at=now,
+                state=UploadState.SCHEDULED,
+                not_before=at,
+                scheduled_for=at,
+                target_kind=TargetKind.CHANNEL,
+                target_channel_id=channel_id,
+                file_path=stored.path,
+                file_name=video.name,
+                file_size=stored.size,
+                file_md5=stored.md5,
+                content_type="video/mp4",
+                title=f"lag {n}",
+            )
             s.add(job)
             s.flush()
             ids.append(job.id)
@@ -71,8 +81,9 @@ def lift_limits(sandbox_url: str, channel_id: int) -> None:
     limits = {"videos.insert": 10_000, "default": 1_000_000}
     with db.session() as s:
         project = s.exec(select(Project)).one()
-        projects.update_project(session=s, project_id=project.id or 0, actor="bench",
-                                quota_policy={"limits": limits})
+        projects.update_project(
+            session=s, project_id=project.id or 0, actor="bench", quota_policy={"limits": limits}
+        )
         channels.set_daily_cap(session=s, channel_id=channel_id, cap=500, actor="bench")
         client_id = project.client_id
     with SandboxControl(sandbox_url) as control:
@@ -80,8 +91,12 @@ def lift_limits(sandbox_url: str, channel_id: int) -> None:
 
 
 def worker(env: dict[str, str], **overrides: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], cwd=ROOT,
-                            env={**os.environ, **env, **overrides}, stdout=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "worker"],
+        cwd=ROOT,
+        env={**os.environ, **env, **overrides},
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def main() -> None:
@@ -93,9 +108,20 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tubefleet-bench-") as tmp:
         data = Path(tmp)
-        sandbox, url = start([sys.executable, "-m", "sandbox", "--port", "0", "--data",
-                              str(data / "sandbox"), "--processing-delay", "0"],
-                             "sandbox listening on ")
+        sandbox, url = start(
+            [
+                sys.executable,
+                "-m",
+                "sandbox",
+                "--port",
+                "0",
+                "--data",
+                str(data / "sandbox"),
+                "--processing-delay",
+                "0",
+            ],
+            "sandbox listening on ",
+        )
         try:
             env, channel_id, _ = setup(data, url, 8)
             # The default tick, and enough slots that no job waits for a free worker.
@@ -127,10 +153,13 @@ def main() -> None:
     p50 = statistics.median(lags)
     p99 = lags[min(len(lags) - 1, round(0.99 * (len(lags) - 1)))]
     print(f"\n{len(lags)} jobs due over {args.spread:.0f} s, tick 2 s, 8 worker slots")
-    print(f"  lag from due time to upload start: p50 {p50:.2f} s, p99 {p99:.2f} s, "
-          f"max {lags[-1]:.2f} s   (target p99 < 5 s)")
-    print(f"{args.idle_jobs} jobs scheduled for tomorrow, worker idle for "
-          f"{args.idle_seconds:.0f} s")
+    print(
+        f"  lag from due time to upload start: p50 {p50:.2f} s, p99 {p99:.2f} s, "
+        f"max {lags[-1]:.2f} s   (target p99 < 5 s)"
+    )
+    print(
+        f"{args.idle_jobs} jobs scheduled for tomorrow, worker idle for {args.idle_seconds:.0f} s"
+    )
     print(f"  CPU: {share:.2%} of one core   (target < 2 %)")
 
 

@@ -38,13 +38,27 @@ def build_pool(sandbox_url: str, count: int) -> None:
             grants.append((yt["id"], control.grant(made["client_id"], yt["id"])))
     now = clock.now()
     with db.session() as s:
-        project = projects.add_project(session=s, name="bench", client_id=made["client_id"],
-                                       client_secret=made["client_secret"], is_sandbox=True,
-                                       actor="bench")
-        s.add_all(Channel(youtube_id=yt_id, project_id=project.id or 0, title=yt_id,
-                          refresh_token_enc=vault.encrypt(grant["refresh_token"]),
-                          token_expires_at=now, connected_at=now, created_at=now,
-                          state=ChannelState.ACTIVE) for yt_id, grant in grants)
+        project = projects.add_project(
+            session=s,
+            name="bench",
+            client_id=made["client_id"],
+            client_secret=made["client_secret"],
+            is_sandbox=True,
+            actor="bench",
+        )
+        s.add_all(
+            Channel(
+                youtube_id=yt_id,
+                project_id=project.id or 0,
+                title=yt_id,
+                refresh_token_enc=vault.encrypt(grant["refresh_token"]),
+                token_expires_at=now,
+                connected_at=now,
+                created_at=now,
+                state=ChannelState.ACTIVE,
+            )
+            for yt_id, grant in grants
+        )
 
 
 def expire_all() -> None:
@@ -64,12 +78,20 @@ def main() -> None:
     parser.add_argument("--latency-ms", default="0,50")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tubefleet-bench-") as tmp:
-        sandbox, url = start([sys.executable, "-m", "sandbox", "--port", "0", "--data",
-                              str(Path(tmp) / "sandbox")], "sandbox listening on ")
+        sandbox, url = start(
+            [sys.executable, "-m", "sandbox", "--port", "0", "--data", str(Path(tmp) / "sandbox")],
+            "sandbox listening on ",
+        )
         try:
-            os.environ.update({"TUBEFLEET_ENV_FILE": "", "TUBEFLEET_DATA_DIR": tmp,
-                               "TUBEFLEET_SANDBOX_URL": url, "TUBEFLEET_MODE": "sandbox",
-                               "TUBEFLEET_LOG_LEVEL": "WARNING"})
+            os.environ.update(
+                {
+                    "TUBEFLEET_ENV_FILE": "",
+                    "TUBEFLEET_DATA_DIR": tmp,
+                    "TUBEFLEET_SANDBOX_URL": url,
+                    "TUBEFLEET_MODE": "sandbox",
+                    "TUBEFLEET_LOG_LEVEL": "WARNING",
+                }
+            )
             from core import db, tokens
             from core.runtime import init_process
             from core.settings import reload_settings
@@ -81,13 +103,16 @@ def main() -> None:
 
             control = SandboxControl(url)
             print(f"{args.channels} channels, every token due; seconds for one tick:")
-            print(f"{'token call latency':>20} " + " ".join(
-                f"{'x' + c:>10}" for c in args.concurrency.split(",")))
+            print(
+                f"{'token call latency':>20} "
+                + " ".join(f"{'x' + c:>10}" for c in args.concurrency.split(","))
+            )
             for latency in (int(ms) for ms in args.latency_ms.split(",")):
                 control.clear_faults()
                 if latency:
-                    control.add_fault("latency", method="token", latency_ms=latency,
-                                      count=10_000_000)
+                    control.add_fault(
+                        "latency", method="token", latency_ms=latency, count=10_000_000
+                    )
                 cells = []
                 for concurrency in (int(c) for c in args.concurrency.split(",")):
                     os.environ["TUBEFLEET_TOKEN_REFRESH_CONCURRENCY"] = str(concurrency)

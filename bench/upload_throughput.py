@@ -38,7 +38,7 @@ MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 def make_video(path: Path, size_mib: int) -> Path:
     block = os.urandom(MIB)
     with path.open("wb") as out:
-        out.write(MP4_HEAD + block[len(MP4_HEAD):])
+        out.write(MP4_HEAD + block[len(MP4_HEAD) :])
         for _ in range(size_mib - 1):
             out.write(block)
     return path
@@ -46,11 +46,16 @@ def make_video(path: Path, size_mib: int) -> Path:
 
 def setup(data: Path, sandbox_url: str, chunk_mib: int) -> tuple[dict[str, str], int, dict]:
     """TubeFleet's settings, database, a sandbox project and one connected channel."""
-    env = {"TUBEFLEET_ENV_FILE": "", "TUBEFLEET_DATA_DIR": str(data / "tubefleet"),
-           "TUBEFLEET_SANDBOX_URL": sandbox_url, "TUBEFLEET_MODE": "sandbox",
-           "TUBEFLEET_UPLOAD_CHUNK_BYTES": str(chunk_mib * MIB),
-           "TUBEFLEET_UPLOAD_TICK_SECONDS": "1", "TUBEFLEET_UPLOAD_CONCURRENCY": "1",
-           "TUBEFLEET_LOG_LEVEL": "WARNING"}
+    env = {
+        "TUBEFLEET_ENV_FILE": "",
+        "TUBEFLEET_DATA_DIR": str(data / "tubefleet"),
+        "TUBEFLEET_SANDBOX_URL": sandbox_url,
+        "TUBEFLEET_MODE": "sandbox",
+        "TUBEFLEET_UPLOAD_CHUNK_BYTES": str(chunk_mib * MIB),
+        "TUBEFLEET_UPLOAD_TICK_SECONDS": "1",
+        "TUBEFLEET_UPLOAD_CONCURRENCY": "1",
+        "TUBEFLEET_LOG_LEVEL": "WARNING",
+    }
     os.environ.update(env)
     from core import channels, db, projects
     from core.runtime import init_process
@@ -64,11 +69,18 @@ def setup(data: Path, sandbox_url: str, chunk_mib: int) -> tuple[dict[str, str],
     yt = control.create_channel(account["id"], "Bench Channel")
     grant = control.grant(made["client_id"], yt["id"])
     with db.session() as s:
-        project = projects.add_project(session=s, name="bench", client_id=made["client_id"],
-                                       client_secret=made["client_secret"], verified=True,
-                                       is_sandbox=True, actor="bench")
-    channel = channels.import_channel(project=project, refresh_token=grant["refresh_token"],
-                                      actor="bench")
+        project = projects.add_project(
+            session=s,
+            name="bench",
+            client_id=made["client_id"],
+            client_secret=made["client_secret"],
+            verified=True,
+            is_sandbox=True,
+            actor="bench",
+        )
+    channel = channels.import_channel(
+        project=project, refresh_token=grant["refresh_token"], actor="bench"
+    )
     return env, channel.id or 0, grant
 
 
@@ -77,11 +89,23 @@ def curl_run(sandbox_url: str, token: str, path: Path) -> float:
     answer = httpx.post(
         f"{sandbox_url}/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status",
         json={"snippet": {"title": "curl"}, "status": {"privacyStatus": "private"}},
-        headers={"Authorization": f"Bearer {token}", "X-Upload-Content-Type": "video/mp4",
-                 "X-Upload-Content-Length": str(size)})
+        headers={
+            "Authorization": f"Bearer {token}",
+            "X-Upload-Content-Type": "video/mp4",
+            "X-Upload-Content-Length": str(size),
+        },
+    )
     answer.raise_for_status()
-    return timed([*CURL, "-T", str(path), "-H", f"Content-Range: bytes 0-{size - 1}/{size}",
-                  answer.headers["location"]])
+    return timed(
+        [
+            *CURL,
+            "-T",
+            str(path),
+            "-H",
+            f"Content-Range: bytes 0-{size - 1}/{size}",
+            answer.headers["location"],
+        ]
+    )
 
 
 def bare_run(channel_id: int, path: Path, chunk_mib: int) -> float:
@@ -102,10 +126,14 @@ def bare_run(channel_id: int, path: Path, chunk_mib: int) -> float:
     http = authorized_http(creds)
     os.sync()
     began = time.perf_counter()
-    media = MediaFileUpload(str(path), mimetype="video/mp4", chunksize=chunk_mib * MIB,
-                            resumable=True)
-    request = service.videos().insert(part="snippet,status", media_body=media, body={
-        "snippet": {"title": "bare"}, "status": {"privacyStatus": "private"}})
+    media = MediaFileUpload(
+        str(path), mimetype="video/mp4", chunksize=chunk_mib * MIB, resumable=True
+    )
+    request = service.videos().insert(
+        part="snippet,status",
+        media_body=media,
+        body={"snippet": {"title": "bare"}, "status": {"privacyStatus": "private"}},
+    )
     response = None
     while response is None:
         _, response = request.next_chunk(http=http, num_retries=0)
@@ -122,19 +150,32 @@ def runner_run(env: dict[str, str], channel_id: int, path: Path) -> tuple[float,
     from core import db, uploads
     from models import TargetKind, UploadEvent, UploadJob
 
-    [job_id] = uploads.enqueue(uploads.UploadRequest(
-        video=uploads.store_path(path), file_name=path.name, title="runner",
-        target=TargetKind.CHANNEL, channel_id=channel_id), actor="bench")
+    [job_id] = uploads.enqueue(
+        uploads.UploadRequest(
+            video=uploads.store_path(path),
+            file_name=path.name,
+            title="runner",
+            target=TargetKind.CHANNEL,
+            channel_id=channel_id,
+        ),
+        actor="bench",
+    )
     os.sync()
-    worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], cwd=ROOT,
-                              env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "worker"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+    )
     try:
         while True:
             with db.read_session() as s:
                 job = s.get(UploadJob, job_id)
-                inserted = s.exec(select(UploadEvent).where(
-                    UploadEvent.job_id == job_id,
-                    UploadEvent.message.startswith("inserted"))).first()  # type: ignore[attr-defined]
+                inserted = s.exec(
+                    select(UploadEvent).where(
+                        UploadEvent.job_id == job_id, UploadEvent.message.startswith("inserted")
+                    )
+                ).first()  # type: ignore[attr-defined]
             if inserted is not None and job is not None and job.started_at is not None:
                 break
             if worker.poll() is not None:
@@ -160,8 +201,7 @@ def delete_videos(channel_id: int) -> None:
     with db.read_session() as s:
         channel = s.get(Channel, channel_id)
         project = s.get(Project, channel.project_id)  # type: ignore[union-attr]
-    service = youtube_service(ChannelTokens(channel_id).current(),
-                              endpoints_for(project))  # type: ignore[arg-type]
+    service = youtube_service(ChannelTokens(channel_id).current(), endpoints_for(project))  # type: ignore[arg-type]
     with SandboxControl(endpoints_for(project).api_root.rstrip("/")) as control:  # type: ignore[arg-type]
         for video in control.videos():
             service.videos().delete(id=video["id"]).execute()
@@ -176,9 +216,20 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="tubefleet-bench-") as tmp:
         data = Path(tmp)
-        sandbox, url = start([sys.executable, "-m", "sandbox", "--port", "0", "--data",
-                              str(data / "sandbox"), "--processing-delay", "0"],
-                             "sandbox listening on ")
+        sandbox, url = start(
+            [
+                sys.executable,
+                "-m",
+                "sandbox",
+                "--port",
+                "0",
+                "--data",
+                str(data / "sandbox"),
+                "--processing-delay",
+                "0",
+            ],
+            "sandbox listening on ",
+        )
         try:
             env, channel_id, grant = setup(data, url, args.chunk_mib)
             rows = []
@@ -198,21 +249,28 @@ def main() -> None:
                         results["bare"].append(b)
                         results["runner"].append(r)
                         rss.append(peak)
-                    print(f"  {size} MiB round {attempt}: curl {size / c:.0f}, bare "
-                          f"{size / b:.0f}, runner {size / r:.0f} MiB/s, worker RSS "
-                          f"{peak:.0f} MiB", flush=True)
+                    print(
+                        f"  {size} MiB round {attempt}: curl {size / c:.0f}, bare "
+                        f"{size / b:.0f}, runner {size / r:.0f} MiB/s, worker RSS "
+                        f"{peak:.0f} MiB",
+                        flush=True,
+                    )
                 rate = {k: size / statistics.median(v) for k, v in results.items()}
                 rows.append((size, rate, max(rss)))
                 path.unlink()
         finally:
             stop(sandbox)
     print(f"\nchunk size {args.chunk_mib} MiB, median of {args.repeat} runs, loopback\n")
-    print(f"{'file':>8} {'curl -T':>10} {'bare loop':>10} {'runner':>10} "
-          f"{'runner/bare':>12} {'runner/curl':>12} {'worker peak RSS':>16}")
+    print(
+        f"{'file':>8} {'curl -T':>10} {'bare loop':>10} {'runner':>10} "
+        f"{'runner/bare':>12} {'runner/curl':>12} {'worker peak RSS':>16}"
+    )
     for size, rate, peak in rows:
-        print(f"{size:>5} MiB {rate['curl']:>7.0f}/s {rate['bare']:>7.0f}/s "
-              f"{rate['runner']:>7.0f}/s {rate['runner'] / rate['bare']:>11.0%} "
-              f"{rate['runner'] / rate['curl']:>11.0%} {peak:>12.0f} MiB")
+        print(
+            f"{size:>5} MiB {rate['curl']:>7.0f}/s {rate['bare']:>7.0f}/s "
+            f"{rate['runner']:>7.0f}/s {rate['runner'] / rate['bare']:>11.0%} "
+            f"{rate['runner'] / rate['curl']:>11.0%} {peak:>12.0f} MiB"
+        )
     print("\n(MiB/s; target: runner >= 90% of the bare loop, peak RSS flat in file size)")
 
 

@@ -40,9 +40,17 @@ def raise_alert(
     key = _open_key(kind, subject)
     existing = session.exec(select(Alert).where(Alert.open_key == key)).first()
     if existing is None:
-        alert = Alert(kind=kind, severity=severity, subject=subject[:200], message=message[:2000],
-                      project_id=project_id, channel_id=channel_id, open_key=key,
-                      first_raised_at=now, last_raised_at=now)
+        alert = Alert(
+            kind=kind,
+            severity=severity,
+            subject=subject[:200],
+            message=message[:2000],
+            project_id=project_id,
+            channel_id=channel_id,
+            open_key=key,
+            first_raised_at=now,
+            last_raised_at=now,
+        )
         try:
             with session.begin_nested():
                 session.add(alert)
@@ -92,8 +100,13 @@ def acknowledge(*, session: Session, alert_id: int, actor: str) -> Alert:
         alert.acknowledged_by = actor
         alert.acknowledged_at = clock.now()
         session.add(alert)
-        audit.record(session=session, actor=actor, action="alert.acknowledge",
-                     target=f"alert {alert_id}", detail=alert.subject)
+        audit.record(
+            session=session,
+            actor=actor,
+            action="alert.acknowledge",
+            target=f"alert {alert_id}",
+            detail=alert.subject,
+        )
     return alert
 
 
@@ -101,8 +114,13 @@ def resolve(*, session: Session, alert_id: int, actor: str) -> Alert:
     alert = _get(session, alert_id)
     if alert.status != AlertStatus.RESOLVED:
         _resolve(session, alert, actor)
-        audit.record(session=session, actor=actor, action="alert.resolve",
-                     target=f"alert {alert_id}", detail=alert.subject)
+        audit.record(
+            session=session,
+            actor=actor,
+            action="alert.resolve",
+            target=f"alert {alert_id}",
+            detail=alert.subject,
+        )
     return alert
 
 
@@ -113,8 +131,13 @@ def mute(*, session: Session, alert_id: int, hours: float, actor: str) -> Alert:
     alert.muted_until = clock.now() + timedelta(hours=hours)
     alert.muted_by = actor
     session.add(alert)
-    audit.record(session=session, actor=actor, action="alert.mute", target=f"alert {alert_id}",
-                 detail=f"{hours:g} h: {alert.subject}")
+    audit.record(
+        session=session,
+        actor=actor,
+        action="alert.mute",
+        target=f"alert {alert_id}",
+        detail=f"{hours:g} h: {alert.subject}",
+    )
     return alert
 
 
@@ -128,8 +151,9 @@ class AlertFilter:
     include_muted: bool = True
 
 
-def list_alerts(*, session: Session, filters: AlertFilter = AlertFilter(),
-                limit: int = 200) -> list[Alert]:
+def list_alerts(
+    *, session: Session, filters: AlertFilter = AlertFilter(), limit: int = 200
+) -> list[Alert]:
     query = select(Alert).order_by(col(Alert.last_raised_at).desc()).limit(limit)
     if filters.severity:
         query = query.where(Alert.severity == Severity(filters.severity))
@@ -160,9 +184,11 @@ def kinds(*, session: Session) -> list[str]:
 
 def open_counts(*, session: Session) -> dict[str, int]:
     """Unresolved alerts by severity."""
-    rows = session.exec(select(Alert.severity, func.count())
-                        .where(col(Alert.open_key).is_not(None))
-                        .group_by(Alert.severity)).all()
+    rows = session.exec(
+        select(Alert.severity, func.count())
+        .where(col(Alert.open_key).is_not(None))
+        .group_by(Alert.severity)
+    ).all()
     return {Severity(sev).value: int(n) for sev, n in rows}
 
 
@@ -172,20 +198,31 @@ def alert_public(alert: Alert, *, project: str = "", channel: str = "") -> Alert
     return public
 
 
-def listing(*, session: Session, filters: AlertFilter = AlertFilter(),
-            limit: int = 200) -> list[AlertPublic]:
+def listing(
+    *, session: Session, filters: AlertFilter = AlertFilter(), limit: int = 200
+) -> list[AlertPublic]:
     """The Alerts page's list: unresolved first, the most severe first, then the most
     recent; each with its project's and channel's names."""
     found = list_alerts(session=session, filters=filters, limit=limit)
     projects = {p.id: p.name for p in session.exec(select(Project)).all()}
     channels = {c.id: c.title for c in session.exec(select(Channel)).all()}
-    found.sort(key=lambda a: (AlertStatus(a.status) == AlertStatus.RESOLVED,
-                              -_SEVERITY_RANK[Severity(a.severity)],
-                              -clock.as_utc(a.last_raised_at).timestamp()))
-    return [alert_public(
-        a, project=projects.get(a.project_id, "") if a.project_id else "",
-        channel=(channels.get(a.channel_id) or f"channel {a.channel_id}")
-        if a.channel_id else "") for a in found]
+    found.sort(
+        key=lambda a: (
+            AlertStatus(a.status) == AlertStatus.RESOLVED,
+            -_SEVERITY_RANK[Severity(a.severity)],
+            -clock.as_utc(a.last_raised_at).timestamp(),
+        )
+    )
+    return [
+        alert_public(
+            a,
+            project=projects.get(a.project_id, "") if a.project_id else "",
+            channel=(channels.get(a.channel_id) or f"channel {a.channel_id}")
+            if a.channel_id
+            else "",
+        )
+        for a in found
+    ]
 
 
 def allowed_actions(alert: AlertPublic, *, role: Role | None) -> set[str]:

@@ -12,8 +12,14 @@ def record(
     *, session: Session, actor: str, action: str, target: str = "", detail: str = "", ip: str = ""
 ) -> AuditEvent:
     """Add an audit entry in the caller's transaction (it lands only if the action does)."""
-    event = AuditEvent(at=clock.now(), actor=actor[:254], action=action, target=target[:300],
-                       detail=detail[:2000], ip=ip[:64])
+    event = AuditEvent(
+        at=clock.now(),
+        actor=actor[:254],
+        action=action,
+        target=target[:300],
+        detail=detail[:2000],
+        ip=ip[:64],
+    )
     session.add(event)
     return event
 
@@ -27,5 +33,7 @@ def recent(*, session: Session, limit: int = 50, actor: str | None = None) -> li
 
 def recent_public(*, session: Session, limit: int = 50) -> list[AuditEventPublic]:
     """The latest entries as they may leave the server (no addresses)."""
-    return [AuditEventPublic.model_validate(e, from_attributes=True)
-            for e in recent(session=session, limit=limit)]
+    return [
+        AuditEventPublic.model_validate(e, from_attributes=True)
+        for e in recent(session=session, limit=limit)
+    ]

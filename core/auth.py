@@ -90,7 +90,12 @@ def generate_password() -> str:
 
 
 def create_user(
-    *, session: Session, email: str, password: str, role: Role | str, actor: str = "cli",
+    *,
+    session: Session,
+    email: str,
+    password: str,
+    role: Role | str,
+    actor: str = "cli",
     one_time: bool = False,
 ) -> User:
     """Add a person; with `one_time` they must set their own password after logging in."""
@@ -102,12 +107,22 @@ def create_user(
     check_password_strength(password)
     if session.exec(select(User).where(User.email == email)).first():
         raise InputError("email", f"a user with email {email} already exists")
-    user = User(email=email, password_hash=hash_password(password), role=role,
-                must_change_password=one_time, created_at=clock.now())
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        must_change_password=one_time,
+        created_at=clock.now(),
+    )
     session.add(user)
     session.flush()
-    audit.record(session=session, actor=actor, action="user.create", target=email,
-                 detail=f"role={role.value}")
+    audit.record(
+        session=session,
+        actor=actor,
+        action="user.create",
+        target=email,
+        detail=f"role={role.value}",
+    )
     return user
 
 
@@ -116,8 +131,14 @@ def ensure_first_admin(*, session: Session) -> tuple[str, str] | None:
     if session.exec(select(func.count()).select_from(User)).one():
         return None
     password = generate_password()
-    user = create_user(session=session, email=get_settings().admin_email, password=password,
-                       role=Role.ADMIN, actor="system", one_time=True)
+    user = create_user(
+        session=session,
+        email=get_settings().admin_email,
+        password=password,
+        role=Role.ADMIN,
+        actor="system",
+        one_time=True,
+    )
     return user.email, password
 
 
@@ -148,16 +169,18 @@ def _check_rate_limit(session: Session, email: str, ip: str) -> None:
     failed = LoginAttempt.succeeded.is_(False)  # type: ignore[attr-defined]
     if ip:
         by_address = session.exec(
-            select(LoginAttempt.at).where(LoginAttempt.ip == ip, LoginAttempt.at >= now - window,
-                                          failed)
-            .order_by(LoginAttempt.at.desc()).limit(limit)  # type: ignore[attr-defined]
+            select(LoginAttempt.at)
+            .where(LoginAttempt.ip == ip, LoginAttempt.at >= now - window, failed)
+            .order_by(col(LoginAttempt.at).desc())
+            .limit(limit)
         ).all()
         if len(by_address) >= limit:
             retry_after = clock.as_utc(by_address[-1]) + window - now
             raise RateLimited(max(retry_after, timedelta(seconds=1)))
     by_account = session.exec(
-        select(func.count(), func.max(LoginAttempt.at))
-        .where(LoginAttempt.email == email, LoginAttempt.at >= now - window, failed)
+        select(func.count(), func.max(LoginAttempt.at)).where(
+            LoginAttempt.email == email, LoginAttempt.at >= now - window, failed
+        )
     ).one()
     count, last = by_account
     if count < limit or last is None or _known_address(session, email, ip):
@@ -172,11 +195,19 @@ def _known_address(session: Session, email: str, ip: str) -> bool:
     if not ip:
         return False
     since = clock.now() - timedelta(days=_KNOWN_ADDRESS_DAYS)
-    return session.exec(
-        select(LoginAttempt.id).where(LoginAttempt.email == email, LoginAttempt.ip == ip,
-                                      LoginAttempt.succeeded.is_(True),  # type: ignore[attr-defined]
-                                      LoginAttempt.at >= since).limit(1)
-    ).first() is not None
+    return (
+        session.exec(
+            select(LoginAttempt.id)
+            .where(
+                LoginAttempt.email == email,
+                LoginAttempt.ip == ip,
+                LoginAttempt.succeeded.is_(True),  # type: ignore[attr-defined]
+                LoginAttempt.at >= since,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def _verify(stored_hash: str, password: str) -> bool:
@@ -216,11 +247,17 @@ def login(*, email: str, password: str, ip: str = "", user_agent: str = "") -> s
         current.last_login_at = now
         token = secrets.token_urlsafe(32)
         assert current.id is not None
-        s.add(UserSession(
-            token_hash=_token_hash(token), user_id=current.id, created_at=now,
-            expires_at=now + timedelta(hours=get_settings().session_hours), last_seen_at=now,
-            ip=ip, user_agent=user_agent[:300],
-        ))
+        s.add(
+            UserSession(
+                token_hash=_token_hash(token),
+                user_id=current.id,
+                created_at=now,
+                expires_at=now + timedelta(hours=get_settings().session_hours),
+                last_seen_at=now,
+                ip=ip,
+                user_agent=user_agent[:300],
+            )
+        )
         audit.record(session=s, actor=current.email, action="login", ip=ip)
     return token
 
@@ -246,8 +283,13 @@ def user_for_token(*, session: Session, token: str | None) -> CurrentUser | None
     if clock.as_utc(user_session.expires_at) <= now or user.disabled:
         return None
     assert user.id is not None
-    return CurrentUser(id=user.id, email=user.email, role=Role(user.role),
-                       timezone=user.timezone, must_change_password=user.must_change_password)
+    return CurrentUser(
+        id=user.id,
+        email=user.email,
+        role=Role(user.role),
+        timezone=user.timezone,
+        must_change_password=user.must_change_password,
+    )
 
 
 def logout(*, session: Session, token: str | None) -> None:
@@ -256,8 +298,9 @@ def logout(*, session: Session, token: str | None) -> None:
     session.exec(delete(UserSession).where(col(UserSession.token_hash) == _token_hash(token)))
 
 
-def change_password(*, user_id: int, current: str, new: str, ip: str = "",
-                    keep_token: str | None = None) -> None:
+def change_password(
+    *, user_id: int, current: str, new: str, ip: str = "", keep_token: str | None = None
+) -> None:
     """Set a new password after checking the current one.
 
     A wrong current password counts as a failed login of that account (someone holding an
@@ -294,8 +337,12 @@ def change_password(*, user_id: int, current: str, new: str, ip: str = "",
         if keep_token:
             others = others.where(col(UserSession.token_hash) != _token_hash(keep_token))
         s.exec(others)
-        audit.record(session=s, actor=user.email, action="user.password_changed",
-                     detail="other sessions ended")
+        audit.record(
+            session=s,
+            actor=user.email,
+            action="user.password_changed",
+            detail="other sessions ended",
+        )
 
 
 def prune(*, session: Session) -> None:
@@ -305,8 +352,9 @@ def prune(*, session: Session) -> None:
     session.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < now - timedelta(days=7)))
 
 
-def set_password(*, session: Session, email: str, password: str, one_time: bool,
-                 actor: str) -> None:
+def set_password(
+    *, session: Session, email: str, password: str, one_time: bool, actor: str
+) -> None:
     """Set a user's password (an admin reset); one-time ones must be changed after login."""
     email = normalize_email(email)
     user = session.exec(select(User).where(User.email == email)).first()
@@ -327,12 +375,17 @@ def list_users(*, session: Session) -> list[User]:
 
 def people(*, session: Session) -> list[UserPublic]:
     """Every user by email, as they may leave the server (no hash)."""
-    return [UserPublic.model_validate(u, from_attributes=True)
-            for u in list_users(session=session)]
+    return [UserPublic.model_validate(u, from_attributes=True) for u in list_users(session=session)]
 
 
-def update_user(*, session: Session, user_id: int, actor: str, role: Role | str | None = None,
-                disabled: bool | None = None) -> User:
+def update_user(
+    *,
+    session: Session,
+    user_id: int,
+    actor: str,
+    role: Role | str | None = None,
+    disabled: bool | None = None,
+) -> User:
     """Change a user's role or disable them; the last active admin cannot be removed."""
     user = session.get(User, user_id)
     if user is None:
@@ -340,8 +393,11 @@ def update_user(*, session: Session, user_id: int, actor: str, role: Role | str 
     new_role = Role(role) if role is not None else Role(user.role)
     new_disabled = user.disabled if disabled is None else disabled
     if Role(user.role) == Role.ADMIN and (new_role != Role.ADMIN or new_disabled):
-        admins = session.exec(select(func.count()).select_from(User).where(
-            User.role == Role.ADMIN, User.disabled.is_(False))).one()  # type: ignore[attr-defined]
+        admins = session.exec(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.ADMIN, col(User.disabled).is_(False))
+        ).one()
         if admins <= 1 and not user.disabled:
             raise InputError("user", "this is the last active admin; promote someone else first")
     changes = []
@@ -355,8 +411,13 @@ def update_user(*, session: Session, user_id: int, actor: str, role: Role | str 
             session.exec(delete(UserSession).where(col(UserSession.user_id) == user.id))
     session.add(user)
     if changes:
-        audit.record(session=session, actor=actor, action="user.update", target=user.email,
-                     detail=", ".join(changes))
+        audit.record(
+            session=session,
+            actor=actor,
+            action="user.update",
+            target=user.email,
+            detail=", ".join(changes),
+        )
     return user
 
 

@@ -12,4 +12,4 @@ def delay(attempt: int, *, base: float = 1.0, cap: float = 30.0) -> float:
     The full random spread (rather than a fixed doubling) keeps workers that failed together
     from all trying again at the same moment.
     """
-    return random.uniform(0, min(cap, base * 2 ** attempt))
+    return random.uniform(0, min(cap, base * 2**attempt))

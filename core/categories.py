@@ -33,14 +33,21 @@ def assignable() -> dict[str, str]:
         if _cached is not None and time.monotonic() - _cached[0] < CACHE_SECONDS:
             return _cached[1]
     with db.read_session() as s:
-        channel = s.exec(select(Channel).where(col(Channel.state).in_(
-            [ChannelState.ACTIVE, ChannelState.RESERVE, ChannelState.PAUSED]))
-            .order_by(col(Channel.id))).first()
+        channel = s.exec(
+            select(Channel)
+            .where(
+                col(Channel.state).in_(
+                    [ChannelState.ACTIVE, ChannelState.RESERVE, ChannelState.PAUSED]
+                )
+            )
+            .order_by(col(Channel.id))
+        ).first()
     if channel is None or channel.id is None:
         return {}
     try:
-        found = operations.video_categories(channel_gateway(channel.id, Priority.BACKGROUND),
-                                            REGION)
+        found = operations.video_categories(
+            channel_gateway(channel.id, Priority.BACKGROUND), REGION
+        )
     except (GoogleError, QuotaUnavailable) as exc:
         log.warning("could not read video categories: %s", exc)
         return {}

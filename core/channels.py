@@ -37,16 +37,23 @@ def _parse_time(value: str | None) -> datetime | None:
         return None
 
 
-def fetch_own_channel(project: Project, fresh: oauth.Tokens, refresh_token: str
-                      ) -> dict[str, Any]:
+def fetch_own_channel(project: Project, fresh: oauth.Tokens, refresh_token: str) -> dict[str, Any]:
     """channels.list(mine=true) with tokens just obtained: which channel did they grant?"""
     return operations.own_channel(token_gateway(project, fresh, refresh_token))
 
 
-def save_connected_channel(*, session: Session, project: Project, resource: dict[str, Any],
-                           fresh: oauth.Tokens, refresh_token: str | None, actor: str,
-                           group: str = "", state: ChannelState = ChannelState.ACTIVE,
-                           reconnect_channel_id: int | None = None) -> tuple[Channel, bool]:
+def save_connected_channel(
+    *,
+    session: Session,
+    project: Project,
+    resource: dict[str, Any],
+    fresh: oauth.Tokens,
+    refresh_token: str | None,
+    actor: str,
+    group: str = "",
+    state: ChannelState = ChannelState.ACTIVE,
+    reconnect_channel_id: int | None = None,
+) -> tuple[Channel, bool]:
     """Add the channel or update it; returns (channel, created).
 
     A reconnect without a new refresh token keeps the stored one (Google sends one
@@ -62,22 +69,33 @@ def save_connected_channel(*, session: Session, project: Project, resource: dict
             raise WrongChannel(
                 f"You were reconnecting {target.title}, but consent was given for "
                 f"{snippet.get('title', youtube_id)}. Nothing was changed; try again and pick "
-                f"{target.title} on Google's account chooser.")
+                f"{target.title} on Google's account chooser."
+            )
     created = channel is None
     if channel is None:
         if not refresh_token:
-            raise InputError("refresh_token", "Google sent no refresh token for a new channel; "
-                                              "connect again (consent is forced)")
-        channel = Channel(youtube_id=youtube_id, project_id=project.id or 0, title="",
-                          refresh_token_enc="", connected_at=now, created_at=now,
-                          state=state, group_name=validate_group(group))
+            raise InputError(
+                "refresh_token",
+                "Google sent no refresh token for a new channel; connect again (consent is forced)",
+            )
+        channel = Channel(
+            youtube_id=youtube_id,
+            project_id=project.id or 0,
+            title="",
+            refresh_token_enc="",
+            connected_at=now,
+            created_at=now,
+            state=state,
+            group_name=validate_group(group),
+        )
     elif group:
         channel.group_name = validate_group(group)
     thumbs = snippet.get("thumbnails", {})
     channel.title = str(snippet.get("title", youtube_id))[:200]
     channel.handle = str(snippet.get("customUrl", ""))[:100]
-    channel.thumbnail_url = str((thumbs.get("default") or thumbs.get("medium") or {})
-                                .get("url", ""))[:500]
+    channel.thumbnail_url = str(
+        (thumbs.get("default") or thumbs.get("medium") or {}).get("url", "")
+    )[:500]
     channel.published_at = _parse_time(snippet.get("publishedAt"))
     channel.project_id = project.id or channel.project_id
     if refresh_token:
@@ -93,32 +111,52 @@ def save_connected_channel(*, session: Session, project: Project, resource: dict
         channel.state = ChannelState.ACTIVE
     session.add(channel)
     session.flush()
-    alerts.resolve_open(session=session, kind=DEAD_TOKEN_ALERT,
-                        subject=dead_token_subject(channel), actor=actor)
-    audit.record(session=session, actor=actor,
-                 action="channel.connect" if created else "channel.reconnect",
-                 target=channel.title,
-                 detail=f"{youtube_id} via project {project.name}; scopes: "
-                        f"{', '.join(capabilities(fresh.scopes))}")
+    alerts.resolve_open(
+        session=session, kind=DEAD_TOKEN_ALERT, subject=dead_token_subject(channel), actor=actor
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        action="channel.connect" if created else "channel.reconnect",
+        target=channel.title,
+        detail=f"{youtube_id} via project {project.name}; scopes: "
+        f"{', '.join(capabilities(fresh.scopes))}",
+    )
     return channel, created
 
 
-def import_channel(*, project: Project, refresh_token: str, actor: str, group: str = "",
-                   state: ChannelState = ChannelState.ACTIVE) -> Channel:
+def import_channel(
+    *,
+    project: Project,
+    refresh_token: str,
+    actor: str,
+    group: str = "",
+    state: ChannelState = ChannelState.ACTIVE,
+) -> Channel:
     """Add a channel from an existing refresh token (migrations from other tools, scripts)."""
     from core import projects
 
     refresh_token = refresh_token.strip()
     if not refresh_token:
         raise InputError("refresh_token", "expected a refresh token on standard input")
-    fresh = oauth.refresh(endpoints=projects.endpoints_for(project), client_id=project.client_id,
-                          client_secret=projects.client_secret(project),
-                          refresh_token=refresh_token)
+    fresh = oauth.refresh(
+        endpoints=projects.endpoints_for(project),
+        client_id=project.client_id,
+        client_secret=projects.client_secret(project),
+        refresh_token=refresh_token,
+    )
     resource = fetch_own_channel(project, fresh, refresh_token)
     with db.session() as s:
-        channel, _ = save_connected_channel(session=s, project=project, resource=resource,
-                                            fresh=fresh, refresh_token=refresh_token,
-                                            actor=actor, group=group, state=state)
+        channel, _ = save_connected_channel(
+            session=s,
+            project=project,
+            resource=resource,
+            fresh=fresh,
+            refresh_token=refresh_token,
+            actor=actor,
+            group=group,
+            state=state,
+        )
     return channel
 
 
@@ -136,19 +174,30 @@ def _get(session: Session, channel_id: int) -> Channel:
     return channel
 
 
-def set_state(*, session: Session, channel_id: int, state: ChannelState | str,
-              actor: str) -> Channel:
+def set_state(
+    *, session: Session, channel_id: int, state: ChannelState | str, actor: str
+) -> Channel:
     channel = _get(session, channel_id)
     new = ChannelState(state)
     if new == ChannelState.NEEDS_REAUTH:
-        raise InputError("state", "needs_reauth is set by TubeFleet when Google refuses the "
-                                  "token; reconnect the channel instead")
-    if channel.state == ChannelState.NEEDS_REAUTH and new in (ChannelState.ACTIVE,
-                                                              ChannelState.RESERVE):
+        raise InputError(
+            "state",
+            "needs_reauth is set by TubeFleet when Google refuses the "
+            "token; reconnect the channel instead",
+        )
+    if channel.state == ChannelState.NEEDS_REAUTH and new in (
+        ChannelState.ACTIVE,
+        ChannelState.RESERVE,
+    ):
         raise InputError("state", f"{channel.title} needs re-consent first: use Reconnect")
     if new != channel.state:
-        audit.record(session=session, actor=actor, action="channel.state", target=channel.title,
-                     detail=f"{ChannelState(channel.state).value} -> {new.value}")
+        audit.record(
+            session=session,
+            actor=actor,
+            action="channel.state",
+            target=channel.title,
+            detail=f"{ChannelState(channel.state).value} -> {new.value}",
+        )
         channel.state = new
         if new in (ChannelState.ACTIVE, ChannelState.RESERVE):
             channel.error_streak = 0
@@ -162,8 +211,13 @@ def set_group(*, session: Session, channel_id: int, group: str, actor: str) -> C
     channel = _get(session, channel_id)
     group = validate_group(group)
     if group != channel.group_name:
-        audit.record(session=session, actor=actor, action="channel.group", target=channel.title,
-                     detail=f"{channel.group_name or '-'} -> {group or '-'}")
+        audit.record(
+            session=session,
+            actor=actor,
+            action="channel.group",
+            target=channel.title,
+            detail=f"{channel.group_name or '-'} -> {group or '-'}",
+        )
         channel.group_name = group
         session.add(channel)
     return channel
@@ -174,8 +228,13 @@ def set_daily_cap(*, session: Session, channel_id: int, cap: int, actor: str) ->
         raise InputError("daily_upload_cap", f"must be between 0 and 500, got {cap}")
     channel = _get(session, channel_id)
     if cap != channel.daily_upload_cap:
-        audit.record(session=session, actor=actor, action="channel.cap", target=channel.title,
-                     detail=f"{channel.daily_upload_cap} -> {cap}")
+        audit.record(
+            session=session,
+            actor=actor,
+            action="channel.cap",
+            target=channel.title,
+            detail=f"{channel.daily_upload_cap} -> {cap}",
+        )
         channel.daily_upload_cap = cap
         session.add(channel)
     return channel
@@ -188,8 +247,7 @@ class ChannelFilter:
     project_id: int | None = None
 
 
-def list_channels(*, session: Session, filters: ChannelFilter = ChannelFilter()
-                  ) -> list[Channel]:
+def list_channels(*, session: Session, filters: ChannelFilter = ChannelFilter()) -> list[Channel]:
     query = select(Channel).order_by(col(Channel.title))
     if filters.state:
         query = query.where(Channel.state == ChannelState(filters.state))
@@ -204,50 +262,66 @@ def quota_today_by_channel(*, session: Session) -> dict[int, int]:
     """Units charged today (Pacific day) per channel, from the daily rollup."""
     rows = session.exec(
         select(QuotaDayDetail.channel_id, func.sum(QuotaDayDetail.units))
-        .where(QuotaDayDetail.day == clock.pacific_day(clock.now()),
-               QuotaDayDetail.channel_id != 0)
-        .group_by(QuotaDayDetail.channel_id)
+        .where(QuotaDayDetail.day == clock.pacific_day(clock.now()), QuotaDayDetail.channel_id != 0)
+        .group_by(col(QuotaDayDetail.channel_id))
     ).all()
     return {int(cid): int(units or 0) for cid, units in rows}
 
 
-def channel_public(channel: Channel, project_name: str = "", uploads_today: int = 0,
-                   quota_today: int = 0) -> ChannelPublic:
+def channel_public(
+    channel: Channel, project_name: str = "", uploads_today: int = 0, quota_today: int = 0
+) -> ChannelPublic:
     """Everything about a channel that may leave the server (no token, no ciphertext)."""
     return ChannelPublic(
-        id=channel.id or 0, youtube_id=channel.youtube_id, title=channel.title,
-        handle=channel.handle, thumbnail_url=channel.thumbnail_url,
-        state=ChannelState(channel.state), group=channel.group_name,
-        project_id=channel.project_id, project=project_name,
-        daily_upload_cap=channel.daily_upload_cap, uploads_today=uploads_today,
-        quota_units_today=quota_today, capabilities=capabilities(channel.scopes),
+        id=channel.id or 0,
+        youtube_id=channel.youtube_id,
+        title=channel.title,
+        handle=channel.handle,
+        thumbnail_url=channel.thumbnail_url,
+        state=ChannelState(channel.state),
+        group=channel.group_name,
+        project_id=channel.project_id,
+        project=project_name,
+        daily_upload_cap=channel.daily_upload_cap,
+        uploads_today=uploads_today,
+        quota_units_today=quota_today,
+        capabilities=capabilities(channel.scopes),
         token_expires_at=channel.token_expires_at,
-        token_refreshed_at=channel.token_refreshed_at, last_error=channel.last_error,
-        last_error_at=channel.last_error_at, resting_until=channel.resting_until,
-        rest_reason=channel.rest_reason, health_score=round(channel.health_score, 3),
-        score_breakdown=channel.score_breakdown or {}, connected_at=channel.connected_at,
-        connected_by=channel.connected_by)
+        token_refreshed_at=channel.token_refreshed_at,
+        last_error=channel.last_error,
+        last_error_at=channel.last_error_at,
+        resting_until=channel.resting_until,
+        rest_reason=channel.rest_reason,
+        health_score=round(channel.health_score, 3),
+        score_breakdown=channel.score_breakdown or {},
+        connected_at=channel.connected_at,
+        connected_by=channel.connected_by,
+    )
 
 
-def public(channel: Channel, project_name: str = "", uploads_today: int = 0,
-           quota_today: int = 0) -> dict[str, Any]:
+def public(
+    channel: Channel, project_name: str = "", uploads_today: int = 0, quota_today: int = 0
+) -> dict[str, Any]:
     """channel_public as a plain dict (the CLI's JSON)."""
     return channel_public(channel, project_name, uploads_today, quota_today).model_dump()
 
 
-def pool_rows(*, session: Session, filters: ChannelFilter = ChannelFilter()
-              ) -> list[ChannelPublic]:
+def pool_rows(*, session: Session, filters: ChannelFilter = ChannelFilter()) -> list[ChannelPublic]:
     """The pool as the Channels page lists it: each channel with today's uploads and units."""
     names = {p.id: p.name for p in session.exec(select(Project)).all()}
     uploads = uploads_today_by_channel(session=session)
     units = quota_today_by_channel(session=session)
-    return [channel_public(c, names.get(c.project_id, ""), uploads.get(c.id or 0, 0),
-                           units.get(c.id or 0, 0))
-            for c in list_channels(session=session, filters=filters)]
+    return [
+        channel_public(
+            c, names.get(c.project_id, ""), uploads.get(c.id or 0, 0), units.get(c.id or 0, 0)
+        )
+        for c in list_channels(session=session, filters=filters)
+    ]
 
 
-def pool_listing(*, session: Session, filters: ChannelFilter = ChannelFilter()
-                 ) -> list[dict[str, Any]]:
+def pool_listing(
+    *, session: Session, filters: ChannelFilter = ChannelFilter()
+) -> list[dict[str, Any]]:
     return [row.model_dump() for row in pool_rows(session=session, filters=filters)]
 
 
@@ -268,17 +342,25 @@ def group_names(*, session: Session) -> list[str]:
 
 def upload_targets(*, session: Session) -> list[ChannelPublic]:
     """Channels a person may pick for an upload: every one not disabled, by title."""
-    return [channel_public(c) for c in list_channels(session=session)
-            if ChannelState(c.state) != ChannelState.DISABLED]
+    return [
+        channel_public(c)
+        for c in list_channels(session=session)
+        if ChannelState(c.state) != ChannelState.DISABLED
+    ]
 
 
 def fanout_titles(*, session: Session, group: str) -> list[str]:
     """The channels a fan-out to `group` reaches now (active or reserve), by title."""
-    return list(session.exec(
-        select(Channel.title).where(Channel.group_name == group,
-                                    col(Channel.state).in_([ChannelState.ACTIVE,
-                                                            ChannelState.RESERVE]))
-        .order_by(col(Channel.title))).all())
+    return list(
+        session.exec(
+            select(Channel.title)
+            .where(
+                Channel.group_name == group,
+                col(Channel.state).in_([ChannelState.ACTIVE, ChannelState.RESERVE]),
+            )
+            .order_by(col(Channel.title))
+        ).all()
+    )
 
 
 def project_id_of(*, session: Session, channel_id: int) -> int:
@@ -287,8 +369,15 @@ def project_id_of(*, session: Session, channel_id: int) -> int:
     return channel.project_id if channel else 0
 
 
-def save_settings(*, session: Session, channel_id: int, group: str, cap: int,
-                  state: ChannelState | str, actor: str) -> Channel:
+def save_settings(
+    *,
+    session: Session,
+    channel_id: int,
+    group: str,
+    cap: int,
+    state: ChannelState | str,
+    actor: str,
+) -> Channel:
     """One edit of a channel's group, daily cap and state (needs_reauth is kept as it is:
     only TubeFleet sets it, and only a reconnect clears it)."""
     set_group(session=session, channel_id=channel_id, group=group, actor=actor)
@@ -301,12 +390,16 @@ def save_settings(*, session: Session, channel_id: int, group: str, cap: int,
 def pool_health(*, session: Session) -> dict[str, Any]:
     """Channels by state, and the ones that need re-consent (for the Overview)."""
     by_state = count_by_state(session=session)
-    dead = session.exec(select(Channel).where(Channel.state == ChannelState.NEEDS_REAUTH)
-                        .order_by(col(Channel.title))).all()
-    return {"by_state": by_state, "total": sum(by_state.values()),
-            "needs_reauth": [{"id": c.id, "title": c.title, "error": c.last_error}
-                             for c in dead]}
-
+    dead = session.exec(
+        select(Channel)
+        .where(Channel.state == ChannelState.NEEDS_REAUTH)
+        .order_by(col(Channel.title))
+    ).all()
+    return {
+        "by_state": by_state,
+        "total": sum(by_state.values()),
+        "needs_reauth": [{"id": c.id, "title": c.title, "error": c.last_error} for c in dead],
+    }
 
 
 def capabilities_of(channel: Channel) -> list[str]:

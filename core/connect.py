@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from core import auth, channels, clock, db, projects, vault
 from core.channels import WrongChannel
@@ -27,8 +27,14 @@ def _hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def start(*, project_id: int, user_email: str, login_token: str, group: str = "",
-          reconnect_channel_id: int | None = None) -> str:
+def start(
+    *,
+    project_id: int,
+    user_email: str,
+    login_token: str,
+    group: str = "",
+    reconnect_channel_id: int | None = None,
+) -> str:
     """Record a single-use state and return Google's consent URL to send the person to."""
     settings = get_settings()
     group = channels.validate_group(group)
@@ -43,15 +49,28 @@ def start(*, project_id: int, user_email: str, login_token: str, group: str = ""
                 raise InputError("channel", f"channel {reconnect_channel_id} does not exist")
             if channel.project_id != project_id:
                 project = projects.get(session=s, project_id=channel.project_id)
-        s.add(OAuthState(state_hash=_hash(state), session_hash=_hash(login_token),
-                         user_email=user_email, project_id=project.id or 0,
-                         code_verifier_enc=vault.encrypt(verifier),
-                         reconnect_channel_id=reconnect_channel_id, group_name=group,
-                         created_at=now, expires_at=now + STATE_LIFETIME))
+        s.add(
+            OAuthState(
+                state_hash=_hash(state),
+                session_hash=_hash(login_token),
+                user_email=user_email,
+                project_id=project.id or 0,
+                code_verifier_enc=vault.encrypt(verifier),
+                reconnect_channel_id=reconnect_channel_id,
+                group_name=group,
+                created_at=now,
+                expires_at=now + STATE_LIFETIME,
+            )
+        )
     return oauth.authorization_url(
-        endpoints=projects.endpoints_for(project), client_id=project.client_id,
-        client_secret=projects.client_secret(project), redirect_uri=settings.oauth_redirect_uri,
-        scopes=DEFAULT_SCOPES, state=state, code_verifier=verifier)
+        endpoints=projects.endpoints_for(project),
+        client_id=project.client_id,
+        client_secret=projects.client_secret(project),
+        redirect_uri=settings.oauth_redirect_uri,
+        scopes=DEFAULT_SCOPES,
+        state=state,
+        code_verifier=verifier,
+    )
 
 
 @dataclass(frozen=True)
@@ -64,8 +83,9 @@ class ConnectResult:
     attempt_id: int | None = None
 
 
-def finish(*, state: str, code: str | None, error: str | None,
-           login_token: str | None) -> ConnectResult:
+def finish(
+    *, state: str, code: str | None, error: str | None, login_token: str | None
+) -> ConnectResult:
     """The OAuth callback: check the state, exchange the code, add or update the channel.
 
     Nothing changes unless every check passes. The result is kept on the attempt's row,
@@ -74,8 +94,11 @@ def finish(*, state: str, code: str | None, error: str | None,
     result = _finish(state=state, code=code, error=error, login_token=login_token)
     if result.attempt_id is not None:
         with db.session() as s:
-            s.execute(update(OAuthState).where(OAuthState.id == result.attempt_id)  # type: ignore[arg-type]
-                      .values(result_ok=result.ok, result_message=result.message[:500]))
+            s.execute(
+                update(OAuthState)
+                .where(OAuthState.id == result.attempt_id)  # type: ignore[arg-type]
+                .values(result_ok=result.ok, result_message=result.message[:500])
+            )
     return result
 
 
@@ -90,56 +113,89 @@ def result_for(*, attempt_id: int, login_token: str | None) -> ConnectResult | N
     return ConnectResult(row.result_ok, row.result_message, attempt_id=row.id)
 
 
-def _finish(*, state: str, code: str | None, error: str | None,
-            login_token: str | None) -> ConnectResult:
+def _finish(
+    *, state: str, code: str | None, error: str | None, login_token: str | None
+) -> ConnectResult:
     if not state:
-        return ConnectResult(False, "The link from Google had no state; start again with "
-                                    "Connect channel.")
+        return ConnectResult(
+            False, "The link from Google had no state; start again with Connect channel."
+        )
     now = clock.now()
     with db.session() as s:
         row = s.exec(select(OAuthState).where(OAuthState.state_hash == _hash(state))).first()
         if row is None:
-            return ConnectResult(False, "This sign-in link is unknown; start again with "
-                                        "Connect channel.")
+            return ConnectResult(
+                False, "This sign-in link is unknown; start again with Connect channel."
+            )
         if login_token is None or row.session_hash != _hash(login_token):
-            return ConnectResult(False, "This sign-in was started from another login session; "
-                                        "start again with Connect channel.")
+            return ConnectResult(
+                False,
+                "This sign-in was started from another login session; "
+                "start again with Connect channel.",
+            )
         attempt = row.id
         # The person must still be who started it, and still allowed to connect channels.
         person = auth.user_for_token(session=s, token=login_token)
         if person is None or person.email != row.user_email or not person.can(Role.OPERATOR):
-            s.execute(update(OAuthState).where(OAuthState.id == attempt)  # type: ignore[arg-type]
-                      .values(used_at=now))
-            return ConnectResult(False, "Your role no longer allows connecting channels (it "
-                                        "needs operator or higher); nothing was changed.",
-                                 attempt_id=attempt)
+            s.execute(
+                update(OAuthState)
+                .where(OAuthState.id == attempt)  # type: ignore[arg-type]
+                .values(used_at=now)
+            )
+            return ConnectResult(
+                False,
+                "Your role no longer allows connecting channels (it "
+                "needs operator or higher); nothing was changed.",
+                attempt_id=attempt,
+            )
         # Single use, even against a replay racing this request.
-        used = s.execute(update(OAuthState).where(OAuthState.id == row.id,  # type: ignore[arg-type]
-                                                  OAuthState.used_at.is_(None))  # type: ignore[union-attr]
-                         .values(used_at=now).execution_options(synchronize_session=False))
+        used = s.execute(
+            update(OAuthState)
+            .where(
+                OAuthState.id == row.id,  # type: ignore[arg-type]
+                col(OAuthState.used_at).is_(None),
+            )
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
         if used.rowcount != 1:  # type: ignore[attr-defined]
-            return ConnectResult(False, "This sign-in link was already used; start again with "
-                                        "Connect channel.", attempt_id=attempt)
+            return ConnectResult(
+                False,
+                "This sign-in link was already used; start again with Connect channel.",
+                attempt_id=attempt,
+            )
         if clock.as_utc(row.expires_at) < now:
-            return ConnectResult(False, "This sign-in link expired (10 minutes); start again "
-                                        "with Connect channel.", attempt_id=attempt)
+            return ConnectResult(
+                False,
+                "This sign-in link expired (10 minutes); start again with Connect channel.",
+                attempt_id=attempt,
+            )
         project = projects.get(session=s, project_id=row.project_id)
         verifier = vault.decrypt(row.code_verifier_enc)
         actor, group, reconnect = row.user_email, row.group_name, row.reconnect_channel_id
     if error:
-        reason = ("Consent was denied on Google's page" if error == "access_denied"
-                  else f"Google answered {error}")
-        return ConnectResult(False, f"{reason}; no channel was added or changed.",
-                             attempt_id=attempt)
+        reason = (
+            "Consent was denied on Google's page"
+            if error == "access_denied"
+            else f"Google answered {error}"
+        )
+        return ConnectResult(
+            False, f"{reason}; no channel was added or changed.", attempt_id=attempt
+        )
     if not code:
-        return ConnectResult(False, "Google sent no authorization code; nothing was changed.",
-                             attempt_id=attempt)
+        return ConnectResult(
+            False, "Google sent no authorization code; nothing was changed.", attempt_id=attempt
+        )
     try:
         fresh = oauth.exchange_code(
-            endpoints=projects.endpoints_for(project), client_id=project.client_id,
+            endpoints=projects.endpoints_for(project),
+            client_id=project.client_id,
             client_secret=projects.client_secret(project),
-            redirect_uri=get_settings().oauth_redirect_uri, scopes=DEFAULT_SCOPES, code=code,
-            code_verifier=verifier)
+            redirect_uri=get_settings().oauth_redirect_uri,
+            scopes=DEFAULT_SCOPES,
+            code=code,
+            code_verifier=verifier,
+        )
         refresh_token = fresh.refresh_token
         if refresh_token is None and reconnect is not None:
             with db.read_session() as s:
@@ -148,15 +204,22 @@ def _finish(*, state: str, code: str | None, error: str | None,
         resource = channels.fetch_own_channel(project, fresh, refresh_token or "")
         with db.session() as s:
             channel, created = channels.save_connected_channel(
-                session=s, project=project, resource=resource, fresh=fresh,
-                refresh_token=fresh.refresh_token, actor=actor, group=group,
-                reconnect_channel_id=reconnect)
+                session=s,
+                project=project,
+                resource=resource,
+                fresh=fresh,
+                refresh_token=fresh.refresh_token,
+                actor=actor,
+                group=group,
+                reconnect_channel_id=reconnect,
+            )
             title, channel_id = channel.title, channel.id
     except WrongChannel as exc:
         return ConnectResult(False, str(exc), attempt_id=attempt)
     except (GoogleError, InputError) as exc:
-        return ConnectResult(False, f"Connecting failed: {exc}. Nothing was changed.",
-                             attempt_id=attempt)
+        return ConnectResult(
+            False, f"Connecting failed: {exc}. Nothing was changed.", attempt_id=attempt
+        )
     caps = ", ".join(capabilities(fresh.scopes)) or "none"
     verb = "Connected" if created else "Reconnected"
     return ConnectResult(True, f"{verb} {title} (can: {caps}).", channel_id, attempt)

@@ -37,15 +37,18 @@ def overview(*, session: Session) -> Overview:
     now = clock.now()
     users = session.exec(select(func.count()).select_from(User)).one()
     audit_count = session.exec(
-        select(func.count()).select_from(AuditEvent)
-        .where(AuditEvent.at >= now - timedelta(days=1))
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.at >= now - timedelta(days=1))
     ).one()
     beats = heartbeat.recent(session=session, interval_seconds=get_settings().heartbeat_seconds)
     titles = uploads.channel_titles(session=session)
-    return Overview(users=users, open_alerts=alerts.open_counts(session=session),
-                    audit_last_day=audit_count, heartbeats=beats,
-                    pool=channels.pool_health(session=session),
-                    queue=uploads.summary(session=session),
-                    next_uploads=[UploadJobPublic.of(job, titles)
-                                  for job in uploads.next_scheduled(session=session)])
-
+    return Overview(
+        users=users,
+        open_alerts=alerts.open_counts(session=session),
+        audit_last_day=audit_count,
+        heartbeats=beats,
+        pool=channels.pool_health(session=session),
+        queue=uploads.summary(session=session),
+        next_uploads=[
+            UploadJobPublic.of(job, titles) for job in uploads.next_scheduled(session=session)
+        ],
+    )

@@ -140,7 +140,8 @@ def require_schema() -> None:
     if current - known:
         raise SchemaNotReady(
             f"the database was migrated by a newer TubeFleet (revision "
-            f"{', '.join(sorted(current - known))}); upgrade TubeFleet to use it")
+            f"{', '.join(sorted(current - known))}); upgrade TubeFleet to use it"
+        )
     raise SchemaNotReady(f"the database schema is older than this TubeFleet: {MIGRATE_HINT}")
 
 
@@ -153,6 +154,7 @@ def is_missing_table(exc: BaseException) -> bool:
 
 
 # --- scrub: leave no old row content in the files ---------------------------------------
+
 
 @dataclass(frozen=True)
 class ScrubReport:
@@ -191,15 +193,22 @@ def scrub_sqlite(*, wait_seconds: float = 60.0) -> ScrubReport | None:
                 left_ms = max(100, min(5000, int((deadline - time.monotonic()) * 1000)))
                 cursor.execute(f"PRAGMA busy_timeout={left_ms}")
                 busy, wal_frames, _copied = cursor.execute(
-                    "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                    "PRAGMA wal_checkpoint(TRUNCATE)"
+                ).fetchone()
                 if not busy:
-                    return ScrubReport(True, "database rewritten; WAL emptied"
-                                       if wal_frames >= 0 else "database rewritten")
+                    return ScrubReport(
+                        True,
+                        "database rewritten; WAL emptied"
+                        if wal_frames >= 0
+                        else "database rewritten",
+                    )
                 if time.monotonic() >= deadline:
                     return ScrubReport(
-                        False, f"another process kept a read transaction open for "
-                               f"{wait_seconds:g} s, so the WAL ({wal_frames} pages, older "
-                               "versions of changed rows among them) could not be emptied")
+                        False,
+                        f"another process kept a read transaction open for "
+                        f"{wait_seconds:g} s, so the WAL ({wal_frames} pages, older "
+                        "versions of changed rows among them) could not be emptied",
+                    )
                 time.sleep(0.2)
         finally:
             cursor.execute("PRAGMA busy_timeout=30000")

@@ -25,8 +25,9 @@ class ProjectQuota:
     channel_id: int | None = None
 
     def reserve(self, method: str) -> quota.Reservation:
-        return quota.reserve(project=self.project, method=method, priority=self.priority,
-                             channel_id=self.channel_id)
+        return quota.reserve(
+            project=self.project, method=method, priority=self.priority, channel_id=self.channel_id
+        )
 
     def settle(self, reservation: quota.Reservation, outcome: str, *, sent: bool = True) -> None:
         quota.settle(reservation, outcome, sent=sent)
@@ -52,8 +53,11 @@ class ChannelTokens:
                 raise NotFound(f"channel {self.channel_id} does not exist")
             project = projects.get(session=s, project_id=channel.project_id)
         expires = channel.token_expires_at
-        if not channel.access_token_enc or expires is None or \
-                clock.as_utc(expires) - clock.now() <= EXPIRY_MARGIN:
+        if (
+            not channel.access_token_enc
+            or expires is None
+            or clock.as_utc(expires) - clock.now() <= EXPIRY_MARGIN
+        ):
             return self.refreshed()
         self._creds = _credentials(project, channel, vault.decrypt(channel.access_token_enc))
         self._good_until = clock.as_utc(expires) - EXPIRY_MARGIN
@@ -89,10 +93,13 @@ class FixedTokens:
 def _credentials(project: Project, channel: Channel, access_token: str) -> Credentials:
     # No expiry for google-auth: it would refresh on its own (outside our lease and our
     # storage) by its own clock. We refresh before expiry, and once on any 401.
-    return credentials(endpoints=projects.endpoints_for(project), client_id=project.client_id,
-                       client_secret=projects.client_secret(project),
-                       refresh_token=vault.decrypt(channel.refresh_token_enc),
-                       access_token=access_token)
+    return credentials(
+        endpoints=projects.endpoints_for(project),
+        client_id=project.client_id,
+        client_secret=projects.client_secret(project),
+        refresh_token=vault.decrypt(channel.refresh_token_enc),
+        access_token=access_token,
+    )
 
 
 def channel_gateway(channel_id: int, priority: quota.Priority) -> Gateway:
@@ -102,15 +109,29 @@ def channel_gateway(channel_id: int, priority: quota.Priority) -> Gateway:
         if channel is None:
             raise NotFound(f"channel {channel_id} does not exist")
         project = projects.get(session=s, project_id=channel.project_id)
-    return Gateway(endpoints=projects.endpoints_for(project), tokens=ChannelTokens(channel_id),
-                   quota=ProjectQuota(project, priority, channel_id))
+    return Gateway(
+        endpoints=projects.endpoints_for(project),
+        tokens=ChannelTokens(channel_id),
+        quota=ProjectQuota(project, priority, channel_id),
+    )
 
 
-def token_gateway(project: Project, fresh: Tokens, refresh_token: str,
-                  priority: quota.Priority = quota.Priority.FINISH) -> Gateway:
+def token_gateway(
+    project: Project,
+    fresh: Tokens,
+    refresh_token: str,
+    priority: quota.Priority = quota.Priority.FINISH,
+) -> Gateway:
     """A gateway for tokens just obtained (connect, import), before the channel exists."""
-    creds = credentials(endpoints=projects.endpoints_for(project), client_id=project.client_id,
-                        client_secret=projects.client_secret(project),
-                        refresh_token=refresh_token, access_token=fresh.access_token)
-    return Gateway(endpoints=projects.endpoints_for(project), tokens=FixedTokens(creds),
-                   quota=ProjectQuota(project, priority))
+    creds = credentials(
+        endpoints=projects.endpoints_for(project),
+        client_id=project.client_id,
+        client_secret=projects.client_secret(project),
+        refresh_token=refresh_token,
+        access_token=fresh.access_token,
+    )
+    return Gateway(
+        endpoints=projects.endpoints_for(project),
+        tokens=FixedTokens(creds),
+        quota=ProjectQuota(project, priority),
+    )

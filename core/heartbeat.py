@@ -28,8 +28,14 @@ def beat(*, session: Session, worker_id: str, kind: str, started_at: datetime) -
     now = clock.now()
     row = session.get(SchedulerHeartbeat, worker_id)
     if row is None:
-        row = SchedulerHeartbeat(worker_id=worker_id, kind=kind, hostname=socket.gethostname(),
-                                 pid=os.getpid(), started_at=started_at, last_tick_at=now)
+        row = SchedulerHeartbeat(
+            worker_id=worker_id,
+            kind=kind,
+            hostname=socket.gethostname(),
+            pid=os.getpid(),
+            started_at=started_at,
+            last_tick_at=now,
+        )
     row.last_tick_at = now
     row.ticks += 1
     session.add(row)
@@ -52,10 +58,16 @@ def recent(*, session: Session, interval_seconds: int) -> list[HeartbeatView]:
     views = []
     for row in rows:
         age = now - clock.as_utc(row.last_tick_at)
-        views.append(HeartbeatView(worker_id=row.worker_id, kind=row.kind,
-                                   last_tick_at=clock.as_utc(row.last_tick_at),
-                                   age_seconds=max(0.0, age.total_seconds()), ticks=row.ticks,
-                                   alive=age <= limit))
+        views.append(
+            HeartbeatView(
+                worker_id=row.worker_id,
+                kind=row.kind,
+                last_tick_at=clock.as_utc(row.last_tick_at),
+                age_seconds=max(0.0, age.total_seconds()),
+                ticks=row.ticks,
+                alive=age <= limit,
+            )
+        )
     return views
 
 

@@ -84,8 +84,11 @@ def claim(
 
 def claim_one(*, session: Session, model: Any, row_id: Any, owner: str, ttl: timedelta) -> bool:
     """Lease one known row (e.g. a channel before refreshing its token)."""
-    return bool(claim(session=session, model=model, owner=owner, ttl=ttl,
-                      where=[_table(model).c.id == row_id]))
+    return bool(
+        claim(
+            session=session, model=model, owner=owner, ttl=ttl, where=[_table(model).c.id == row_id]
+        )
+    )
 
 
 def _held(table: Table, row_id: Any, owner: str) -> list[ColumnElement[bool]]:
@@ -99,18 +102,24 @@ def _held(table: Table, row_id: Any, owner: str) -> list[ColumnElement[bool]]:
 def renew(*, session: Session, model: Any, row_id: Any, owner: str, ttl: timedelta) -> bool:
     """Extend a lease we still hold; False means it was lost (stop working on the row)."""
     table = _table(model)
-    stmt = (update(table).where(*_held(table, row_id, owner))
-            .values(lease_expires_at=clock.now() + ttl)
-            .execution_options(synchronize_session=False))
+    stmt = (
+        update(table)
+        .where(*_held(table, row_id, owner))
+        .values(lease_expires_at=clock.now() + ttl)
+        .execution_options(synchronize_session=False)
+    )
     return bool(session.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
 
 
 def complete(*, session: Session, model: Any, row_id: Any, owner: str, **values: Any) -> bool:
     """Apply `values` and release the lease, only if we still hold it (fencing)."""
     table = _table(model)
-    stmt = (update(table).where(*_held(table, row_id, owner))
-            .values(lease_owner=None, lease_expires_at=None, **values)
-            .execution_options(synchronize_session=False))
+    stmt = (
+        update(table)
+        .where(*_held(table, row_id, owner))
+        .values(lease_owner=None, lease_expires_at=None, **values)
+        .execution_options(synchronize_session=False)
+    )
     return bool(session.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
 
 

@@ -11,8 +11,10 @@ from core.settings import get_settings
 # Shapes of OAuth secrets, redacted even if a library logs them.
 _PATTERNS = [
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
-    re.compile(r"(?i)((?:access_token|refresh_token|client_secret|code_verifier|code|token)"
-               r"[\"']?\s*[:=]\s*[\"']?)[A-Za-z0-9._~+/-]{8,}"),
+    re.compile(
+        r"(?i)((?:access_token|refresh_token|client_secret|code_verifier|code|token)"
+        r"[\"']?\s*[:=]\s*[\"']?)[A-Za-z0-9._~+/-]{8,}"
+    ),
     re.compile(r"ya29\.[A-Za-z0-9._-]+"),
     re.compile(r"1//[A-Za-z0-9._-]{10,}"),
 ]
@@ -56,7 +58,7 @@ def redact(text: str) -> str:
 
 
 def _pieces(word: str) -> list[str]:
-    return [word[i + 1:] for i, ch in enumerate(word) if ch == "=" and len(word) - i > 8]
+    return [word[i + 1 :] for i, ch in enumerate(word) if ch == "=" and len(word) - i > 8]
 
 
 class RedactingFilter(logging.Filter):

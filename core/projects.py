@@ -38,8 +38,11 @@ def validate_policy(policy: dict[str, Any]) -> dict[str, Any]:
     limits = {}
     for bucket, value in (policy.get("limits") or {}).items():
         if bucket not in known:
-            raise InputError("limits", f"the {preset} preset has no bucket {bucket!r} "
-                                       f"(buckets: {', '.join(sorted(known))})")
+            raise InputError(
+                "limits",
+                f"the {preset} preset has no bucket {bucket!r} "
+                f"(buckets: {', '.join(sorted(known))})",
+            )
         try:
             number = int(value)
         except (TypeError, ValueError):
@@ -53,8 +56,11 @@ def validate_policy(policy: dict[str, Any]) -> dict[str, Any]:
     reserves = {}
     for bucket, value in (policy.get("reserve_percent") or {}).items():
         if bucket not in known:
-            raise InputError("reserve", f"the {preset} preset has no bucket {bucket!r} "
-                                        f"(buckets: {', '.join(sorted(known))})")
+            raise InputError(
+                "reserve",
+                f"the {preset} preset has no bucket {bucket!r} "
+                f"(buckets: {', '.join(sorted(known))})",
+            )
         reserves[bucket] = _percent(bucket, value)
     if reserves:
         normalized["reserve_percent"] = reserves
@@ -68,11 +74,14 @@ def _percent(bucket: str, value: Any) -> float:
     try:
         number = float(str(value).strip().removesuffix("%"))
     except ValueError:
-        raise InputError("reserve", f"{bucket} reserve must be a percentage, got "
-                                    f"{value!r}") from None
+        raise InputError(
+            "reserve", f"{bucket} reserve must be a percentage, got {value!r}"
+        ) from None
     if not 0 <= number <= MAX_RESERVE_PERCENT:
-        raise InputError("reserve", f"{bucket} reserve must be between 0 and "
-                                    f"{MAX_RESERVE_PERCENT:g} %, got {number:g}")
+        raise InputError(
+            "reserve",
+            f"{bucket} reserve must be between 0 and {MAX_RESERVE_PERCENT:g} %, got {number:g}",
+        )
     return number
 
 
@@ -83,9 +92,13 @@ def _whole(bucket: str, value: Any) -> int:
     return int(text)
 
 
-def merge_policy(current: dict[str, Any] | None, *, preset: str | None = None,
-                 limits: Mapping[str, Any] | None = None,
-                 reserve_percent: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def merge_policy(
+    current: dict[str, Any] | None,
+    *,
+    preset: str | None = None,
+    limits: Mapping[str, Any] | None = None,
+    reserve_percent: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """A project's quota policy with some settings changed, as the Settings page and
     `tubefleet project set` change it; returns the new policy, validated.
 
@@ -103,29 +116,32 @@ def merge_policy(current: dict[str, Any] | None, *, preset: str | None = None,
     old_preset = policy.get("preset", "current")
     new_preset = preset or old_preset
     if new_preset not in costs.PRESETS:
-        raise InputError("preset", f"must be one of {', '.join(costs.PRESETS)}, "
-                                   f"got {new_preset!r}")
+        raise InputError("preset", f"must be one of {', '.join(costs.PRESETS)}, got {new_preset!r}")
     defaults: dict[str, int] = costs.PRESETS[new_preset]["buckets"]
     buckets = ", ".join(defaults)
 
     def check(field: str, bucket: str) -> None:
         if bucket not in defaults:
-            raise InputError(field, f"the {new_preset} preset has no bucket {bucket!r} "
-                                    f"(buckets: {buckets})")
+            raise InputError(
+                field, f"the {new_preset} preset has no bucket {bucket!r} (buckets: {buckets})"
+            )
 
-    merged_limits = {b: int(v) for b, v in (policy.get("limits") or {}).items()
-                     if b in defaults and new_preset == old_preset}
+    merged_limits = {
+        b: int(v)
+        for b, v in (policy.get("limits") or {}).items()
+        if b in defaults and new_preset == old_preset
+    }
     for bucket, value in (limits or {}).items():
         check("limits", bucket)
         merged_limits[bucket] = _whole(bucket, value)
-    merged_reserves = {b: v for b, v in (policy.get("reserve_percent") or {}).items()
-                       if b in defaults}
+    merged_reserves = {
+        b: v for b, v in (policy.get("reserve_percent") or {}).items() if b in defaults
+    }
     for bucket, value in (reserve_percent or {}).items():
         check("reserve", bucket)
         merged_reserves[bucket] = _percent(bucket, value)
 
-    merged = {k: v for k, v in policy.items() if k not in ("preset", "limits",
-                                                           "reserve_percent")}
+    merged = {k: v for k, v in policy.items() if k not in ("preset", "limits", "reserve_percent")}
     merged["preset"] = new_preset
     kept = {b: n for b, n in merged_limits.items() if n != defaults[b]}
     if kept:
@@ -135,22 +151,34 @@ def merge_policy(current: dict[str, Any] | None, *, preset: str | None = None,
     return validate_policy(merged)
 
 
-def configure_project(*, session: Session, project_id: int, actor: str,
-                      preset: str | None = None, limits: Mapping[str, Any] | None = None,
-                      reserve_percent: Mapping[str, Any] | None = None,
-                      verified: bool | None = None,
-                      consent_testing: bool | None = None) -> Project:
+def configure_project(
+    *,
+    session: Session,
+    project_id: int,
+    actor: str,
+    preset: str | None = None,
+    limits: Mapping[str, Any] | None = None,
+    reserve_percent: Mapping[str, Any] | None = None,
+    verified: bool | None = None,
+    consent_testing: bool | None = None,
+) -> Project:
     """Change a project's settings (the Settings page's project dialog, `tubefleet project
     set`): its quota policy merged by merge_policy, and its audit flags. Whatever is None
     stays as it is; nothing changes when anything is invalid."""
     project = get(session=session, project_id=project_id)
     policy = None
     if preset is not None or limits or reserve_percent:
-        policy = merge_policy(project.quota_policy, preset=preset, limits=limits,
-                              reserve_percent=reserve_percent)
-    return update_project(session=session, project_id=project_id, actor=actor,
-                          verified=verified, consent_testing=consent_testing,
-                          quota_policy=policy)
+        policy = merge_policy(
+            project.quota_policy, preset=preset, limits=limits, reserve_percent=reserve_percent
+        )
+    return update_project(
+        session=session,
+        project_id=project_id,
+        actor=actor,
+        verified=verified,
+        consent_testing=consent_testing,
+        quota_policy=policy,
+    )
 
 
 def check_new_project(*, session: Session, name: str, client_id: str | None = None) -> str:
@@ -164,28 +192,51 @@ def check_new_project(*, session: Session, name: str, client_id: str | None = No
     if client_id is not None:
         client_id = client_id.strip()
         if not client_id or len(client_id) > 200 or any(c.isspace() for c in client_id):
-            raise InputError("client_id", "paste the OAuth client ID from Google Cloud "
-                                          "Console (APIs & Services → Credentials)")
+            raise InputError(
+                "client_id",
+                "paste the OAuth client ID from Google Cloud "
+                "Console (APIs & Services → Credentials)",
+            )
         if session.exec(select(Project).where(Project.client_id == client_id)).first():
             raise InputError("client_id", "this OAuth client is already added")
     return name
 
 
-def add_project(*, session: Session, name: str, client_id: str, client_secret: str,
-                verified: bool = False, is_sandbox: bool = False, consent_testing: bool = False,
-                quota_policy: dict[str, Any] | None = None, actor: str) -> Project:
+def add_project(
+    *,
+    session: Session,
+    name: str,
+    client_id: str,
+    client_secret: str,
+    verified: bool = False,
+    is_sandbox: bool = False,
+    consent_testing: bool = False,
+    quota_policy: dict[str, Any] | None = None,
+    actor: str,
+) -> Project:
     name = check_new_project(session=session, name=name, client_id=client_id)
     client_id = client_id.strip()
     if not client_secret.strip():
         raise InputError("client_secret", "the OAuth client secret is required")
-    project = Project(name=name, client_id=client_id,
-                      client_secret_enc=vault.encrypt(client_secret.strip()),
-                      verified=verified, is_sandbox=is_sandbox, consent_testing=consent_testing,
-                      quota_policy=validate_policy(quota_policy or {}), created_at=clock.now())
+    project = Project(
+        name=name,
+        client_id=client_id,
+        client_secret_enc=vault.encrypt(client_secret.strip()),
+        verified=verified,
+        is_sandbox=is_sandbox,
+        consent_testing=consent_testing,
+        quota_policy=validate_policy(quota_policy or {}),
+        created_at=clock.now(),
+    )
     session.add(project)
     session.flush()
-    audit.record(session=session, actor=actor, action="project.add", target=name,
-                 detail=f"client_id={client_id} verified={verified} sandbox={is_sandbox}")
+    audit.record(
+        session=session,
+        actor=actor,
+        action="project.add",
+        target=name,
+        detail=f"client_id={client_id} verified={verified} sandbox={is_sandbox}",
+    )
     return project
 
 
@@ -210,17 +261,25 @@ def list_projects(*, session: Session) -> list[Project]:
 
 def listing(*, session: Session) -> list[ProjectPublic]:
     """Every project by name, as it may leave the server (no secret)."""
-    return [ProjectPublic.model_validate(p, from_attributes=True)
-            for p in list_projects(session=session)]
+    return [
+        ProjectPublic.model_validate(p, from_attributes=True)
+        for p in list_projects(session=session)
+    ]
 
 
 def public(project: Project) -> dict[str, Any]:
     return ProjectPublic.model_validate(project, from_attributes=True).model_dump(mode="json")
 
 
-def update_project(*, session: Session, project_id: int, actor: str,
-                   verified: bool | None = None, consent_testing: bool | None = None,
-                   quota_policy: dict[str, Any] | None = None) -> Project:
+def update_project(
+    *,
+    session: Session,
+    project_id: int,
+    actor: str,
+    verified: bool | None = None,
+    consent_testing: bool | None = None,
+    quota_policy: dict[str, Any] | None = None,
+) -> Project:
     project = get(session=session, project_id=project_id)
     changes = []
     if verified is not None and verified != project.verified:
@@ -236,8 +295,13 @@ def update_project(*, session: Session, project_id: int, actor: str,
             changes.append(f"quota_policy={policy}")
     session.add(project)
     if changes:
-        audit.record(session=session, actor=actor, action="project.update",
-                     target=project.name, detail="; ".join(changes))
+        audit.record(
+            session=session,
+            actor=actor,
+            action="project.update",
+            target=project.name,
+            detail="; ".join(changes),
+        )
     return project
 
 
@@ -278,6 +342,10 @@ class PolicyForm:
 def policy_form(*, session: Session, project_id: int) -> PolicyForm:
     project = get(session=session, project_id=project_id)
     policy = project.quota_policy or {"preset": "current"}
-    return PolicyForm(name=project.name, preset=policy.get("preset", "current"),
-                      limits=bucket_limits(policy), verified=project.verified,
-                      consent_testing=project.consent_testing)
+    return PolicyForm(
+        name=project.name,
+        preset=policy.get("preset", "current"),
+        limits=bucket_limits(policy),
+        verified=project.verified,
+        consent_testing=project.consent_testing,
+    )

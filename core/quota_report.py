@@ -144,20 +144,21 @@ class QuotaReport:
     by_channel: list[ChannelUsage]
 
 
-def bucket_status(*, session: Session, now: datetime | None = None,
-                  project_id: int | None = None) -> list[BucketStatus]:
+def bucket_status(
+    *, session: Session, now: datetime | None = None, project_id: int | None = None
+) -> list[BucketStatus]:
     """Every project's buckets today, in project-name order, the shared bucket first.
 
     The limit is the project's current policy (the next reservation applies it to
     today's row too); a bucket that left the policy today but was used still shows.
     """
     now = clock.as_utc(now or clock.now())
-    return _statuses(session, now, _units_since(session, _rate_since(now), project_id),
-                     project_id)
+    return _statuses(session, now, _units_since(session, _rate_since(now), project_id), project_id)
 
 
-def hourly_series(*, session: Session, buckets: list[BucketStatus],
-                  now: datetime | None = None) -> list[HourlySeries]:
+def hourly_series(
+    *, session: Session, buckets: list[BucketStatus], now: datetime | None = None
+) -> list[HourlySeries]:
     """Calls, units and failures per hour over the last 7 days, for each given bucket."""
     now = clock.as_utc(now or clock.now())
     end = _hour_floor(now)
@@ -165,47 +166,76 @@ def hourly_series(*, session: Session, buckets: list[BucketStatus],
     hours = [end - timedelta(hours=count - 1 - h) for h in range(count)]
     first = hours[0].timestamp()
     arrays: dict[tuple[int, str], tuple[list[int], list[int], list[int]]] = {
-        (b.project_id, b.bucket): ([0] * count, [0] * count, [0] * count) for b in buckets}
+        (b.project_id, b.bucket): ([0] * count, [0] * count, [0] * count) for b in buckets
+    }
     # Hours as epoch seconds from the database: a week of rows for every bucket would
     # otherwise cost a datetime parse each, most of the page's load time.
-    for pid, bucket, epoch, calls, units, failures in _rows(session, table_select(
-            HOURS.project_id, HOURS.bucket, func.extract("epoch", HOURS.hour), HOURS.calls,
-            HOURS.units, HOURS.failures).where(HOURS.hour >= hours[0], HOURS.hour <= end)):
+    for pid, bucket, epoch, calls, units, failures in _rows(
+        session,
+        table_select(
+            HOURS.project_id,
+            HOURS.bucket,
+            func.extract("epoch", HOURS.hour),
+            HOURS.calls,
+            HOURS.units,
+            HOURS.failures,
+        ).where(HOURS.hour >= hours[0], HOURS.hour <= end),
+    ):
         series = arrays.get((int(pid), str(bucket)))
         index = int((float(epoch) - first) // 3600)
         if series is not None and 0 <= index < count:
             series[0][index], series[1][index], series[2][index] = calls, units, failures
-    return [HourlySeries(b.project_id, b.project, b.bucket, list(hours),
-                         *arrays[(b.project_id, b.bucket)]) for b in buckets]
+    return [
+        HourlySeries(
+            b.project_id, b.project, b.bucket, list(hours), *arrays[(b.project_id, b.bucket)]
+        )
+        for b in buckets
+    ]
 
 
 def usage_by_method(*, session: Session, now: datetime | None = None) -> list[MethodUsage]:
     """Today's calls per project, bucket and method, most units first."""
     now = clock.as_utc(now or clock.now())
     names = _project_names(session)
-    result = [MethodUsage(int(pid), names[int(pid)], str(bucket), str(method), int(c),
-                          int(u), int(f))
-              for pid, bucket, method, c, u, f in _rows(session, table_select(
-                  DETAIL.project_id, DETAIL.bucket, DETAIL.method, func.sum(DETAIL.calls),
-                  func.sum(DETAIL.units), func.sum(DETAIL.failures))
-                  .where(DETAIL.day == clock.pacific_day(now))
-                  .group_by(DETAIL.project_id, DETAIL.bucket, DETAIL.method))
-              if int(pid) in names and (c or u or f)]
+    result = [
+        MethodUsage(int(pid), names[int(pid)], str(bucket), str(method), int(c), int(u), int(f))
+        for pid, bucket, method, c, u, f in _rows(
+            session,
+            table_select(
+                DETAIL.project_id,
+                DETAIL.bucket,
+                DETAIL.method,
+                func.sum(DETAIL.calls),
+                func.sum(DETAIL.units),
+                func.sum(DETAIL.failures),
+            )
+            .where(DETAIL.day == clock.pacific_day(now))
+            .group_by(DETAIL.project_id, DETAIL.bucket, DETAIL.method),
+        )
+        if int(pid) in names and (c or u or f)
+    ]
     return sorted(result, key=lambda m: (-m.units, -m.calls, m.project, m.method))
 
 
-def usage_by_channel(*, session: Session, now: datetime | None = None
-                     ) -> list[ChannelUsage]:
+def usage_by_channel(*, session: Session, now: datetime | None = None) -> list[ChannelUsage]:
     """Today's calls per channel (units per bucket), most shared-bucket units first."""
     now = clock.as_utc(now or clock.now())
     names = _project_names(session)
     calls: dict[tuple[int, int], list[int]] = {}
     units: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-    for pid, cid, bucket, c, u, f in _rows(session, table_select(
-            DETAIL.project_id, DETAIL.channel_id, DETAIL.bucket, func.sum(DETAIL.calls),
-            func.sum(DETAIL.units), func.sum(DETAIL.failures))
-            .where(DETAIL.day == clock.pacific_day(now))
-            .group_by(DETAIL.project_id, DETAIL.channel_id, DETAIL.bucket)):
+    for pid, cid, bucket, c, u, f in _rows(
+        session,
+        table_select(
+            DETAIL.project_id,
+            DETAIL.channel_id,
+            DETAIL.bucket,
+            func.sum(DETAIL.calls),
+            func.sum(DETAIL.units),
+            func.sum(DETAIL.failures),
+        )
+        .where(DETAIL.day == clock.pacific_day(now))
+        .group_by(DETAIL.project_id, DETAIL.channel_id, DETAIL.bucket),
+    ):
         pid, cid = int(pid), int(cid or 0)
         if pid not in names or not (c or u or f):
             continue
@@ -216,25 +246,44 @@ def usage_by_channel(*, session: Session, now: datetime | None = None
     channel_ids = sorted({cid for _, cid in calls if cid})
     titles: dict[int, str] = {}
     if channel_ids:
-        rows = _rows(session, table_select(CHANNELS.id, CHANNELS.title)
-                     .where(CHANNELS.id.in_(channel_ids)))
+        rows = _rows(
+            session, table_select(CHANNELS.id, CHANNELS.title).where(CHANNELS.id.in_(channel_ids))
+        )
         titles = {int(i): str(t) for i, t in rows}
-    result = [ChannelUsage(pid, names[pid], cid or None,
-                           (titles.get(cid) or f"channel {cid} (removed)") if cid else NO_CHANNEL,
-                           c, f, units[(pid, cid)])
-              for (pid, cid), (c, f) in calls.items()]
-    return sorted(result, key=lambda c: (-c.units_by_bucket.get(costs.DEFAULT_BUCKET, 0),
-                                         -c.calls, c.project, c.channel))
+    result = [
+        ChannelUsage(
+            pid,
+            names[pid],
+            cid or None,
+            (titles.get(cid) or f"channel {cid} (removed)") if cid else NO_CHANNEL,
+            c,
+            f,
+            units[(pid, cid)],
+        )
+        for (pid, cid), (c, f) in calls.items()
+    ]
+    return sorted(
+        result,
+        key=lambda c: (
+            -c.units_by_bucket.get(costs.DEFAULT_BUCKET, 0),
+            -c.calls,
+            c.project,
+            c.channel,
+        ),
+    )
 
 
 def quota_report(*, session: Session, now: datetime | None = None) -> QuotaReport:
     """The Quota page's data, all read at the same instant."""
     now = clock.as_utc(now or clock.now())
     buckets = bucket_status(session=session, now=now)
-    return QuotaReport(now=now, buckets=buckets,
-                       series=hourly_series(session=session, buckets=buckets, now=now),
-                       by_method=usage_by_method(session=session, now=now),
-                       by_channel=usage_by_channel(session=session, now=now))
+    return QuotaReport(
+        now=now,
+        buckets=buckets,
+        series=hourly_series(session=session, buckets=buckets, now=now),
+        by_method=usage_by_method(session=session, now=now),
+        by_channel=usage_by_channel(session=session, now=now),
+    )
 
 
 Counts = tuple[int, int, int]  # calls, units, failures
@@ -261,18 +310,24 @@ def _project_names(session: Session) -> dict[int, str]:
     return {int(pid): str(name) for pid, name in rows}
 
 
-def _units_since(session: Session, since: datetime, project_id: int | None
-                 ) -> dict[tuple[int, str], int]:
-    query = (table_select(HOURS.project_id, HOURS.bucket, func.sum(HOURS.units))
-             .where(HOURS.hour >= since).group_by(HOURS.project_id, HOURS.bucket))
+def _units_since(
+    session: Session, since: datetime, project_id: int | None
+) -> dict[tuple[int, str], int]:
+    query = (
+        table_select(HOURS.project_id, HOURS.bucket, func.sum(HOURS.units))
+        .where(HOURS.hour >= since)
+        .group_by(HOURS.project_id, HOURS.bucket)
+    )
     if project_id is not None:
         query = query.where(HOURS.project_id == project_id)
-    return {(int(pid), str(bucket)): int(units or 0)
-            for pid, bucket, units in _rows(session, query)}
+    return {
+        (int(pid), str(bucket)): int(units or 0) for pid, bucket, units in _rows(session, query)
+    }
 
 
-def _statuses(session: Session, now: datetime, recent: dict[tuple[int, str], int],
-              project_id: int | None) -> list[BucketStatus]:
+def _statuses(
+    session: Session, now: datetime, recent: dict[tuple[int, str], int], project_id: int | None
+) -> list[BucketStatus]:
     day = clock.pacific_day(now)
     resets_at = clock.next_pacific_midnight(now)
     since = _rate_since(now)
@@ -290,28 +345,43 @@ def _statuses(session: Session, now: datetime, recent: dict[tuple[int, str], int
         policy = quota.policy_of(project)
         buckets = list(costs.bucket_limits(policy).items())
         in_policy = {b for b, _ in buckets}
-        buckets += sorted((b, u.limit_units) for (pid, b), u in rows.items()
-                          if pid == project.id and b not in in_policy)
+        buckets += sorted(
+            (b, u.limit_units)
+            for (pid, b), u in rows.items()
+            if pid == project.id and b not in in_policy
+        )
         for bucket, limit in buckets:
             usage = rows.get((project.id, bucket))
             used = usage.used if usage else 0
             pct = quota.reserve_percent(policy, bucket)
             upload_ceiling = quota.ceiling(limit, pct, quota.Priority.UPLOAD)
-            exhausted_at = (clock.as_utc(usage.exhausted_at)
-                            if usage and usage.exhausted_at else None)
+            exhausted_at = (
+                clock.as_utc(usage.exhausted_at) if usage and usage.exhausted_at else None
+            )
             rate = recent.get((project.id, bucket), 0) / span_hours
             runs_out_at = None
             if rate > 0 and exhausted_at is None and used < upload_ceiling:
                 at = now + timedelta(hours=(upload_ceiling - used) / rate)
                 runs_out_at = at if at < resets_at else None
-            result.append(BucketStatus(
-                project_id=project.id, project=project.name, bucket=bucket, day=day,
-                used=used, limit=limit,
-                reserve=math.ceil(limit * pct / 100) if pct > 0 else 0, reserve_percent=pct,
-                upload_ceiling=upload_ceiling,
-                background_ceiling=quota.ceiling(limit, pct, quota.Priority.BACKGROUND),
-                percent=round(100 * used / limit, 1) if limit > 0 else 100.0,
-                exhausted=exhausted_at is not None or used >= limit,
-                exhausted_at=exhausted_at, resets_at=resets_at,
-                rate_per_hour=round(rate, 1), rate_since=since, runs_out_at=runs_out_at))
+            result.append(
+                BucketStatus(
+                    project_id=project.id,
+                    project=project.name,
+                    bucket=bucket,
+                    day=day,
+                    used=used,
+                    limit=limit,
+                    reserve=math.ceil(limit * pct / 100) if pct > 0 else 0,
+                    reserve_percent=pct,
+                    upload_ceiling=upload_ceiling,
+                    background_ceiling=quota.ceiling(limit, pct, quota.Priority.BACKGROUND),
+                    percent=round(100 * used / limit, 1) if limit > 0 else 100.0,
+                    exhausted=exhausted_at is not None or used >= limit,
+                    exhausted_at=exhausted_at,
+                    resets_at=resets_at,
+                    rate_per_hour=round(rate, 1),
+                    rate_since=since,
+                    runs_out_at=runs_out_at,
+                )
+            )
     return result

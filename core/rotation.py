@@ -52,8 +52,10 @@ def weights() -> dict[str, float]:
         name, _, value = part.partition("=")
         name = name.strip()
         if name not in DEFAULT_WEIGHTS:
-            raise ValueError(f"TUBEFLEET_ROTATION_WEIGHTS: unknown component {name!r} "
-                             f"(known: {', '.join(DEFAULT_WEIGHTS)})")
+            raise ValueError(
+                f"TUBEFLEET_ROTATION_WEIGHTS: unknown component {name!r} "
+                f"(known: {', '.join(DEFAULT_WEIGHTS)})"
+            )
         parsed[name] = float(value)
     return parsed
 
@@ -106,8 +108,10 @@ def snapshot(session: Session) -> PoolSnapshot:
     day = clock.pacific_day(now)
     resets = clock.next_pacific_midnight(now)
     projects = {p.id: p for p in session.exec(select(Project)).all() if p.id is not None}
-    usage = {(u.project_id, u.bucket): u for u in session.exec(
-        select(QuotaUsage).where(QuotaUsage.day == day)).all()}
+    usage = {
+        (u.project_id, u.bucket): u
+        for u in session.exec(select(QuotaUsage).where(QuotaUsage.day == day)).all()
+    }
     headroom: dict[int, float] = {}
     blocked: dict[int, datetime] = {}
     for pid, project in projects.items():
@@ -124,16 +128,20 @@ def snapshot(session: Session) -> PoolSnapshot:
                 used = limits[bucket]
             shares.append(max(0.0, 1 - used / limits[bucket]))
             # The same ceiling the reservation applies to a new upload (limit - reserve).
-            top = quota.ceiling(limits[bucket], quota.reserve_percent(policy, bucket),
-                                quota.Priority.UPLOAD)
+            top = quota.ceiling(
+                limits[bucket], quota.reserve_percent(policy, bucket), quota.Priority.UPLOAD
+            )
             if bucket == insert_bucket and used + insert_cost > top:
                 blocked[pid] = resets
         headroom[pid] = min(shares) if shares else 0.0
     finished = session.exec(
         select(UploadJob.channel_id, UploadJob.state, UploadJob.last_error)
-        .where(col(UploadJob.state).in_([UploadState.PUBLISHED, UploadState.FAILED]),
-               col(UploadJob.channel_id).is_not(None))
-        .order_by(col(UploadJob.finished_at).desc()).limit(5000)
+        .where(
+            col(UploadJob.state).in_([UploadState.PUBLISHED, UploadState.FAILED]),
+            col(UploadJob.channel_id).is_not(None),
+        )
+        .order_by(col(UploadJob.finished_at).desc())
+        .limit(5000)
     ).all()
     success: dict[int, tuple[int, int]] = {}
     for channel_id, state, _ in finished:
@@ -142,17 +150,26 @@ def snapshot(session: Session) -> PoolSnapshot:
         ok, bad = success.get(channel_id, (0, 0))
         if sum((ok, bad)) >= RECENT_JOBS:
             continue
-        success[channel_id] = (ok + (state == UploadState.PUBLISHED),
-                               bad + (state == UploadState.FAILED))
-    last = dict(session.exec(
-        select(UploadJob.channel_id, func.max(UploadJob.started_at))
-        .where(col(UploadJob.channel_id).is_not(None), col(UploadJob.started_at).is_not(None))
-        .group_by(col(UploadJob.channel_id))).all())
-    return PoolSnapshot(now=now, uploads_today=uploads_today_by_channel(session=session),
-                        headroom=headroom, quota_blocked=blocked, success=success,
-                        last_upload={k: clock.as_utc(v) for k, v in last.items()
-                                     if k is not None and v},
-                        projects=projects)
+        success[channel_id] = (
+            ok + (state == UploadState.PUBLISHED),
+            bad + (state == UploadState.FAILED),
+        )
+    last = dict(
+        session.exec(
+            select(UploadJob.channel_id, func.max(UploadJob.started_at))
+            .where(col(UploadJob.channel_id).is_not(None), col(UploadJob.started_at).is_not(None))
+            .group_by(col(UploadJob.channel_id))
+        ).all()
+    )
+    return PoolSnapshot(
+        now=now,
+        uploads_today=uploads_today_by_channel(session=session),
+        headroom=headroom,
+        quota_blocked=blocked,
+        success=success,
+        last_upload={k: clock.as_utc(v) for k, v in last.items() if k is not None and v},
+        projects=projects,
+    )
 
 
 def evaluate(channel: Channel, snap: PoolSnapshot, w: dict[str, float]) -> Candidate:
@@ -160,8 +177,7 @@ def evaluate(channel: Channel, snap: PoolSnapshot, w: dict[str, float]) -> Candi
     ok, bad = snap.success.get(cid, (0, 0))
     last = snap.last_upload.get(cid)
     idle_hours = (snap.now - last).total_seconds() / 3600 if last else 24.0
-    age_days = ((snap.now - clock.as_utc(channel.published_at)).days
-                if channel.published_at else 0)
+    age_days = (snap.now - clock.as_utc(channel.published_at)).days if channel.published_at else 0
     breakdown = {
         "quota": round(snap.headroom.get(channel.project_id, 0.0), 4),
         "success": round((ok + 1) / (ok + bad + 2), 4),
@@ -178,20 +194,34 @@ def evaluate(channel: Channel, snap: PoolSnapshot, w: dict[str, float]) -> Candi
     if not state.uploads_allowed:
         blockers.append((Wait.CHANNEL, f"state {state.value}", None))
     if resting:
-        blockers.append((Wait.CHANNEL, f"resting: {channel.rest_reason or 'recent failures'}",
-                         clock.as_utc(channel.resting_until)))  # type: ignore[arg-type]
+        blockers.append(
+            (
+                Wait.CHANNEL,
+                f"resting: {channel.rest_reason or 'recent failures'}",
+                clock.as_utc(channel.resting_until),  # type: ignore[arg-type]
+            )
+        )
     if snap.uploads_today.get(cid, 0) >= channel.daily_upload_cap:
-        blockers.append((Wait.CHANNEL,
-                         f"daily upload cap reached ({channel.daily_upload_cap})",
-                         clock.next_pacific_midnight(snap.now)))
+        blockers.append(
+            (
+                Wait.CHANNEL,
+                f"daily upload cap reached ({channel.daily_upload_cap})",
+                clock.next_pacific_midnight(snap.now),
+            )
+        )
     if channel.project_id in snap.quota_blocked:
-        blockers.append((Wait.QUOTA, "project's upload quota used up today",
-                         snap.quota_blocked[channel.project_id]))
+        blockers.append(
+            (
+                Wait.QUOTA,
+                "project's upload quota used up today",
+                snap.quota_blocked[channel.project_id],
+            )
+        )
     if not channel.refresh_token_enc:
         blockers.append((Wait.CHANNEL, "no token", None))
     elif channel.last_error.startswith("token refresh failed") and (
-            channel.token_expires_at is None
-            or clock.as_utc(channel.token_expires_at) <= snap.now):
+        channel.token_expires_at is None or clock.as_utc(channel.token_expires_at) <= snap.now
+    ):
         blockers.append((Wait.CHANNEL, "its token has expired and cannot be refreshed", None))
     if cid in snap.refused and not blockers:
         blockers.append((Wait.CHANNEL, "it refused this job a moment ago", None))
@@ -199,12 +229,14 @@ def evaluate(channel: Channel, snap: PoolSnapshot, w: dict[str, float]) -> Candi
         return Candidate(channel, round(score, 4), breakdown, True)
     why_not = "; ".join(why for _, why, _ in blockers)
     if any(until is None for _, _, until in blockers):
-        return Candidate(channel, round(score, 4), breakdown, False, why_not, None,
-                         Wait.CHANNEL)
+        return Candidate(channel, round(score, 4), breakdown, False, why_not, None, Wait.CHANNEL)
     # Usable once the last blocker lifts; a tie with the quota reset counts as quota.
     available = max(until for _, _, until in blockers if until is not None)
-    waits_for = (Wait.QUOTA if any(kind == Wait.QUOTA and until == available
-                                   for kind, _, until in blockers) else Wait.CHANNEL)
+    waits_for = (
+        Wait.QUOTA
+        if any(kind == Wait.QUOTA and until == available for kind, _, until in blockers)
+        else Wait.CHANNEL
+    )
     return Candidate(channel, round(score, 4), breakdown, False, why_not, available, waits_for)
 
 
@@ -213,10 +245,15 @@ def assess(session: Session, channel: Channel) -> Candidate:
     return evaluate(channel, snapshot(session), weights())
 
 
-def candidates(session: Session, *, group: str = "", exclude_projects: set[int] | None = None,
-               exclude_channels: set[int] | None = None,
-               states: tuple[ChannelState, ...] = (ChannelState.ACTIVE,),
-               snap: PoolSnapshot | None = None) -> list[Candidate]:
+def candidates(
+    session: Session,
+    *,
+    group: str = "",
+    exclude_projects: set[int] | None = None,
+    exclude_channels: set[int] | None = None,
+    states: tuple[ChannelState, ...] = (ChannelState.ACTIVE,),
+    snap: PoolSnapshot | None = None,
+) -> list[Candidate]:
     """Channels that could take a job, best first (eligible before ineligible).
 
     `exclude_projects` refused the job for quota and `exclude_channels` refused it
@@ -226,9 +263,11 @@ def candidates(session: Session, *, group: str = "", exclude_projects: set[int] 
     snap = snap or snapshot(session)
     if exclude_projects or exclude_channels:
         resets = clock.next_pacific_midnight(snap.now)
-        snap = replace(snap, quota_blocked={**{p: resets for p in exclude_projects or ()},
-                                            **snap.quota_blocked},
-                       refused=snap.refused | set(exclude_channels or ()))
+        snap = replace(
+            snap,
+            quota_blocked={**{p: resets for p in exclude_projects or ()}, **snap.quota_blocked},
+            refused=snap.refused | set(exclude_channels or ()),
+        )
     w = weights()
     query = select(Channel).where(col(Channel.state).in_(states))
     if group:
@@ -238,16 +277,22 @@ def candidates(session: Session, *, group: str = "", exclude_projects: set[int] 
     return found
 
 
-def choose(session: Session, *, group: str = "", exclude_projects: set[int] | None = None,
-           exclude_channels: set[int] | None = None) -> Choice:
+def choose(
+    session: Session,
+    *,
+    group: str = "",
+    exclude_projects: set[int] | None = None,
+    exclude_channels: set[int] | None = None,
+) -> Choice:
     """The healthiest eligible channel; else what the job waits for, and until when.
 
     It waits for the quota when the channels that free up soonest are kept out only by
     their projects' upload quota (until the earliest reset); for a channel when there is
     none in the pool, or when one's rest, daily cap or token is what frees up first.
     """
-    found = candidates(session, group=group, exclude_projects=exclude_projects,
-                       exclude_channels=exclude_channels)
+    found = candidates(
+        session, group=group, exclude_projects=exclude_projects, exclude_channels=exclude_channels
+    )
     if found and found[0].eligible:
         return Choice(found[0].channel)
     if not found:
@@ -259,16 +304,21 @@ def choose(session: Session, *, group: str = "", exclude_projects: set[int] | No
         return Choice(None, Wait.CHANNEL, None, why)
     soonest = min(c.available_at for c in timed if c.available_at is not None)
     first = [c for c in timed if c.available_at == soonest]
-    waits_for = (Wait.QUOTA if all(c.waits_for == Wait.QUOTA for c in first)
-                 else Wait.CHANNEL)
+    waits_for = Wait.QUOTA if all(c.waits_for == Wait.QUOTA for c in first) else Wait.CHANNEL
     return Choice(None, waits_for, soonest, why)
 
 
-def pick(session: Session, *, group: str = "", exclude_projects: set[int] | None = None,
-         exclude_channels: set[int] | None = None) -> tuple[Channel | None, datetime | None, str]:
+def pick(
+    session: Session,
+    *,
+    group: str = "",
+    exclude_projects: set[int] | None = None,
+    exclude_channels: set[int] | None = None,
+) -> tuple[Channel | None, datetime | None, str]:
     """The healthiest eligible channel, or (None, when one may free up, why not)."""
-    choice = choose(session, group=group, exclude_projects=exclude_projects,
-                    exclude_channels=exclude_channels)
+    choice = choose(
+        session, group=group, exclude_projects=exclude_projects, exclude_channels=exclude_channels
+    )
     return choice.channel, choice.until, choice.why
 
 
@@ -283,10 +333,14 @@ def record_outcome(session: Session, channel_id: int, *, success: bool, reason: 
         channel.error_streak += 1
         if channel.error_streak >= CIRCUIT_BREAKER_FAILURES:
             channel.resting_until = clock.now() + CIRCUIT_BREAKER_REST
-            channel.rest_reason = (f"{channel.error_streak} failures in a row "
-                                   f"(last: {reason[:120]})")
-            audit.record(session=session, actor="system", action="channel.rest",
-                         target=channel.title, detail=channel.rest_reason)
+            channel.rest_reason = f"{channel.error_streak} failures in a row (last: {reason[:120]})"
+            audit.record(
+                session=session,
+                actor="system",
+                action="channel.rest",
+                target=channel.title,
+                detail=channel.rest_reason,
+            )
     session.add(channel)
 
 
@@ -297,8 +351,9 @@ def rest_channel(session: Session, channel_id: int, *, hours: float, reason: str
     channel.resting_until = clock.now() + timedelta(hours=hours)
     channel.rest_reason = reason[:200]
     session.add(channel)
-    audit.record(session=session, actor="system", action="channel.rest", target=channel.title,
-                 detail=reason)
+    audit.record(
+        session=session, actor="system", action="channel.rest", target=channel.title, detail=reason
+    )
 
 
 def refresh_scores() -> dict[str, Any]:
@@ -310,8 +365,7 @@ def refresh_scores() -> dict[str, Any]:
         for channel in s.exec(select(Channel)).all():
             c = evaluate(channel, snap, w)
             channel.health_score = c.score
-            channel.score_breakdown = {**c.breakdown, "eligible": c.eligible,
-                                       "why_not": c.why_not}
+            channel.score_breakdown = {**c.breakdown, "eligible": c.eligible, "why_not": c.why_not}
             channel.score_updated_at = snap.now
             s.add(channel)
     return {"activated": activated}
@@ -323,31 +377,48 @@ def activate_reserves() -> list[str]:
     with db.session() as s:
         snap = snapshot(s)
         demand = s.exec(
-            select(func.count()).select_from(UploadJob).where(
+            select(func.count())
+            .select_from(UploadJob)
+            .where(
                 col(UploadJob.target_kind).in_([TargetKind.AUTO, TargetKind.GROUP]),
-                col(UploadJob.state).in_([UploadState.QUEUED, UploadState.SCHEDULED,
-                                          UploadState.WAITING_CHANNEL,
-                                          UploadState.WAITING_QUOTA]),
-                UploadJob.scheduled_for <= horizon)).one()
+                col(UploadJob.state).in_(
+                    [
+                        UploadState.QUEUED,
+                        UploadState.SCHEDULED,
+                        UploadState.WAITING_CHANNEL,
+                        UploadState.WAITING_QUOTA,
+                    ]
+                ),
+                UploadJob.scheduled_for <= horizon,
+            )
+        ).one()
         active = [c for c in candidates(s, snap=snap) if c.eligible]
-        capacity = sum(max(0, c.channel.daily_upload_cap
-                           - snap.uploads_today.get(c.channel.id or 0, 0)) for c in active)
+        capacity = sum(
+            max(0, c.channel.daily_upload_cap - snap.uploads_today.get(c.channel.id or 0, 0))
+            for c in active
+        )
         if demand <= capacity:
             return []
-        reserves = [c for c in candidates(s, states=(ChannelState.RESERVE,), snap=snap)
-                    if c.eligible]
+        reserves = [
+            c for c in candidates(s, states=(ChannelState.RESERVE,), snap=snap) if c.eligible
+        ]
         activated = []
         for c in reserves:
             if capacity >= demand:
                 break
             c.channel.state = ChannelState.ACTIVE
             s.add(c.channel)
-            capacity += max(0, c.channel.daily_upload_cap
-                            - snap.uploads_today.get(c.channel.id or 0, 0))
+            capacity += max(
+                0, c.channel.daily_upload_cap - snap.uploads_today.get(c.channel.id or 0, 0)
+            )
             activated.append(c.channel.title)
-            audit.record(session=s, actor="system", action="channel.activated",
-                         target=c.channel.title,
-                         detail=f"queued demand {demand} exceeded active capacity")
+            audit.record(
+                session=s,
+                actor="system",
+                action="channel.activated",
+                target=c.channel.title,
+                detail=f"queued demand {demand} exceeded active capacity",
+            )
     if activated:
         log.info("activated reserve channels: %s", ", ".join(activated))
     return activated

@@ -22,7 +22,7 @@ log = logging.getLogger("tubefleet.runtime")
 
 
 def mode() -> str:
-    """"sandbox" unless a Google OAuth client is configured (or the mode is forced)."""
+    """ "sandbox" unless a Google OAuth client is configured (or the mode is forced)."""
     settings = get_settings()
     if settings.mode != "auto":
         return settings.mode

@@ -142,8 +142,7 @@ class Settings(BaseSettings):
     def proxy_networks(self) -> list[IPv4Network | IPv6Network]:
         """Where a trusted reverse proxy may connect from (loopback unless configured)."""
         text = self.trusted_proxies or "127.0.0.0/8,::1"
-        return [ip_network(part.strip(), strict=False) for part in text.split(",")
-                if part.strip()]
+        return [ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()]
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -153,8 +152,10 @@ class Settings(BaseSettings):
                 try:
                     ip_network(part.strip(), strict=False)
                 except ValueError:
-                    raise ValueError(f"{part.strip()!r} is not an address or network "
-                                     "(e.g. 10.0.0.5 or 10.0.0.0/8)") from None
+                    raise ValueError(
+                        f"{part.strip()!r} is not an address or network "
+                        "(e.g. 10.0.0.5 or 10.0.0.0/8)"
+                    ) from None
         return value
 
     @field_validator("allowed_origins")

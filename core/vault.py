@@ -56,8 +56,11 @@ def _key_file() -> Path:
 
 
 def _read_key_file(path: Path) -> list[bytes]:
-    keys = [line.split()[-1].encode() for line in path.read_text().splitlines()
-            if line.strip() and not line.startswith("#")]
+    keys = [
+        line.split()[-1].encode()
+        for line in path.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     if not keys:
         raise VaultError(f"the key file {path} holds no key")
     return keys
@@ -69,8 +72,9 @@ def _write_key_file(path: Path, keys: list[bytes]) -> None:
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
-        fh.write("# TubeFleet Fernet keys, newest first. Losing this file loses every stored "
-                 "secret.\n")
+        fh.write(
+            "# TubeFleet Fernet keys, newest first. Losing this file loses every stored secret.\n"
+        )
         for key in keys:
             fh.write(key.decode() + "\n")
     os.chmod(tmp, 0o600)
@@ -130,8 +134,10 @@ def decrypt(token: str) -> str:
     try:
         plain = _current().decrypt(token.encode()).decode()
     except InvalidToken:
-        raise VaultError("a stored secret cannot be decrypted with the configured keys "
-                         "(was the key file lost or TUBEFLEET_SECRET_KEY changed?)") from None
+        raise VaultError(
+            "a stored secret cannot be decrypted with the configured keys "
+            "(was the key file lost or TUBEFLEET_SECRET_KEY changed?)"
+        ) from None
     register_secret(plain)
     return plain
 
@@ -171,13 +177,18 @@ def _re_encrypt_pass(fernet: MultiFernet, newest: Fernet) -> tuple[int, int]:
             try:
                 new_token = fernet.rotate(token.encode()).decode()
             except InvalidToken:
-                raise VaultError(f"{table.name}.{column} of row {row_id} cannot be decrypted "
-                                 "with any configured key; nothing was retired") from None
+                raise VaultError(
+                    f"{table.name}.{column} of row {row_id} cannot be decrypted "
+                    "with any configured key; nothing was retired"
+                ) from None
             with db.session() as s:
                 # Only if unchanged meanwhile; a row changed meanwhile is checked again by
                 # the next pass (its writer may still have held the old key).
-                done = s.execute(update(table).where(table.c.id == row_id, col == token)
-                                 .values({column: new_token}))
+                done = s.execute(
+                    update(table)
+                    .where(table.c.id == row_id, col == token)
+                    .values({column: new_token})
+                )
             if done.rowcount:  # type: ignore[attr-defined]
                 rewritten += 1
             else:
@@ -212,8 +223,10 @@ def rotate(*, scrub_wait_seconds: float = 60.0) -> RotationReport:
         if not rewritten and not left:
             break
     else:
-        raise VaultError("secrets kept being rewritten with an old key while rotating; "
-                         "nothing was retired (stop the other processes and run it again)")
+        raise VaultError(
+            "secrets kept being rewritten with an old key while rotating; "
+            "nothing was retired (stop the other processes and run it again)"
+        )
     retired = 0
     if not source.from_env:
         # Phase 3: keep only the new key.
@@ -224,5 +237,9 @@ def rotate(*, scrub_wait_seconds: float = 60.0) -> RotationReport:
     # Phase 4: the replaced ciphertexts still sit in the database file's free space and in
     # older page versions in the WAL; overwrite them.
     scrub = db.scrub_sqlite(wait_seconds=scrub_wait_seconds)
-    return RotationReport(re_encrypted=count, keys_retired=retired,
-                          key_file=None if source.from_env else str(path), scrub=scrub)
+    return RotationReport(
+        re_encrypted=count,
+        keys_retired=retired,
+        key_file=None if source.from_env else str(path),
+        scrub=scrub,
+    )

@@ -18,8 +18,9 @@ FIELD = "when"
 # Scheduling further out than this is almost always a typo (a wrong year).
 MAX_AHEAD = timedelta(days=365)
 NOW_WORDS = frozenset({"", "now", "right now", "asap", "immediately"})
-EXAMPLES = ('"now", "in 2 hours", "tomorrow 9am", "next friday 18:00" '
-            'or "2026-12-01 14:30 Europe/Berlin"')
+EXAMPLES = (
+    '"now", "in 2 hours", "tomorrow 9am", "next friday 18:00" or "2026-12-01 14:30 Europe/Berlin"'
+)
 
 # Without 'timestamp' a bare number such as 1700000000 would be read as epoch seconds.
 _PARSER_SETTINGS = {"PREFER_DATES_FROM": "future", "PARSERS": ["relative-time", "absolute-time"]}
@@ -28,22 +29,26 @@ _ZONE_TOKEN = re.compile(r"(?<![\w/])[A-Za-z][\w+\-]*(?:/[\w+\-]+)+")
 # "in 90 minutes" means elapsed time, so it is computed on UTC and never lands in a DST gap.
 _ELAPSED = re.compile(
     r"^in\s+(?:(?:\d+|an?|one)\s*(?:hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)"
-    r"(?![a-z])[\s,]*(?:and\s+)?)+$")
+    r"(?![a-z])[\s,]*(?:and\s+)?)+$"
+)
 _NUMERIC_DATE = re.compile(
     r"(?<![\d./\-])(\d{1,2})(?:([/\-])(\d{1,2})(?:\2(\d{2}|\d{4}))?|\.(\d{1,2})\.(\d{2}|\d{4}))"
-    r"(?![\d./\-])")
+    r"(?![\d./\-])"
+)
 _DOTTED_TIME = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])")
 _CLOCK_12H = re.compile(r"(?<![\d:])(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?(?![a-z])")
 _CLOCK_24H = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?!\s*[ap]\.?m)(?![\d])")
 _LONE_NUMBER = re.compile(r"(?<![\w:/.\-+])\d{1,2}(?![\w:/.\-])")
 _WEEKDAY = re.compile(
     r"\b(?:(next|this|last)\s+)?(monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thu"
-    r"|friday|fri|saturday|sat|sunday|sun)\b")
+    r"|friday|fri|saturday|sat|sunday|sun)\b"
+)
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _NUMBER_NEIGHBOURS = re.compile(
     r"^(?:am|pm|a\.m\.|p\.m\.|st|nd|rd|th|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?"
-    r"|d|days?|w|wks?|weeks?|months?|y|yrs?|years?)$")
+    r"|d|days?|w|wks?|weeks?|months?|y|yrs?|years?)$"
+)
 
 
 @dataclass(frozen=True)
@@ -106,8 +111,10 @@ def _known_zones() -> dict[str, str]:
 def _zone(name: str) -> ZoneInfo:
     canonical = _known_zones().get(name.lower())
     if canonical is None:
-        raise InputError(FIELD, f"{name!r} is not a time zone I know; "
-                                "write it like Europe/Berlin or America/New_York")
+        raise InputError(
+            FIELD,
+            f"{name!r} is not a time zone I know; write it like Europe/Berlin or America/New_York",
+        )
     try:
         return ZoneInfo(canonical)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -139,11 +146,15 @@ def _refuse_day_month_swap(phrase: str) -> None:
         if second == 0 or first == second or first > 12 or second > 12:
             continue
         full_year = ("20" + year if len(year) == 2 else year) if year else "YYYY"
-        raise InputError(FIELD, (
-            f"{match.group(0)!r} could be day/month or month/day; write the date as "
-            f"YYYY-MM-DD: {full_year}-{second:02d}-{first:02d} for {first} "
-            f"{_month_name(second)}, or {full_year}-{first:02d}-{second:02d} for "
-            f"{second} {_month_name(first)}"))
+        raise InputError(
+            FIELD,
+            (
+                f"{match.group(0)!r} could be day/month or month/day; write the date as "
+                f"YYYY-MM-DD: {full_year}-{second:02d}-{first:02d} for {first} "
+                f"{_month_name(second)}, or {full_year}-{first:02d}-{second:02d} for "
+                f"{second} {_month_name(first)}"
+            ),
+        )
 
 
 def _month_name(number: int) -> str:
@@ -153,8 +164,8 @@ def _month_name(number: int) -> str:
 def _refuse_lone_hour(phrase: str, text: str) -> None:
     """dateparser reads "friday at 6" as June and drops the 9 of "tomorrow 9": ask instead."""
     for match in _LONE_NUMBER.finditer(phrase):
-        before = phrase[:match.start()].split()[-1:]
-        after = phrase[match.end():].strip(" ,").split()[:1]
+        before = phrase[: match.start()].split()[-1:]
+        after = phrase[match.end() :].strip(" ,").split()[:1]
         neighbours = [word.strip(",") for word in before + after]
         if any(_NUMBER_NEIGHBOURS.match(word) or word[:3] in _MONTHS for word in neighbours):
             continue
@@ -233,24 +244,40 @@ def _localize(naive: datetime, zone: tzinfo, zone_name: str) -> datetime:
     stamp = f"{naive:%Y-%m-%d %H:%M}"
     options = f"{naive - shift:%H:%M} or {naive + shift:%H:%M}"
     if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
-        raise InputError(FIELD, (
-            f"{stamp} does not exist in {zone_name}: clocks jump forward that night "
-            f"(daylight saving time); pick {options} instead"))
-    raise InputError(FIELD, (
-        f"{stamp} happens twice in {zone_name}: clocks go back that night "
-        f"(daylight saving time); pick {options} instead, or give the time in UTC "
-        f"({first.astimezone(UTC):%H:%M} UTC is the first {naive:%H:%M}, "
-        f"{second.astimezone(UTC):%H:%M} UTC the second)"))
+        raise InputError(
+            FIELD,
+            (
+                f"{stamp} does not exist in {zone_name}: clocks jump forward that night "
+                f"(daylight saving time); pick {options} instead"
+            ),
+        )
+    raise InputError(
+        FIELD,
+        (
+            f"{stamp} happens twice in {zone_name}: clocks go back that night "
+            f"(daylight saving time); pick {options} instead, or give the time in UTC "
+            f"({first.astimezone(UTC):%H:%M} UTC is the first {naive:%H:%M}, "
+            f"{second.astimezone(UTC):%H:%M} UTC the second)"
+        ),
+    )
 
 
 def _refuse_past_or_far(text: str, at_utc: datetime, now_utc: datetime, zone_name: str) -> None:
     said = text.strip()
     if at_utc < now_utc:
-        raise InputError(FIELD, (
-            f"{said!r} was {describe(at_utc, zone_name)}, which is in the past; "
-            "give a time after now"))
+        raise InputError(
+            FIELD,
+            (
+                f"{said!r} was {describe(at_utc, zone_name)}, which is in the past; "
+                "give a time after now"
+            ),
+        )
     if at_utc - now_utc > MAX_AHEAD:
         limit = describe(now_utc + MAX_AHEAD, zone_name)
-        raise InputError(FIELD, (
-            f"{said!r} is {describe(at_utc, zone_name)}, more than {MAX_AHEAD.days} days "
-            f"ahead; pick a time before {limit}"))
+        raise InputError(
+            FIELD,
+            (
+                f"{said!r} is {describe(at_utc, zone_name)}, more than {MAX_AHEAD.days} days "
+                f"ahead; pick a time before {limit}"
+            ),
+        )

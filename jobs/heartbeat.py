@@ -16,5 +16,6 @@ def set_kind(kind: str) -> None:
 
 def run() -> None:
     with db.session() as s:
-        heartbeat.beat(session=s, worker_id=lease.process_owner(), kind=_kind,
-                       started_at=_started_at)
+        heartbeat.beat(
+            session=s, worker_id=lease.process_owner(), kind=_kind, started_at=_started_at
+        )

@@ -70,12 +70,22 @@ def start(kind: str, jobs: list[JobSpec] | None = None) -> BackgroundScheduler:
             if spec.run_at_start:
                 # Wake-ups use wall time, as APScheduler does; domain time is core.clock.
                 kwargs["next_run_time"] = datetime.now(UTC)
-            scheduler.add_job(spec.func, "interval", seconds=spec.seconds, id=spec.id,
-                              name=spec.id, replace_existing=True, **kwargs)
+            scheduler.add_job(
+                spec.func,
+                "interval",
+                seconds=spec.seconds,
+                id=spec.id,
+                name=spec.id,
+                replace_existing=True,
+                **kwargs,
+            )
         scheduler.start()
         _scheduler, _kind = scheduler, kind
-        log.info("scheduler started (%s) with jobs: %s", kind,
-                 ", ".join(j.id for j in scheduler.get_jobs()))
+        log.info(
+            "scheduler started (%s) with jobs: %s",
+            kind,
+            ", ".join(j.id for j in scheduler.get_jobs()),
+        )
         return scheduler
 
 

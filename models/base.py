@@ -31,8 +31,9 @@ def table_of(model: type[SQLModel]) -> Table:
 
 def utc_column(*, nullable: bool = False, index: bool = False) -> Any:
     """A timezone-aware UTC timestamp column (the value always comes from core.clock)."""
-    return Field(default=None if nullable else ..., sa_type=UTCDateTime, nullable=nullable,
-                 index=index)
+    return Field(
+        default=None if nullable else ..., sa_type=UTCDateTime, nullable=nullable, index=index
+    )
 
 
 class LeaseFields(SQLModel):

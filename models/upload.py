@@ -31,8 +31,11 @@ class UploadState(StrEnum):
 
     @property
     def waiting(self) -> bool:
-        return self in (UploadState.WAITING_QUOTA, UploadState.WAITING_CHANNEL,
-                        UploadState.WAITING_REAUTH)
+        return self in (
+            UploadState.WAITING_QUOTA,
+            UploadState.WAITING_CHANNEL,
+            UploadState.WAITING_REAUTH,
+        )
 
 
 class TargetKind(StrEnum):
@@ -54,8 +57,9 @@ class UploadJob(LeaseFields, table=True):
     # Who scheduled it, as shown (an email, or "cli"), and as the account that owns it:
     # only that person or an operator may change the job. None: the CLI or the system.
     created_by: str = Field(max_length=254)
-    created_by_id: int | None = Field(default=None, foreign_key="users.id", index=True,
-                                      ondelete="SET NULL")
+    created_by_id: int | None = Field(
+        default=None, foreign_key="users.id", index=True, ondelete="SET NULL"
+    )
     updated_at: datetime = utc_column()
     state: UploadState = enum_column(UploadState, index=True)
     state_reason: str = Field(default="", max_length=500)

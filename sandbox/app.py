@@ -50,10 +50,16 @@ async def home(request: Request) -> Response:
 
 async def control_index(request: Request) -> Response:
     routes = control_api.routes + inspect_api.routes
-    return JSONResponse({"endpoints": [
-        f"{method} {route.path}" for route in routes for method in sorted(route.methods or [])
-        if method != "HEAD"
-    ]})
+    return JSONResponse(
+        {
+            "endpoints": [
+                f"{method} {route.path}"
+                for route in routes
+                for method in sorted(route.methods or [])
+                if method != "HEAD"
+            ]
+        }
+    )
 
 
 def _is_api(request: Request) -> bool:
@@ -65,12 +71,13 @@ async def not_found(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 404
     if _is_api(request):
         reason = "notFound" if status == 404 else "badRequest"
-        message = ("Method not found." if status in (404, 405)
-                   else str(getattr(exc, "detail", "")))
+        message = "Method not found." if status in (404, 405) else str(getattr(exc, "detail", ""))
         return ApiError(status, reason, message).response()
     if request.url.path.startswith("/_sandbox/"):
-        return JSONResponse({"error": f"no control endpoint {request.method} "
-                                      f"{request.url.path}"}, status_code=status)
+        return JSONResponse(
+            {"error": f"no control endpoint {request.method} {request.url.path}"},
+            status_code=status,
+        )
     return Response(f"{status}: {request.method} {request.url.path}", status_code=status)
 
 
@@ -92,8 +99,9 @@ def create_app(
     it lives in a temporary directory removed at shutdown. The control API answers programs
     on this machine only (see control_guard.py); allow_remote_control lifts the loopback
     rules, control_token demands `Authorization: Bearer <token>` on it."""
-    settings = Settings(access_token_lifetime=access_token_lifetime,
-                        processing_delay=processing_delay)
+    settings = Settings(
+        access_token_lifetime=access_token_lifetime, processing_delay=processing_delay
+    )
     temporary = data_dir is None
     directory = Path(tempfile.mkdtemp(prefix="tubefleet-sandbox-")) if temporary else data_dir
     assert directory is not None

@@ -33,8 +33,7 @@ SCOPE_DESCRIPTIONS = {
     "and when they became a member",
     "openid": "Associate you with your personal info on Google",
     "email": "See your primary Google Account email address",
-    "profile": "See your personal info, including any personal info you've made publicly "
-    "available",
+    "profile": "See your personal info, including any personal info you've made publicly available",
     _AUTH + "userinfo.email": "See your primary Google Account email address",
     _AUTH + "userinfo.profile": "See your personal info",
 }

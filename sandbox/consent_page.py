@@ -84,7 +84,7 @@ def _channel_option(channel: ChannelChoice, selected: str | None) -> str:
     return (
         f'<label><input type="radio" name="channel_id" value="{escape(channel.id)}"{checked}>'
         f'<img src="{escape(channel.avatar_url)}" alt="">'
-        f"<span>{escape(channel.title)}<br><span class=\"kind\">{kind} &middot; "
+        f'<span>{escape(channel.title)}<br><span class="kind">{kind} &middot; '
         f"{escape(channel.handle)}</span></span></label>"
     )
 
@@ -125,5 +125,6 @@ def render_consent(
 
 
 def render_error(status: int, code: str, message: str) -> str:
-    return _ERROR.substitute(style=_STYLE, status=status, code=escape(code),
-                             message=escape(message))
+    return _ERROR.substitute(
+        style=_STYLE, status=status, code=escape(code), message=escape(message)
+    )

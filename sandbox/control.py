@@ -32,14 +32,14 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 class SandboxControl:
     """Every method returns the JSON answer as plain dicts/lists."""
 
-    def __init__(self, base_url: str, *, timeout: float = 60.0, token: str | None = None
-                 ) -> None:
+    def __init__(self, base_url: str, *, timeout: float = 60.0, token: str | None = None) -> None:
         """token: the sandbox's control token (default: $SANDBOX_CONTROL_TOKEN, if set)."""
         self.base_url = base_url.rstrip("/")
         token = token or os.environ.get(TOKEN_ENV) or None
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._http = httpx.Client(base_url=self.base_url + "/_sandbox", timeout=timeout,
-                                  headers=headers)
+        self._http = httpx.Client(
+            base_url=self.base_url + "/_sandbox", timeout=timeout, headers=headers
+        )
 
     def close(self) -> None:
         self._http.close()
@@ -50,8 +50,7 @@ class SandboxControl:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _call(self, method: str, path: str, json: Any = None,
-              params: Any = None) -> dict[str, Any]:
+    def _call(self, method: str, path: str, json: Any = None, params: Any = None) -> dict[str, Any]:
         if json is None and method in _WRITES:
             json = {}  # still sent as application/json: the sandbox refuses other bodies
         response = self._http.request(method, path, json=json, params=params)
@@ -86,10 +85,16 @@ class SandboxControl:
         client_id: str | None = None,
         client_secret: str | None = None,
     ) -> dict[str, Any]:
-        body = {"name": name, "verified": verified, "limits": limits,
-                "quota_model": quota_model, "redirect_uris": redirect_uris,
-                "consent_status": consent_status, "client_id": client_id,
-                "client_secret": client_secret}
+        body = {
+            "name": name,
+            "verified": verified,
+            "limits": limits,
+            "quota_model": quota_model,
+            "redirect_uris": redirect_uris,
+            "consent_status": consent_status,
+            "client_id": client_id,
+            "client_secret": client_secret,
+        }
         return self._call("POST", "/projects", _clean(body))
 
     def projects(self) -> list[dict[str, Any]]:
@@ -118,9 +123,15 @@ class SandboxControl:
         handle: str | None = None,
         **extra: Any,
     ) -> dict[str, Any]:
-        body = {"account": account, "title": title, "brand": brand,
-                "custom_thumbnails": custom_thumbnails, "daily_upload_cap": daily_upload_cap,
-                "handle": handle, **extra}
+        body = {
+            "account": account,
+            "title": title,
+            "brand": brand,
+            "custom_thumbnails": custom_thumbnails,
+            "daily_upload_cap": daily_upload_cap,
+            "handle": handle,
+            **extra,
+        }
         return self._call("POST", "/channels", _clean(body))
 
     def channels(self) -> list[dict[str, Any]]:
@@ -144,20 +155,32 @@ class SandboxControl:
 
     # --- what happened -----------------------------------------------------------------
 
-    def videos(self, *, channel_id: str | None = None, client_id: str | None = None,
-               include_deleted: bool = False) -> list[dict[str, Any]]:
-        params = _clean({"channel_id": channel_id, "client_id": client_id,
-                         "include_deleted": "true" if include_deleted else None})
+    def videos(
+        self,
+        *,
+        channel_id: str | None = None,
+        client_id: str | None = None,
+        include_deleted: bool = False,
+    ) -> list[dict[str, Any]]:
+        params = _clean(
+            {
+                "channel_id": channel_id,
+                "client_id": client_id,
+                "include_deleted": "true" if include_deleted else None,
+            }
+        )
         return self._items("/videos", "videos", params=params)
 
     def video(self, video_id: str) -> dict[str, Any]:
         return self._call("GET", f"/videos/{video_id}")
 
-    def set_processing(self, video_id: str, outcome: str, reason: str | None = None
-                       ) -> dict[str, Any]:
+    def set_processing(
+        self, video_id: str, outcome: str, reason: str | None = None
+    ) -> dict[str, Any]:
         """outcome: processed | failed | rejected | processing."""
-        return self._call("POST", f"/videos/{video_id}/processing",
-                          _clean({"outcome": outcome, "reason": reason}))
+        return self._call(
+            "POST", f"/videos/{video_id}/processing", _clean({"outcome": outcome, "reason": reason})
+        )
 
     def uploads(self) -> list[dict[str, Any]]:
         return self._items("/uploads", "uploads")
@@ -177,15 +200,25 @@ class SandboxControl:
 
     # --- faults, clock, settings, reset ------------------------------------------------
 
-    def add_fault(self, action: str, *, method: str | None = None, nth: int = 1,
-                  count: int = 1, client_id: str | None = None, channel_id: str | None = None,
-                  **details: Any) -> dict[str, Any]:
+    def add_fault(
+        self,
+        action: str,
+        *,
+        method: str | None = None,
+        nth: int = 1,
+        count: int = 1,
+        client_id: str | None = None,
+        channel_id: str | None = None,
+        **details: Any,
+    ) -> dict[str, Any]:
         """action: status (status=, reason=), drop (after_bytes=), auth_401, latency
         (latency_ms=)."""
-        match = _clean({"method": method, "nth": nth, "client_id": client_id,
-                        "channel_id": channel_id})
-        return self._call("POST", "/faults",
-                          {"action": action, "count": count, "match": match, **details})
+        match = _clean(
+            {"method": method, "nth": nth, "client_id": client_id, "channel_id": channel_id}
+        )
+        return self._call(
+            "POST", "/faults", {"action": action, "count": count, "match": match, **details}
+        )
 
     def faults(self) -> list[dict[str, Any]]:
         return self._items("/faults", "faults")

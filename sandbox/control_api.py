@@ -62,8 +62,9 @@ async def list_projects(request: Request, sandbox: Sandbox) -> Any:
 
 @control
 async def create_project(request: Request, sandbox: Sandbox) -> Any:
-    row, secret = directory.create_project(sandbox.store, await body_of(request),
-                                           now=sandbox.clock.now_ts())
+    row, secret = directory.create_project(
+        sandbox.store, await body_of(request), now=sandbox.clock.now_ts()
+    )
     return created(directory.project_view(row, client_secret=secret))
 
 
@@ -75,14 +76,18 @@ async def get_project(request: Request, sandbox: Sandbox) -> Any:
 
 @control
 async def update_project(request: Request, sandbox: Sandbox) -> Any:
-    row = directory.update_project(sandbox.store, request.path_params["client_id"],
-                                   await body_of(request))
+    row = directory.update_project(
+        sandbox.store, request.path_params["client_id"], await body_of(request)
+    )
     return directory.project_view(row)
 
 
 def _account_view(sandbox: Sandbox, row: dict[str, Any]) -> dict[str, Any]:
-    channels = [directory.channel_view(c) for c in directory.list_channels(sandbox.store)
-                if c["account_id"] == row["id"]]
+    channels = [
+        directory.channel_view(c)
+        for c in directory.list_channels(sandbox.store)
+        if c["account_id"] == row["id"]
+    ]
     return {"id": row["id"], "email": row["email"], "name": row["name"], "channels": channels}
 
 
@@ -94,21 +99,22 @@ async def list_accounts(request: Request, sandbox: Sandbox) -> Any:
 
 @control
 async def create_account(request: Request, sandbox: Sandbox) -> Any:
-    row = directory.create_account(sandbox.store, await body_of(request),
-                                   now=sandbox.clock.now_ts())
+    row = directory.create_account(
+        sandbox.store, await body_of(request), now=sandbox.clock.now_ts()
+    )
     return created(_account_view(sandbox, row))
 
 
 @control
 async def list_channels(request: Request, sandbox: Sandbox) -> Any:
-    return {"channels": [directory.channel_view(c)
-                         for c in directory.list_channels(sandbox.store)]}
+    return {"channels": [directory.channel_view(c) for c in directory.list_channels(sandbox.store)]}
 
 
 @control
 async def create_channel(request: Request, sandbox: Sandbox) -> Any:
-    row = directory.create_channel(sandbox.store, await body_of(request),
-                                   now=sandbox.clock.now_ts())
+    row = directory.create_channel(
+        sandbox.store, await body_of(request), now=sandbox.clock.now_ts()
+    )
     return created(directory.channel_view(row))
 
 
@@ -121,8 +127,9 @@ async def get_channel(request: Request, sandbox: Sandbox) -> Any:
 
 @control
 async def update_channel(request: Request, sandbox: Sandbox) -> Any:
-    row = directory.update_channel(sandbox.store, request.path_params["channel_id"],
-                                   await body_of(request))
+    row = directory.update_channel(
+        sandbox.store, request.path_params["channel_id"], await body_of(request)
+    )
     return directory.channel_view(row)
 
 
@@ -143,20 +150,27 @@ async def create_grant(request: Request, sandbox: Sandbox) -> Any:
     now = sandbox.clock.now_ts()
     grant = grants.find_live_grant(sandbox.store, project["id"], channel["id"])
     if grant is None:
-        grant = grants.create_grant(sandbox.store, project_id=project["id"],
-                                    channel_id=channel["id"], scopes=scopes, via="control",
-                                    now=now)
+        grant = grants.create_grant(
+            sandbox.store,
+            project_id=project["id"],
+            channel_id=channel["id"],
+            scopes=scopes,
+            via="control",
+            now=now,
+        )
     else:
         grants.widen_grant(sandbox.store, grant, scopes)
     tokens = token_answer(sandbox, project, grant, scopes, refresh=True)
-    return created({
-        "grant_id": grant["id"],
-        "client_id": project["client_id"],
-        "channel_id": channel["id"],
-        "scopes": scopes,
-        "token_uri": f"{sandbox.base_url(request)}/token",
-        **tokens,
-    })
+    return created(
+        {
+            "grant_id": grant["id"],
+            "client_id": project["client_id"],
+            "channel_id": channel["id"],
+            "scopes": scopes,
+            "token_uri": f"{sandbox.base_url(request)}/token",
+            **tokens,
+        }
+    )
 
 
 @control

@@ -51,8 +51,7 @@ def _same_origin(origin: str, host: str) -> bool:
     return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
 
 
-def refusal(scope: Scope, *, allow_remote: bool, token: str | None
-            ) -> tuple[int, str] | None:
+def refusal(scope: Scope, *, allow_remote: bool, token: str | None) -> tuple[int, str] | None:
     """(status, message) when this control request must be refused, else None."""
     headers = Headers(scope=scope)
     hosts = headers.getlist("host")
@@ -60,11 +59,15 @@ def refusal(scope: Scope, *, allow_remote: bool, token: str | None
     if not allow_remote:
         client = (scope.get("client") or ("",))[0]
         if not is_loopback_address(client):
-            return 403, ("the control API answers on loopback only (start the sandbox with "
-                         "--allow-remote-control to change that)")
+            return 403, (
+                "the control API answers on loopback only (start the sandbox with "
+                "--allow-remote-control to change that)"
+            )
         if not is_loopback_host(host):
-            return 403, ("the control API answers only to Host localhost or a loopback "
-                         f"address, not {host!r} (a DNS-rebinding page sends its own name)")
+            return 403, (
+                "the control API answers only to Host localhost or a loopback "
+                f"address, not {host!r} (a DNS-rebinding page sends its own name)"
+            )
     origin = headers.get("origin")
     if origin is not None and not _same_origin(origin, host):
         return 403, f"the control API refuses requests from web pages (Origin {origin!r})"
@@ -73,8 +76,9 @@ def refusal(scope: Scope, *, allow_remote: bool, token: str | None
         return 403, f"the control API refuses requests from web pages (Sec-Fetch-Site {site})"
     if token and scope["path"] not in OPEN_PATHS:
         scheme, _, given = headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
-                                                                   token.encode()):
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), token.encode()
+        ):
             return 401, "the control API needs Authorization: Bearer <control token>"
     return _content_type_refusal(scope["method"], headers)
 
@@ -91,8 +95,10 @@ def _content_type_refusal(method: str, headers: Headers) -> tuple[int, str] | No
     media_type = headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
         shown = media_type or "none"
-        return 415, (f"the control API takes only Content-Type: application/json on "
-                     f"{method} (got {shown}), so web pages cannot post to it")
+        return 415, (
+            f"the control API takes only Content-Type: application/json on "
+            f"{method} (got {shown}), so web pages cannot post to it"
+        )
     return None
 
 
@@ -100,8 +106,9 @@ class ControlGuard:
     """ASGI middleware in front of /_sandbox/ (the OAuth and API side stay open: the consent
     page is meant for a browser, possibly on another machine)."""
 
-    def __init__(self, app: ASGIApp, *, allow_remote: bool = False,
-                 token: str | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, *, allow_remote: bool = False, token: str | None = None
+    ) -> None:
         self.app = app
         self.allow_remote = allow_remote
         self.token = token or None

@@ -20,7 +20,7 @@ _STATUS_NAMES = {
 }
 
 QUOTA_MESSAGE = (
-    'The request cannot be completed because you have exceeded your '
+    "The request cannot be completed because you have exceeded your "
     '<a href="/youtube/v3/getting-started#quota">quota</a>.'
 )
 

@@ -195,17 +195,29 @@ class _Cycle:
 
     async def _send_500(self) -> None:
         self.keep_alive = False
-        await self.send({"type": "http.response.start", "status": 500,
-                         "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                     (b"content-length", b"21")]})
+        await self.send(
+            {
+                "type": "http.response.start",
+                "status": 500,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", b"21"),
+                ],
+            }
+        )
         await self.send({"type": "http.response.body", "body": b"Internal Server Error"})
 
 
 class FastHttpProtocol(asyncio.Protocol):
     """Constructed by uvicorn like its own protocols: (config, server_state, app_state)."""
 
-    def __init__(self, config: Any, server_state: Any, app_state: dict[str, Any],
-                 _loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(
+        self,
+        config: Any,
+        server_state: Any,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
         if not config.loaded:
             config.load()
         self.config = config

@@ -48,12 +48,14 @@ def parse_head(raw: bytes) -> RequestHead:
     return _framed(method.decode(), target, version, headers)
 
 
-def _framed(method: str, target: bytes, version: str,
-            headers: list[tuple[bytes, bytes]]) -> RequestHead:
+def _framed(
+    method: str, target: bytes, version: str, headers: list[tuple[bytes, bytes]]
+) -> RequestHead:
     lengths = {v for n, v in headers if n == b"content-length"}
     codings = [v.lower() for n, v in headers if n == b"transfer-encoding"]
-    connection = {t.strip().lower() for n, v in headers if n == b"connection"
-                  for t in v.split(b",")}
+    connection = {
+        t.strip().lower() for n, v in headers if n == b"connection" for t in v.split(b",")
+    }
     keep_alive = b"close" not in connection and (version == "1.1" or b"keep-alive" in connection)
     chunked = False
     length = 0
@@ -68,8 +70,9 @@ def _framed(method: str, target: bytes, version: str,
             raise HttpParseError("bad content-length")
         length = int(next(iter(lengths)))
     expect = any(n == b"expect" and v.lower() == b"100-continue" for n, v in headers)
-    return RequestHead(method, target, version, headers, length, chunked, keep_alive,
-                       expect and version == "1.1")
+    return RequestHead(
+        method, target, version, headers, length, chunked, keep_alive, expect and version == "1.1"
+    )
 
 
 class ChunkedDecoder:

@@ -30,8 +30,10 @@ async def _with_md5(sandbox: Sandbox, row: dict[str, Any]) -> dict[str, Any]:
 @control
 async def list_videos(request: Request, sandbox: Sandbox) -> Any:
     query = request.query_params
-    sql = ("SELECT v.*, c.title AS channel_title FROM videos v JOIN channels c "
-           "ON c.id = v.channel_id JOIN projects p ON p.id = v.project_id WHERE 1 = 1")
+    sql = (
+        "SELECT v.*, c.title AS channel_title FROM videos v JOIN channels c "
+        "ON c.id = v.channel_id JOIN projects p ON p.id = v.project_id WHERE 1 = 1"
+    )
     args: list[Any] = []
     if query.get("channel_id"):
         sql += " AND v.channel_id = ?"
@@ -43,8 +45,9 @@ async def list_videos(request: Request, sandbox: Sandbox) -> Any:
         sql += " AND v.deleted_at IS NULL"
     now = sandbox.clock.now_ts()
     rows = sandbox.store.all(sql + " ORDER BY v.uploaded_at", tuple(args))
-    return {"videos": [videos.video_view(sandbox.store, await _with_md5(sandbox, r), now)
-                       for r in rows]}
+    return {
+        "videos": [videos.video_view(sandbox.store, await _with_md5(sandbox, r), now) for r in rows]
+    }
 
 
 @control
@@ -52,8 +55,7 @@ async def get_video(request: Request, sandbox: Sandbox) -> Any:
     row = videos.get_video(sandbox.store, request.path_params["video_id"], include_deleted=True)
     if row is None:
         raise ControlError(404, f"no video {request.path_params['video_id']}")
-    return videos.video_view(sandbox.store, await _with_md5(sandbox, row),
-                             sandbox.clock.now_ts())
+    return videos.video_view(sandbox.store, await _with_md5(sandbox, row), sandbox.clock.now_ts())
 
 
 @control
@@ -63,8 +65,13 @@ async def set_processing(request: Request, sandbox: Sandbox) -> Any:
         raise ControlError(404, f"no video {video_id}")
     body = await body_of(request)
     try:
-        videos.set_outcome(sandbox.store, video_id, str(body.get("outcome")),
-                           body.get("reason"), sandbox.clock.now_ts())
+        videos.set_outcome(
+            sandbox.store,
+            video_id,
+            str(body.get("outcome")),
+            body.get("reason"),
+            sandbox.clock.now_ts(),
+        )
     except ValueError as error:
         raise ControlError(400, str(error)) from None
     row = videos.get_video(sandbox.store, video_id)
@@ -74,14 +81,26 @@ async def set_processing(request: Request, sandbox: Sandbox) -> Any:
 
 @control
 async def list_uploads(request: Request, sandbox: Sandbox) -> Any:
-    rows = sandbox.store.all("SELECT s.*, p.client_id FROM upload_sessions s "
-                             "JOIN projects p ON p.id = s.project_id ORDER BY s.created_at")
-    return {"uploads": [{
-        "upload_id": r["id"], "client_id": r["client_id"], "channel_id": r["channel_id"],
-        "content_type": r["content_type"], "total": r["total"],
-        "received": size_of(r["blob"]) if not r["video_id"] else r["total"],
-        "video_id": r["video_id"], "day": r["day"], "created_at": to_rfc3339(r["created_at"]),
-    } for r in rows]}
+    rows = sandbox.store.all(
+        "SELECT s.*, p.client_id FROM upload_sessions s "
+        "JOIN projects p ON p.id = s.project_id ORDER BY s.created_at"
+    )
+    return {
+        "uploads": [
+            {
+                "upload_id": r["id"],
+                "client_id": r["client_id"],
+                "channel_id": r["channel_id"],
+                "content_type": r["content_type"],
+                "total": r["total"],
+                "received": size_of(r["blob"]) if not r["video_id"] else r["total"],
+                "video_id": r["video_id"],
+                "day": r["day"],
+                "created_at": to_rfc3339(r["created_at"]),
+            }
+            for r in rows
+        ]
+    }
 
 
 @control
@@ -107,9 +126,13 @@ async def request_log(request: Request, sandbox: Sandbox) -> Any:
         return int(value)
 
     entries = sandbox.log.query(
-        method=query.get("method"), status=number("status"), reason=query.get("reason"),
-        client_id=query.get("client_id"), channel_id=query.get("channel_id"),
-        since_id=number("since_id") or 0, limit=number("limit"),
+        method=query.get("method"),
+        status=number("status"),
+        reason=query.get("reason"),
+        client_id=query.get("client_id"),
+        channel_id=query.get("channel_id"),
+        since_id=number("since_id") or 0,
+        limit=number("limit"),
     )
     return {"entries": entries, "count": len(entries)}
 

@@ -71,8 +71,9 @@ async def video_thumbnail(request: Request) -> Response:
     if video is None or name not in VIDEO_THUMB_SIZES:
         return Response("no such thumbnail", status_code=404)
     if video["thumbnail_blob"] and Path(video["thumbnail_blob"]).exists():
-        return FileResponse(video["thumbnail_blob"], media_type=video["thumbnail_type"],
-                            headers=_CACHE)
+        return FileResponse(
+            video["thumbnail_blob"], media_type=video["thumbnail_type"], headers=_CACHE
+        )
     width, height = VIDEO_THUMB_SIZES[name]
     return _svg(thumbnail_svg(video["id"], video["title"], width, height))
 

@@ -56,8 +56,9 @@ class RelatedReader:
             self._begin_part()
             return True
         if self._state == "headers":
-            ends = [(i, n) for i, n in ((buf.find(b"\r\n\r\n"), 4), (buf.find(b"\n\n"), 2))
-                    if i >= 0]
+            ends = [
+                (i, n) for i, n in ((buf.find(b"\r\n\r\n"), 4), (buf.find(b"\n\n"), 2)) if i >= 0
+            ]
             if not ends:
                 if len(buf) > 64 * 1024:
                     raise ValueError("multipart part headers are too long")

@@ -57,8 +57,13 @@ def redirect_allowed(registered: list[str], uri: str) -> bool:
         if allowed == uri:
             return True
         a = urlsplit(allowed)
-        if _is_loopback(a.hostname) and a.port is None and _is_loopback(parts.hostname) \
-                and a.path == parts.path and a.scheme == parts.scheme:
+        if (
+            _is_loopback(a.hostname)
+            and a.port is None
+            and _is_loopback(parts.hostname)
+            and a.path == parts.path
+            and a.scheme == parts.scheme
+        ):
             return True
     return False
 
@@ -78,7 +83,8 @@ def _check_client(sandbox: Sandbox, query: Any) -> tuple[Row, str]:
         raise PageError(400, "invalid_request", "Missing required parameter: redirect_uri")
     if not redirect_allowed(json.loads(project["redirect_uris"]), redirect_uri):
         raise PageError(
-            400, "redirect_uri_mismatch",
+            400,
+            "redirect_uri_mismatch",
             f"The redirect URI {redirect_uri} is not registered for this client "
             f"(registered: {', '.join(json.loads(project['redirect_uris'])) or 'none'}).",
         )
@@ -87,8 +93,9 @@ def _check_client(sandbox: Sandbox, query: Any) -> tuple[Row, str]:
 
 def _check_request(query: Any) -> dict[str, Any]:
     if query.get("response_type") != "code":
-        raise RedirectError("unsupported_response_type",
-                            "The sandbox supports response_type=code only.")
+        raise RedirectError(
+            "unsupported_response_type", "The sandbox supports response_type=code only."
+        )
     scopes = (query.get("scope") or "").split()
     if not scopes:
         raise PageError(400, "invalid_request", "Missing required parameter: scope")
@@ -122,22 +129,26 @@ def _check_request(query: Any) -> dict[str, Any]:
     }
 
 
-def issue_code(sandbox: Sandbox, project: Row, channel_id: str, redirect_uri: str,
-               req: dict[str, Any]) -> str:
+def issue_code(
+    sandbox: Sandbox, project: Row, channel_id: str, redirect_uri: str, req: dict[str, Any]
+) -> str:
     code = ids.auth_code()
-    sandbox.store.insert("auth_codes", {
-        "code_hash": ids.secret_hash(code),
-        "project_id": project["id"],
-        "channel_id": channel_id,
-        "redirect_uri": redirect_uri,
-        "scope": " ".join(req["scopes"]),
-        "code_challenge": req["code_challenge"],
-        "code_challenge_method": req["code_challenge_method"],
-        "offline": int(req["offline"]),
-        "force_consent": int("consent" in req["prompts"]),
-        "include_granted": int(req["include_granted"]),
-        "expires_at": sandbox.clock.now_ts() + CODE_LIFETIME,
-    })
+    sandbox.store.insert(
+        "auth_codes",
+        {
+            "code_hash": ids.secret_hash(code),
+            "project_id": project["id"],
+            "channel_id": channel_id,
+            "redirect_uri": redirect_uri,
+            "scope": " ".join(req["scopes"]),
+            "code_challenge": req["code_challenge"],
+            "code_challenge_method": req["code_challenge_method"],
+            "offline": int(req["offline"]),
+            "force_consent": int("consent" in req["prompts"]),
+            "include_granted": int(req["include_granted"]),
+            "expires_at": sandbox.clock.now_ts() + CODE_LIFETIME,
+        },
+    )
     return code
 
 
@@ -150,9 +161,15 @@ def _accounts(sandbox: Sandbox, request: Request) -> list[AccountChoice]:
             email=a["email"],
             name=a["name"],
             channels=[
-                ChannelChoice(c["id"], c["title"], c["handle"], bool(c["is_brand"]),
-                              f"{base}/media/avatar/{c['id']}?s=64")
-                for c in channels if c["account_id"] == a["id"]
+                ChannelChoice(
+                    c["id"],
+                    c["title"],
+                    c["handle"],
+                    bool(c["is_brand"]),
+                    f"{base}/media/avatar/{c['id']}?s=64",
+                )
+                for c in channels
+                if c["account_id"] == a["id"]
             ],
         )
         for a in accounts
@@ -168,8 +185,15 @@ def _preselect(accounts: list[AccountChoice], hint: str | None) -> str | None:
     return every[0].id if len(every) == 1 else None
 
 
-def _page(sandbox: Sandbox, request: Request, project: Row, request_id: str,
-          req: dict[str, Any], error: str | None = None, status: int = 200) -> HTMLResponse:
+def _page(
+    sandbox: Sandbox,
+    request: Request,
+    project: Row,
+    request_id: str,
+    req: dict[str, Any],
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     accounts = _accounts(sandbox, request)
     html = render_consent(
         action=APPROVAL_PATH,
@@ -184,10 +208,22 @@ def _page(sandbox: Sandbox, request: Request, project: Row, request_id: str,
     return HTMLResponse(html, status_code=status)
 
 
-def _log(request: Request, sandbox: Sandbox, status: int, reason: str | None,
-         client_id: str | None, channel_id: str | None = None) -> None:
-    log_call(request, sandbox, method="oauth.authorize", status=status, reason=reason,
-             caller=Caller(client_id=client_id, channel_id=channel_id))
+def _log(
+    request: Request,
+    sandbox: Sandbox,
+    status: int,
+    reason: str | None,
+    client_id: str | None,
+    channel_id: str | None = None,
+) -> None:
+    log_call(
+        request,
+        sandbox,
+        method="oauth.authorize",
+        status=status,
+        reason=reason,
+        caller=Caller(client_id=client_id, channel_id=channel_id),
+    )
 
 
 async def authorize(request: Request) -> Response:
@@ -197,33 +233,45 @@ async def authorize(request: Request) -> Response:
         project, redirect_uri = _check_client(sandbox, query)
     except PageError as error:
         _log(request, sandbox, error.status, error.code, query.get("client_id"))
-        return HTMLResponse(render_error(error.status, error.code, error.message),
-                            status_code=error.status)
+        return HTMLResponse(
+            render_error(error.status, error.code, error.message), status_code=error.status
+        )
     try:
         req = _check_request(query)
     except PageError as error:
         _log(request, sandbox, error.status, error.code, project["client_id"])
-        return HTMLResponse(render_error(error.status, error.code, error.message),
-                            status_code=error.status)
+        return HTMLResponse(
+            render_error(error.status, error.code, error.message), status_code=error.status
+        )
     except RedirectError as error:
         _log(request, sandbox, 302, error.error, project["client_id"])
-        return redirect_with(redirect_uri, {"error": error.error,
-                                            "error_description": error.description,
-                                            "state": query.get("state")})
+        return redirect_with(
+            redirect_uri,
+            {
+                "error": error.error,
+                "error_description": error.description,
+                "state": query.get("state"),
+            },
+        )
     if "none" in req["prompts"]:
         return _silent(request, sandbox, project, redirect_uri, req)
     request_id = ids.request_id()
-    sandbox.store.insert("auth_requests", {
-        "id": request_id, "project_id": project["id"],
-        "params": json.dumps({**req, "redirect_uri": redirect_uri}),
-        "created_at": sandbox.clock.now_ts(),
-    })
+    sandbox.store.insert(
+        "auth_requests",
+        {
+            "id": request_id,
+            "project_id": project["id"],
+            "params": json.dumps({**req, "redirect_uri": redirect_uri}),
+            "created_at": sandbox.clock.now_ts(),
+        },
+    )
     _log(request, sandbox, 200, None, project["client_id"])
     return _page(sandbox, request, project, request_id, req)
 
 
-def _silent(request: Request, sandbox: Sandbox, project: Row, redirect_uri: str,
-            req: dict[str, Any]) -> Response:
+def _silent(
+    request: Request, sandbox: Sandbox, project: Row, redirect_uri: str, req: dict[str, Any]
+) -> Response:
     """prompt=none: answer without a page when exactly one live grant can be reused."""
     live = sandbox.store.all(
         "SELECT * FROM grants WHERE project_id = ? AND revoked_at IS NULL", (project["id"],)
@@ -234,18 +282,21 @@ def _silent(request: Request, sandbox: Sandbox, project: Row, redirect_uri: str,
         return redirect_with(redirect_uri, {"error": error, "state": req["state"]})
     code = issue_code(sandbox, project, live[0]["channel_id"], redirect_uri, req)
     _log(request, sandbox, 302, None, project["client_id"], live[0]["channel_id"])
-    return redirect_with(redirect_uri, {"code": code, "state": req["state"],
-                                        "scope": " ".join(req["scopes"])})
+    return redirect_with(
+        redirect_uri, {"code": code, "state": req["state"], "scope": " ".join(req["scopes"])}
+    )
 
 
 async def approve(request: Request) -> Response:
     sandbox = sandbox_of(request)
     form = await request.form()
-    row = sandbox.store.one("SELECT * FROM auth_requests WHERE id = ?",
-                            (str(form.get("request_id", "")),))
+    row = sandbox.store.one(
+        "SELECT * FROM auth_requests WHERE id = ?", (str(form.get("request_id", "")),)
+    )
     if row is None or row["created_at"] + REQUEST_LIFETIME <= sandbox.clock.now_ts():
-        html = render_error(400, "invalid_request",
-                            "This sign-in request is unknown or expired; start again.")
+        html = render_error(
+            400, "invalid_request", "This sign-in request is unknown or expired; start again."
+        )
         return HTMLResponse(html, status_code=400)
     project = directory.project_by_id(sandbox.store, row["project_id"])
     assert project is not None
@@ -257,13 +308,21 @@ async def approve(request: Request) -> Response:
         return redirect_with(redirect_uri, {"error": "access_denied", "state": req["state"]})
     channel = directory.get_channel(sandbox.store, str(form.get("channel_id", "")))
     if channel is None:
-        return _page(sandbox, request, project, row["id"], req,
-                     error="Choose a channel to continue.", status=400)
+        return _page(
+            sandbox,
+            request,
+            project,
+            row["id"],
+            req,
+            error="Choose a channel to continue.",
+            status=400,
+        )
     sandbox.store.run("DELETE FROM auth_requests WHERE id = ?", (row["id"],))
     code = issue_code(sandbox, project, channel["id"], redirect_uri, req)
     _log(request, sandbox, 302, None, project["client_id"], channel["id"])
-    return redirect_with(redirect_uri, {"code": code, "state": req["state"],
-                                        "scope": " ".join(req["scopes"])})
+    return redirect_with(
+        redirect_uri, {"code": code, "state": req["state"], "scope": " ".join(req["scopes"])}
+    )
 
 
 def grant_for_code(sandbox: Sandbox, code: Row) -> tuple[Row, bool]:
@@ -274,14 +333,19 @@ def grant_for_code(sandbox: Sandbox, code: Row) -> tuple[Row, bool]:
     live = grants.find_live_grant(sandbox.store, code["project_id"], code["channel_id"])
     if live is None:
         grant = grants.create_grant(
-            sandbox.store, project_id=code["project_id"], channel_id=code["channel_id"],
-            scopes=scopes, via="consent", now=now,
+            sandbox.store,
+            project_id=code["project_id"],
+            channel_id=code["channel_id"],
+            scopes=scopes,
+            via="consent",
+            now=now,
             challenge_method=code["code_challenge_method"],
         )
         return grant, bool(code["offline"])
     grants.widen_grant(sandbox.store, live, scopes)
-    sandbox.store.update("grants", "id", live["id"],
-                         {"code_challenge_method": code["code_challenge_method"]})
+    sandbox.store.update(
+        "grants", "id", live["id"], {"code_challenge_method": code["code_challenge_method"]}
+    )
     due = bool(code["offline"]) and (
         bool(code["force_consent"]) or not grants.has_refresh_token(sandbox.store, live["id"])
     )

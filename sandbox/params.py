@@ -11,13 +11,36 @@ from starlette.requests import Request
 from sandbox.errors import ApiError, required_parameter
 
 CHANNEL_PARTS = frozenset(
-    {"auditDetails", "brandingSettings", "contentDetails", "contentOwnerDetails", "id",
-     "localizations", "snippet", "statistics", "status", "topicDetails"}
+    {
+        "auditDetails",
+        "brandingSettings",
+        "contentDetails",
+        "contentOwnerDetails",
+        "id",
+        "localizations",
+        "snippet",
+        "statistics",
+        "status",
+        "topicDetails",
+    }
 )
 VIDEO_PARTS = frozenset(
-    {"contentDetails", "fileDetails", "id", "liveStreamingDetails", "localizations",
-     "paidProductPlacementDetails", "player", "processingDetails", "recordingDetails",
-     "snippet", "statistics", "status", "suggestions", "topicDetails"}
+    {
+        "contentDetails",
+        "fileDetails",
+        "id",
+        "liveStreamingDetails",
+        "localizations",
+        "paidProductPlacementDetails",
+        "player",
+        "processingDetails",
+        "recordingDetails",
+        "snippet",
+        "statistics",
+        "status",
+        "suggestions",
+        "topicDetails",
+    }
 )
 PLAYLIST_PARTS = frozenset({"contentDetails", "id", "localizations", "player", "snippet", "status"})
 PLAYLIST_ITEM_PARTS = frozenset({"contentDetails", "id", "snippet", "status"})
@@ -80,7 +103,9 @@ def page_offset(request: Request) -> int:
         return int(base64.urlsafe_b64decode(token.encode() + b"==").decode().removeprefix("o:"))
     except (ValueError, UnicodeDecodeError):
         raise ApiError(
-            400, "invalidPageToken", "The request specifies an invalid page token.",
+            400,
+            "invalidPageToken",
+            "The request specifies an invalid page token.",
             location="pageToken",
         ) from None
 

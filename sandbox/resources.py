@@ -58,9 +58,7 @@ def channel_thumbnails(base: str, channel_id: str) -> dict[str, Any]:
     }
 
 
-def channel_resource(
-    row: Row, parts: list[str], base: str, *, video_count: int
-) -> dict[str, Any]:
+def channel_resource(row: Row, parts: list[str], base: str, *, video_count: int) -> dict[str, Any]:
     snippet: dict[str, Any] = {
         "title": row["title"],
         "description": row["description"],
@@ -86,8 +84,7 @@ def channel_resource(
             "longUploadsStatus": "allowed",
             "madeForKids": False,
         },
-        "brandingSettings": {"channel": {"title": row["title"],
-                                         "description": row["description"]}},
+        "brandingSettings": {"channel": {"title": row["title"], "description": row["description"]}},
     }
     return with_etag({"kind": "youtube#channel", "id": row["id"], **_pick(parts, sections)})
 
@@ -146,10 +143,16 @@ def video_resource(
             "contentRating": {},
             "projection": "rectangular",
         },
-        "statistics": {"viewCount": "0", "likeCount": "0", "favoriteCount": "0",
-                       "commentCount": "0"},
-        "player": {"embedHtml": f'<iframe width="480" height="270" '
-                   f'src="{base}/media/vi/{row["id"]}/high" frameborder="0"></iframe>'},
+        "statistics": {
+            "viewCount": "0",
+            "likeCount": "0",
+            "favoriteCount": "0",
+            "commentCount": "0",
+        },
+        "player": {
+            "embedHtml": f'<iframe width="480" height="270" '
+            f'src="{base}/media/vi/{row["id"]}/high" frameborder="0"></iframe>'
+        },
     }
     if owner:
         # Like YouTube, file and processing details are shown to the owner only.
@@ -194,21 +197,22 @@ def playlist_item_resource(
             "videoOwnerChannelTitle": video["channel_title"],
             "videoOwnerChannelId": video["channel_id"],
         },
-        "contentDetails": {"videoId": video["id"],
-                           "videoPublishedAt": to_rfc3339(video["uploaded_at"])},
+        "contentDetails": {
+            "videoId": video["id"],
+            "videoPublishedAt": to_rfc3339(video["uploaded_at"]),
+        },
         "status": {"privacyStatus": effective_privacy(video, now)},
     }
     return with_etag({"kind": "youtube#playlistItem", "id": item["id"], **_pick(parts, sections)})
 
 
-def category_resource(category_id: str, title: str, assignable: bool,
-                      parts: list[str]) -> dict[str, Any]:
+def category_resource(
+    category_id: str, title: str, assignable: bool, parts: list[str]
+) -> dict[str, Any]:
     sections = {
         "snippet": {"title": title, "assignable": assignable, "channelId": CATEGORY_CHANNEL_ID}
     }
-    return with_etag(
-        {"kind": "youtube#videoCategory", "id": category_id, **_pick(parts, sections)}
-    )
+    return with_etag({"kind": "youtube#videoCategory", "id": category_id, **_pick(parts, sections)})
 
 
 def search_result(video: Row, base: str, parts: list[str]) -> dict[str, Any]:
@@ -226,6 +230,9 @@ def search_result(video: Row, base: str, parts: list[str]) -> dict[str, Any]:
         }
     }
     return with_etag(
-        {"kind": "youtube#searchResult", "id": {"kind": "youtube#video", "videoId": video["id"]},
-         **_pick(parts, sections)}
+        {
+            "kind": "youtube#searchResult",
+            "id": {"kind": "youtube#video", "videoId": video["id"]},
+            **_pick(parts, sections),
+        }
     )

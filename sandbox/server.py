@@ -35,7 +35,7 @@ def _base_protocol() -> type:
 
 
 def _protocol_class(http: str) -> type:
-    """"fast": the sandbox's own HTTP/1.1 protocol (see fast_http.py). "uvicorn": uvicorn's
+    """ "fast": the sandbox's own HTTP/1.1 protocol (see fast_http.py). "uvicorn": uvicorn's
     (httptools if installed, else h11), with the transport exposed to the app."""
     if http == "fast":
         return FastHttpProtocol
@@ -50,8 +50,9 @@ def _protocol_class(http: str) -> type:
             super().__init__(*args, **kwargs)
             inner = self.app
 
-            async def app(scope: dict[str, Any], receive: Callable[..., Any],
-                          send: Callable[..., Any]) -> None:
+            async def app(
+                scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
+            ) -> None:
                 extensions = scope.setdefault("extensions", {})
                 extensions[TRANSPORT_EXTENSION] = {"transport": self.transport}
                 await inner(scope, receive, send)

@@ -198,11 +198,12 @@ class Store:
         if "client_secret" not in columns:
             return
         with self.transaction():
-            self.run("ALTER TABLE projects ADD COLUMN client_secret_hash TEXT NOT NULL "
-                     "DEFAULT ''")
+            self.run("ALTER TABLE projects ADD COLUMN client_secret_hash TEXT NOT NULL DEFAULT ''")
             for row in self.all("SELECT id, client_secret FROM projects"):
-                self.run("UPDATE projects SET client_secret_hash = ? WHERE id = ?",
-                         (secret_hash(row["client_secret"]), row["id"]))
+                self.run(
+                    "UPDATE projects SET client_secret_hash = ? WHERE id = ?",
+                    (secret_hash(row["client_secret"]), row["id"]),
+                )
             self.run("ALTER TABLE projects DROP COLUMN client_secret")
         self._conn.execute("VACUUM")
         self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -53,7 +53,10 @@ def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
 
 @contextmanager
 def running_sandbox(
-    data_dir: Path | None = None, port: int | None = None, *, startup_timeout: float = 30,
+    data_dir: Path | None = None,
+    port: int | None = None,
+    *,
+    startup_timeout: float = 30,
     **opts: Any,
 ) -> Iterator[str]:
     """Yield the base URL (e.g. "http://127.0.0.1:43123") of a fresh sandbox process.
@@ -69,7 +72,10 @@ def running_sandbox(
     env["PYTHONUNBUFFERED"] = "1"
     with tempfile.TemporaryFile(mode="w+") as errors:
         process = subprocess.Popen(
-            _command(data_dir, port, opts), stdout=subprocess.PIPE, stderr=errors, text=True,
+            _command(data_dir, port, opts),
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
             env=env,
         )
         try:
@@ -80,7 +86,7 @@ def running_sandbox(
                 raise SandboxStartError(
                     f"sandbox did not start (said {line!r}); stderr:\n{errors.read()[-4000:]}"
                 )
-            url = line[len(prefix):]
+            url = line[len(prefix) :]
             httpx.get(f"{url}/_sandbox/health", timeout=10).raise_for_status()
             yield url
         finally:

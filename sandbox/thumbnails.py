@@ -56,8 +56,9 @@ async def _receive(request: Request, target: Path) -> int:
                 async for data in request.stream():
                     reader.feed(data)
             except ValueError as error:
-                raise bad_request("badContent", f"Malformed multipart body: {error}.",
-                                  "global") from None
+                raise bad_request(
+                    "badContent", f"Malformed multipart body: {error}.", "global"
+                ) from None
             if not reader.done:
                 raise bad_request("badContent", "The multipart body ended early.", "global")
             return reader.media_bytes
@@ -82,9 +83,11 @@ async def thumbnails_set(request: Request, me: Identity, sandbox: Sandbox) -> Re
         )
     upload_type = request.query_params.get("uploadType", "media")
     if upload_type not in ("media", "multipart"):
-        raise bad_request("invalidUploadType",
-                          "The sandbox accepts thumbnails with uploadType=media or multipart.",
-                          domain="global")
+        raise bad_request(
+            "invalidUploadType",
+            "The sandbox accepts thumbnails with uploadType=media or multipart.",
+            domain="global",
+        )
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if upload_type == "media" and media_type not in ACCEPTED_TYPES:
         raise bad_request(
@@ -97,16 +100,21 @@ async def thumbnails_set(request: Request, me: Identity, sandbox: Sandbox) -> Re
     try:
         size = await _receive(request, target)
         if size == 0:
-            raise bad_request("mediaBodyRequired", "The request does not include the image.",
-                              domain="youtube.thumbnail")
+            raise bad_request(
+                "mediaBodyRequired",
+                "The request does not include the image.",
+                domain="youtube.thumbnail",
+            )
         if size > MAX_THUMBNAIL_BYTES:
             raise _too_large()
         with open(target, "rb") as source:
             kind = sniff_image(source.read(16))
         if kind is None:
-            raise bad_request("invalidImage",
-                              "The provided image content is invalid: it is not a JPEG or PNG.",
-                              domain="youtube.thumbnail")
+            raise bad_request(
+                "invalidImage",
+                "The provided image content is invalid: it is not a JPEG or PNG.",
+                domain="youtube.thumbnail",
+            )
     except ApiError:
         await drain(request)
         target.unlink(missing_ok=True)
@@ -114,13 +122,24 @@ async def thumbnails_set(request: Request, me: Identity, sandbox: Sandbox) -> Re
     if video["thumbnail_blob"]:
         Path(video["thumbnail_blob"]).unlink(missing_ok=True)
     now = sandbox.clock.now_ts()
-    sandbox.store.update("videos", "id", video_id, {
-        "thumbnail_blob": str(target), "thumbnail_type": kind, "thumbnail_bytes": size,
-        "thumbnail_set_at": now,
-    })
+    sandbox.store.update(
+        "videos",
+        "id",
+        video_id,
+        {
+            "thumbnail_blob": str(target),
+            "thumbnail_type": kind,
+            "thumbnail_bytes": size,
+            "thumbnail_set_at": now,
+        },
+    )
     fresh = {**video, "thumbnail_blob": str(target), "thumbnail_set_at": now}
-    body = with_etag({"kind": "youtube#thumbnailSetResponse",
-                      "items": [video_thumbnails(sandbox.base_url(request), fresh)]})
+    body = with_etag(
+        {
+            "kind": "youtube#thumbnailSetResponse",
+            "items": [video_thumbnails(sandbox.base_url(request), fresh)],
+        }
+    )
     return JSONResponse(body)
 
 

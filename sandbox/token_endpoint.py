@@ -81,16 +81,19 @@ def token_answer(
         "token_type": "Bearer",
     }
     if refresh:
-        body["refresh_token"] = grants.issue_refresh_token(sandbox.store, grant["id"], scopes,
-                                                           now=now)
+        body["refresh_token"] = grants.issue_refresh_token(
+            sandbox.store, grant["id"], scopes, now=now
+        )
     if refresh and project["consent_status"] == "testing":
         body["refresh_token_expires_in"] = grants.TESTING_REFRESH_LIFETIME
     return body
 
 
 def exchange_code(sandbox: Sandbox, project: Row, form: FormData) -> tuple[dict[str, Any], str]:
-    code = sandbox.store.one("SELECT * FROM auth_codes WHERE code_hash = ?",
-                             (ids.secret_hash(_field(form, "code") or ""),))
+    code = sandbox.store.one(
+        "SELECT * FROM auth_codes WHERE code_hash = ?",
+        (ids.secret_hash(_field(form, "code") or ""),),
+    )
     if code is None:
         raise OAuthError(400, "invalid_grant", "Malformed auth code.")
     if code["project_id"] != project["id"]:
@@ -100,16 +103,20 @@ def exchange_code(sandbox: Sandbox, project: Row, form: FormData) -> tuple[dict[
     if code["expires_at"] <= sandbox.clock.now_ts():
         raise OAuthError(400, "invalid_grant", "The code has expired.")
     if _field(form, "redirect_uri") != code["redirect_uri"]:
-        raise OAuthError(400, "redirect_uri_mismatch",
-                         "redirect_uri differs from the one of the authorization request.")
+        raise OAuthError(
+            400,
+            "redirect_uri_mismatch",
+            "redirect_uri differs from the one of the authorization request.",
+        )
     if code["code_challenge"]:
         verifier = _field(form, "code_verifier")
         if not verifier:
             raise OAuthError(400, "invalid_grant", "Missing code verifier.")
         if not pkce_matches(code["code_challenge_method"], code["code_challenge"], verifier):
             raise OAuthError(400, "invalid_grant", "Invalid code verifier.")
-    sandbox.store.update("auth_codes", "code_hash", code["code_hash"],
-                         {"used_at": sandbox.clock.now_ts()})
+    sandbox.store.update(
+        "auth_codes", "code_hash", code["code_hash"], {"used_at": sandbox.clock.now_ts()}
+    )
     grant, refresh = grant_for_code(sandbox, code)
     scopes = code["scope"].split()
     if code["include_granted"]:
@@ -125,15 +132,17 @@ def refresh_access(sandbox: Sandbox, project: Row, form: FormData) -> tuple[dict
         raise OAuthError(400, "unauthorized_client", "Unauthorized")
     if row["revoked_at"] is not None:
         raise OAuthError(400, "invalid_grant", _DEAD_TOKEN)
-    if (project["consent_status"] == "testing"
-            and row["token_created_at"] + grants.TESTING_REFRESH_LIFETIME
-            <= sandbox.clock.now_ts()):
+    if (
+        project["consent_status"] == "testing"
+        and row["token_created_at"] + grants.TESTING_REFRESH_LIFETIME <= sandbox.clock.now_ts()
+    ):
         raise OAuthError(400, "invalid_grant", _DEAD_TOKEN)
     held = row["token_scopes"].split()
     asked = (_field(form, "scope") or "").split()
     if any(scope not in held for scope in asked):
-        raise OAuthError(400, "invalid_scope",
-                         "Some requested scopes were not granted to this refresh token.")
+        raise OAuthError(
+            400, "invalid_scope", "Some requested scopes were not granted to this refresh token."
+        )
     grant = grants.get_grant(sandbox.store, row["id"])
     assert grant is not None
     return token_answer(sandbox, project, grant, asked or held, refresh=False), row["channel_id"]
@@ -156,8 +165,11 @@ async def token(request: Request) -> Response:
             if fault.action == "drop" and await drop_connection(request):
                 _log(request, sandbox, 0, "connectionDropped", client_id, grant_type)
                 return Response(status_code=599)
-            raise OAuthError(fault.status or 503, fault.reason or "internal_failure",
-                             fault.message or "Injected fault.")
+            raise OAuthError(
+                fault.status or 503,
+                fault.reason or "internal_failure",
+                fault.message or "Injected fault.",
+            )
         project = authenticate_client(sandbox, request, form)
         if grant_type == "authorization_code":
             body, channel_id = exchange_code(sandbox, project, form)
@@ -172,10 +184,24 @@ async def token(request: Request) -> Response:
     return JSONResponse(body, headers=_NO_STORE)
 
 
-def _log(request: Request, sandbox: Sandbox, status: int, reason: str | None,
-         client_id: str | None, grant_type: str | None, channel_id: str | None = None) -> None:
-    log_call(request, sandbox, method="token", status=status, reason=reason,
-             caller=Caller(client_id=client_id, channel_id=channel_id), grant_type=grant_type)
+def _log(
+    request: Request,
+    sandbox: Sandbox,
+    status: int,
+    reason: str | None,
+    client_id: str | None,
+    grant_type: str | None,
+    channel_id: str | None = None,
+) -> None:
+    log_call(
+        request,
+        sandbox,
+        method="token",
+        status=status,
+        reason=reason,
+        caller=Caller(client_id=client_id, channel_id=channel_id),
+        grant_type=grant_type,
+    )
 
 
 def _find_any_token(sandbox: Sandbox, value: str) -> Row | None:
@@ -190,14 +216,20 @@ async def revoke(request: Request) -> Response:
     value = request.query_params.get("token") or _field(form, "token") or ""
     row = _find_any_token(sandbox, value)
     if row is None or row["revoked_at"] is not None:
-        log_call(request, sandbox, method="revoke", status=400, reason="invalid_token",
-                 caller=None)
+        log_call(request, sandbox, method="revoke", status=400, reason="invalid_token", caller=None)
         return OAuthError(400, "invalid_token", "Token expired or revoked").response()
     grants.revoke_grant(sandbox.store, row["id"], now=sandbox.clock.now_ts())
     project = directory.project_by_id(sandbox.store, row["project_id"])
-    log_call(request, sandbox, method="revoke", status=200, reason=None,
-             caller=Caller(client_id=project["client_id"] if project else None,
-                           channel_id=row["channel_id"]))
+    log_call(
+        request,
+        sandbox,
+        method="revoke",
+        status=200,
+        reason=None,
+        caller=Caller(
+            client_id=project["client_id"] if project else None, channel_id=row["channel_id"]
+        ),
+    )
     return JSONResponse({})
 
 
@@ -211,15 +243,18 @@ async def tokeninfo(request: Request) -> Response:
         return OAuthError(400, "invalid_token", "Invalid Value").response()
     project = directory.project_by_id(sandbox.store, row["project_id"])
     client_id = project["client_id"] if project else ""
-    return JSONResponse({
-        "azp": client_id,
-        "aud": client_id,
-        "scope": row["token_scopes"],
-        "exp": str(int(row["expires_at"])),
-        "expires_in": str(int(row["expires_at"] - now)),
-        "access_type": "offline" if grants.has_refresh_token(sandbox.store, row["id"])
-        else "online",
-    })
+    return JSONResponse(
+        {
+            "azp": client_id,
+            "aud": client_id,
+            "scope": row["token_scopes"],
+            "exp": str(int(row["expires_at"])),
+            "expires_in": str(int(row["expires_at"] - now)),
+            "access_type": "offline"
+            if grants.has_refresh_token(sandbox.store, row["id"])
+            else "online",
+        }
+    )
 
 
 routes = [

@@ -38,15 +38,25 @@ def _caller_for(sandbox: Sandbox, request: Request, session: Row | None) -> Call
         return Caller(client_id=client_id, channel_id=channel_id)
     caller = identify(sandbox, request)
     identity = caller.identity
-    if identity is not None and session is not None and (
-        identity.project["id"] != session["project_id"]
-        or identity.channel_id != session["channel_id"]
+    if (
+        identity is not None
+        and session is not None
+        and (
+            identity.project["id"] != session["project_id"]
+            or identity.channel_id != session["channel_id"]
+        )
     ):
-        return Caller(problem=forbidden("The token acts for another project or channel "
-                                        "than the one that started this upload."),
-                      client_id=client_id, channel_id=channel_id)
-    return Caller(identity=identity, problem=caller.problem,
-                  client_id=client_id, channel_id=channel_id)
+        return Caller(
+            problem=forbidden(
+                "The token acts for another project or channel "
+                "than the one that started this upload."
+            ),
+            client_id=client_id,
+            channel_id=channel_id,
+        )
+    return Caller(
+        identity=identity, problem=caller.problem, client_id=client_id, channel_id=channel_id
+    )
 
 
 async def upload_put(request: Request) -> Response:
@@ -85,8 +95,16 @@ async def upload_put(request: Request) -> Response:
         await drain(request)
         response, reason = error.response(), error.reason
     status = 0 if reason in ("connectionDropped", "clientDisconnected") else response.status_code
-    log_call(request, sandbox, method=method, status=status, reason=reason, caller=caller,
-             fault_id=fault.id if fault else None, **extra)
+    log_call(
+        request,
+        sandbox,
+        method=method,
+        status=status,
+        reason=reason,
+        caller=caller,
+        fault_id=fault.id if fault else None,
+        **extra,
+    )
     return response
 
 
@@ -101,7 +119,10 @@ async def _fault_answer(sandbox: Sandbox, request: Request, fault: Fault, sessio
 
 
 async def _put(
-    request: Request, sandbox: Sandbox, session: Row, crange: ContentRange | None,
+    request: Request,
+    sandbox: Sandbox,
+    session: Row,
+    crange: ContentRange | None,
     fault: Fault | None,
 ) -> tuple[Response, dict[str, Any]]:
     blob = Path(session["blob"])
@@ -130,8 +151,12 @@ async def _put(
     if problem:
         raise bad_request("badContent", problem, domain="global")
     if length != crange.length:
-        raise bad_request("badContent", f"Content-Length {length} does not match the "
-                          f"Content-Range, which spans {crange.length} bytes.", domain="global")
+        raise bad_request(
+            "badContent",
+            f"Content-Length {length} does not match the "
+            f"Content-Range, which spans {crange.length} bytes.",
+            domain="global",
+        )
     assert crange.first is not None
     if crange.first > stored or crange.first + crange.length <= stored:
         # A gap, or bytes already stored: the client must continue from our Range.
@@ -140,8 +165,7 @@ async def _put(
     stop_after = fault.after_bytes if fault is not None and fault.action == "drop" else None
     with open(blob, "r+b", buffering=0) as sink:
         sink.seek(stored)
-        got = await stream_to_file(request, sink, skip=stored - crange.first,
-                                   stop_after=stop_after)
+        got = await stream_to_file(request, sink, skip=stored - crange.first, stop_after=stop_after)
     stored += got.written
     extra: dict[str, Any] = {"stored": stored, "bytes": got.written}
     if stop_after is not None and not got.disconnected:

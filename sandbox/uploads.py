@@ -57,7 +57,11 @@ def check_upload_cap(sandbox: Sandbox, channel_id: str, day: str) -> None:
 
 
 def _new_session(
-    sandbox: Sandbox, me: Identity, meta: VideoMetadata, parts: list[str], content_type: str,
+    sandbox: Sandbox,
+    me: Identity,
+    meta: VideoMetadata,
+    parts: list[str],
+    content_type: str,
     total: int | None,
 ) -> Row:
     now = sandbox.clock.now_ts()
@@ -122,7 +126,8 @@ async def videos_insert(request: Request, me: Identity, sandbox: Sandbox) -> Res
     upload_type = request.query_params.get("uploadType")
     if upload_type not in ("resumable", "multipart", "media"):
         raise bad_request(
-            "invalidUploadType", "uploadType must be resumable, multipart or media.",
+            "invalidUploadType",
+            "uploadType must be resumable, multipart or media.",
             domain="global",
         )
     check_upload_cap(sandbox, me.channel_id, pacific_day(sandbox.clock.now()).isoformat())
@@ -147,8 +152,9 @@ async def _start_session(
     declared = request.headers.get("x-upload-content-length")
     if declared is not None:
         if not declared.strip().isdigit():
-            raise bad_request("badContent", "X-Upload-Content-Length must be a byte count.",
-                              domain="global")
+            raise bad_request(
+                "badContent", "X-Upload-Content-Length must be a byte count.", domain="global"
+            )
         total = int(declared)
     session = _new_session(sandbox, me, meta, parts, content_type, total)
     location = (
@@ -171,8 +177,11 @@ async def _simple_upload(
                 raise _bad_media_type(content_type)
             with open(incoming, "wb", buffering=0) as sink:
                 got = await stream_to_file(request, sink)
-            meta, media_type, size = parse_insert(None, now=sandbox.clock.now()), content_type, \
-                got.written
+            meta, media_type, size = (
+                parse_insert(None, now=sandbox.clock.now()),
+                content_type,
+                got.written,
+            )
         else:
             meta, media_type, size = await _read_related(request, sandbox, incoming, content_type)
         if not _media_type_ok(media_type):
@@ -198,8 +207,9 @@ async def _read_related(
             async for data in request.stream():
                 reader.feed(data)
         except ValueError as error:
-            raise bad_request("badContent", f"Malformed multipart body: {error}.",
-                              domain="global") from None
+            raise bad_request(
+                "badContent", f"Malformed multipart body: {error}.", domain="global"
+            ) from None
     if not reader.done:
         raise bad_request("badContent", "The multipart body ended early.", domain="global")
     meta = parse_insert(params.parse_json(bytes(reader.metadata)), now=sandbox.clock.now())

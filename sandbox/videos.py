@@ -12,13 +12,24 @@ from sandbox.validation import VideoMetadata
 
 FAILURE_REASONS = ("codec", "conversion", "emptyFile", "invalidFile", "tooSmall", "uploadAborted")
 REJECTION_REASONS = (
-    "claim", "copyright", "duplicate", "inappropriate", "legal", "length", "termsOfUse",
-    "trademark", "uploaderAccountClosed", "uploaderAccountSuspended",
+    "claim",
+    "copyright",
+    "duplicate",
+    "inappropriate",
+    "legal",
+    "length",
+    "termsOfUse",
+    "trademark",
+    "uploaderAccountClosed",
+    "uploaderAccountSuspended",
 )
 OUTCOMES = ("processed", "failed", "rejected", "processing")
 # How processing failures show in processingDetails.processingFailureReason.
-_PROCESSING_FAILURE = {"uploadAborted": "uploadFailed", "codec": "transcodeFailed",
-                       "conversion": "transcodeFailed"}
+_PROCESSING_FAILURE = {
+    "uploadAborted": "uploadFailed",
+    "codec": "transcodeFailed",
+    "conversion": "transcodeFailed",
+}
 NEVER = 1e18
 
 
@@ -165,8 +176,11 @@ def processing_state(row: Row, now: float) -> dict[str, Any]:
             "processingFailureReason": _PROCESSING_FAILURE.get(reason, "other"),
         }
     if outcome == "rejected":
-        return {"uploadStatus": "rejected", "rejectionReason": reason,
-                "processingStatus": "terminated"}
+        return {
+            "uploadStatus": "rejected",
+            "rejectionReason": reason,
+            "processingStatus": "terminated",
+        }
     if outcome == "processed" or now >= row["ready_at"]:
         return {"uploadStatus": "processed", "processingStatus": "succeeded"}
     total = max(row["ready_at"] - row["uploaded_at"], 0.001)
@@ -178,7 +192,8 @@ def processing_state(row: Row, now: float) -> dict[str, Any]:
             "partsTotal": "1000",
             "partsProcessed": str(int(done * 1000)),
             "timeLeftMs": str(int(max(row["ready_at"] - now, 0) * 1000))
-            if row["ready_at"] < NEVER else "0",
+            if row["ready_at"] < NEVER
+            else "0",
         },
     }
 
@@ -219,8 +234,11 @@ def video_view(store: Store, row: Row, now: float) -> dict[str, Any]:
         "uploaded_at": to_rfc3339(row["uploaded_at"]),
         "thumbnail": None
         if row["thumbnail_blob"] is None
-        else {"content_type": row["thumbnail_type"], "byte_count": row["thumbnail_bytes"],
-              "set_at": to_rfc3339(row["thumbnail_set_at"])},
+        else {
+            "content_type": row["thumbnail_type"],
+            "byte_count": row["thumbnail_bytes"],
+            "set_at": to_rfc3339(row["thumbnail_set_at"]),
+        },
         "playlists": playlist_memberships(store, row["id"]),
         "deleted": row["deleted_at"] is not None,
     }

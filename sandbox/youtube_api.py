@@ -51,9 +51,7 @@ async def channels_list(request: Request, me: Identity, sandbox: Sandbox) -> Res
         wanted = [me.channel_id]
     elif handle:
         handle = handle if handle.startswith("@") else "@" + handle
-        row = sandbox.store.one(
-            "SELECT id FROM channels WHERE lower(handle) = lower(?)", (handle,)
-        )
+        row = sandbox.store.one("SELECT id FROM channels WHERE lower(handle) = lower(?)", (handle,))
         wanted = [row["id"]] if row else []
     elif wanted is None:
         raise _no_filter("categoryId, forHandle, forUsername, id, managedByMe, mine")
@@ -141,8 +139,13 @@ async def video_categories_list(request: Request, me: Identity, sandbox: Sandbox
     if wanted is None and region is None:
         raise _no_filter("id, regionCode")
     if region is not None and (len(region) != 2 or not region.isalpha()):
-        raise ApiError(400, "invalidRegionCode", f"Region code {region!r} is not valid.",
-                       domain="youtube.videoCategory", location="regionCode")
+        raise ApiError(
+            400,
+            "invalidRegionCode",
+            f"Region code {region!r} is not valid.",
+            domain="youtube.videoCategory",
+            location="regionCode",
+        )
     items = [
         category_resource(cid, title, assignable, parts)
         for cid, title, assignable in CATEGORIES
@@ -157,12 +160,19 @@ async def search_list(request: Request, me: Identity, sandbox: Sandbox) -> Respo
     for_mine = params.flag(request, "forMine")
     channel_id = request.query_params.get("channelId")
     if for_mine and request.query_params.get("type") != "video":
-        raise ApiError(400, "invalidSearchFilter",
-                       "forMine can only be used with type=video.", domain="youtube.search")
+        raise ApiError(
+            400,
+            "invalidSearchFilter",
+            "forMine can only be used with type=video.",
+            domain="youtube.search",
+        )
     if not for_mine and not channel_id:
-        raise ApiError(400, "invalidSearchFilter",
-                       "The sandbox's search needs forMine=true or channelId.",
-                       domain="youtube.search")
+        raise ApiError(
+            400,
+            "invalidSearchFilter",
+            "The sandbox's search needs forMine=true or channelId.",
+            domain="youtube.search",
+        )
     now = sandbox.clock.now_ts()
     owner = me.channel_id if for_mine else channel_id
     rows = sandbox.store.all(
@@ -173,7 +183,8 @@ async def search_list(request: Request, me: Identity, sandbox: Sandbox) -> Respo
     )
     query = (request.query_params.get("q") or "").lower()
     found = [
-        row for row in rows
+        row
+        for row in rows
         if visible(row, me, now)
         and (not query or query in row["title"].lower() or query in row["description"].lower())
     ]

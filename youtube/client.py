@@ -16,8 +16,14 @@ from googleapiclient import discovery_cache
 from googleapiclient.discovery import Resource, build_from_document
 from googleapiclient.http import build_http
 
-__all__ = ["Credentials", "Endpoints", "authorized_http", "capabilities", "credentials",
-           "youtube_service"]
+__all__ = [
+    "Credentials",
+    "Endpoints",
+    "authorized_http",
+    "capabilities",
+    "credentials",
+    "youtube_service",
+]
 
 SCOPE_UPLOAD = "https://www.googleapis.com/auth/youtube.upload"
 SCOPE_YOUTUBE = "https://www.googleapis.com/auth/youtube"
@@ -59,16 +65,22 @@ class Endpoints:
 
     @classmethod
     def google(cls) -> Endpoints:
-        return cls(api_root="https://youtube.googleapis.com/",
-                   auth_uri="https://accounts.google.com/o/oauth2/auth",
-                   token_uri="https://oauth2.googleapis.com/token",
-                   revoke_uri="https://oauth2.googleapis.com/revoke")
+        return cls(
+            api_root="https://youtube.googleapis.com/",
+            auth_uri="https://accounts.google.com/o/oauth2/auth",
+            token_uri="https://oauth2.googleapis.com/token",
+            revoke_uri="https://oauth2.googleapis.com/revoke",
+        )
 
     @classmethod
     def sandbox(cls, base_url: str) -> Endpoints:
         base = base_url.rstrip("/")
-        return cls(api_root=base + "/", auth_uri=f"{base}/o/oauth2/auth",
-                   token_uri=f"{base}/token", revoke_uri=f"{base}/revoke")
+        return cls(
+            api_root=base + "/",
+            auth_uri=f"{base}/o/oauth2/auth",
+            token_uri=f"{base}/token",
+            revoke_uri=f"{base}/revoke",
+        )
 
 
 @functools.cache
@@ -81,19 +93,32 @@ def _document(api_root: str) -> dict[str, Any]:
     return document
 
 
-def credentials(*, endpoints: Endpoints, client_id: str, client_secret: str,
-                refresh_token: str, access_token: str | None = None,
-                expires_at: datetime | None = None, scopes: list[str] | None = None
-                ) -> Credentials:
+def credentials(
+    *,
+    endpoints: Endpoints,
+    client_id: str,
+    client_secret: str,
+    refresh_token: str,
+    access_token: str | None = None,
+    expires_at: datetime | None = None,
+    scopes: list[str] | None = None,
+) -> Credentials:
     # google-auth compares expiry with a naive UTC datetime.
     expiry = expires_at.astimezone(UTC).replace(tzinfo=None) if expires_at else None
-    return Credentials(token=access_token, refresh_token=refresh_token,
-                       token_uri=endpoints.token_uri, client_id=client_id,
-                       client_secret=client_secret, scopes=scopes, expiry=expiry)
+    return Credentials(
+        token=access_token,
+        refresh_token=refresh_token,
+        token_uri=endpoints.token_uri,
+        client_id=client_id,
+        client_secret=client_secret,
+        scopes=scopes,
+        expiry=expiry,
+    )
 
 
-def authorized_http(creds: Credentials, *, refresh_on_401: bool = False
-                    ) -> google_auth_httplib2.AuthorizedHttp:
+def authorized_http(
+    creds: Credentials, *, refresh_on_401: bool = False
+) -> google_auth_httplib2.AuthorizedHttp:
     """build_http() keeps the resumable 308 away from httplib2's redirect handling.
 
     Automatic refresh-and-retry on 401 is off by default: it would re-send an upload
@@ -102,7 +127,8 @@ def authorized_http(creds: Credentials, *, refresh_on_401: bool = False
     http = build_http()
     http.timeout = HTTP_TIMEOUT_SECONDS
     return google_auth_httplib2.AuthorizedHttp(
-        creds, http=http, refresh_status_codes=(401,) if refresh_on_401 else ())
+        creds, http=http, refresh_status_codes=(401,) if refresh_on_401 else ()
+    )
 
 
 def youtube_service(creds: Credentials, endpoints: Endpoints) -> Resource:

@@ -42,14 +42,31 @@ class GoogleError(Exception):
 
 
 _INPUT_REASONS = {
-    "invalidTitle", "invalidDescription", "invalidTags", "invalidCategoryId",
-    "invalidPublishAt", "invalidVideoMetadata", "invalidRecordingDetails",
-    "invalidFilename", "invalidImage", "mediaBodyTooLarge", "invalidValue", "required",
-    "badRequest", "invalidPlaylistSnippet", "playlistItemsNotAccessible",
-    "mediaBodyRequired", "invalidContentType",
+    "invalidTitle",
+    "invalidDescription",
+    "invalidTags",
+    "invalidCategoryId",
+    "invalidPublishAt",
+    "invalidVideoMetadata",
+    "invalidRecordingDetails",
+    "invalidFilename",
+    "invalidImage",
+    "mediaBodyTooLarge",
+    "invalidValue",
+    "required",
+    "badRequest",
+    "invalidPlaylistSnippet",
+    "playlistItemsNotAccessible",
+    "mediaBodyRequired",
+    "invalidContentType",
 }
-_RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded", "backendError",
-                 "internalError", "serviceUnavailable"}
+_RATE_REASONS = {
+    "rateLimitExceeded",
+    "userRateLimitExceeded",
+    "backendError",
+    "internalError",
+    "serviceUnavailable",
+}
 
 
 def _details(content: bytes | str | None) -> tuple[str, str]:
@@ -105,14 +122,19 @@ def classify(exc: BaseException) -> GoogleError:
     if isinstance(exc, auth_exceptions.RefreshError):
         text = str(exc)
         if "invalid_grant" in text:
-            return GoogleError(Action.REAUTH, "invalid_grant",
-                               "the refresh token was revoked or expired; reconnect the channel")
+            return GoogleError(
+                Action.REAUTH,
+                "invalid_grant",
+                "the refresh token was revoked or expired; reconnect the channel",
+            )
         if "invalid_client" in text:
-            return GoogleError(Action.FAIL, "invalid_client",
-                               "Google does not accept this project's client id or secret")
+            return GoogleError(
+                Action.FAIL,
+                "invalid_client",
+                "Google does not accept this project's client id or secret",
+            )
         return GoogleError(Action.RETRY, "refresh_failed", text[:300])
-    if isinstance(exc, (FileNotFoundError, IsADirectoryError, NotADirectoryError,
-                        PermissionError)):
+    if isinstance(exc, (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)):
         # A local file problem, not the network: retrying will not help.
         return GoogleError(Action.FAIL, "localFileError", str(exc)[:300])
     if isinstance(exc, auth_exceptions.TransportError):

@@ -80,8 +80,9 @@ class Gateway:
         if error.action == Action.WAIT_FOR_QUOTA:
             self.quota.exhausted(reservation)
 
-    def upload(self, upload: ResumableUpload,
-               on_chunk: Callable[[int, int], bool]) -> dict[str, Any]:
+    def upload(
+        self, upload: ResumableUpload, on_chunk: Callable[[int, int], bool]
+    ) -> dict[str, Any]:
         """Upload a video through a resumable session; returns the video resource.
 
         A stored session is asked where it stands first (free: only starting a session
@@ -111,8 +112,7 @@ class Gateway:
                         self.settle_error(reservation, exc)
                     else:  # interrupted before the session start was answered
                         self.quota.settle(reservation, "interrupted")
-                if isinstance(exc, GoogleError) and exc.action == Action.REFRESH \
-                        and not refreshed:
+                if isinstance(exc, GoogleError) and exc.action == Action.REFRESH and not refreshed:
                     self.tokens.refreshed()
                     refreshed = True
                     continue

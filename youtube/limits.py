@@ -79,8 +79,10 @@ def validate_thumbnail(head: bytes, size: int) -> str | None:
     if not (head.startswith(_JPEG) or head.startswith(_PNG)):
         problems.append("the thumbnail must be a JPEG or PNG image")
     if size > THUMBNAIL_MAX_BYTES:
-        problems.append(f"the thumbnail is {size:,} bytes ({size / 1_048_576:.1f} MB); "
-                        f"YouTube allows at most {THUMBNAIL_MAX_BYTES:,} bytes (50 MB)")
+        problems.append(
+            f"the thumbnail is {size:,} bytes ({size / 1_048_576:.1f} MB); "
+            f"YouTube allows at most {THUMBNAIL_MAX_BYTES:,} bytes (50 MB)"
+        )
     return "; ".join(problems) or None
 
 
@@ -142,8 +144,9 @@ def _title_problem(title: str) -> str | None:
         return "a title is required"
     problems = []
     if len(title) > TITLE_MAX_CHARS:
-        problems.append(f"the title is {len(title)} characters; "
-                        f"YouTube allows at most {TITLE_MAX_CHARS}")
+        problems.append(
+            f"the title is {len(title)} characters; YouTube allows at most {TITLE_MAX_CHARS}"
+        )
     if _has_angle_brackets(title):
         problems.append("the title must not contain < or >")
     return "; ".join(problems) or None
@@ -157,7 +160,8 @@ def _description_problem(description: str) -> str | None:
         problems.append(
             f"the description is {size:,} bytes in UTF-8 ({len(description):,} characters; "
             f"accented letters and emoji take 2 to 4 bytes each); "
-            f"YouTube allows at most {DESCRIPTION_MAX_BYTES:,} bytes")
+            f"YouTube allows at most {DESCRIPTION_MAX_BYTES:,} bytes"
+        )
     if _has_angle_brackets(description):
         problems.append("the description must not contain < or >")
     return "; ".join(problems) or None
@@ -170,7 +174,8 @@ def _tags_problem(tags: list[str]) -> str | None:
         problems.append(
             f"the tags come to {total} characters (commas between tags count, and a tag "
             f"with a space counts {TAG_QUOTES_COST} more); YouTube allows at most "
-            f"{TAGS_MAX_CHARS}")
+            f"{TAGS_MAX_CHARS}"
+        )
     bracketed = [tag.strip() for tag in tags if _has_angle_brackets(tag)]
     if bracketed:
         names = ", ".join(repr(tag) for tag in bracketed)
@@ -184,14 +189,14 @@ def _privacy_problem(privacy: str) -> str | None:
     return f"privacy must be private, unlisted or public, not {privacy!r}"
 
 
-def _publish_at_problem(publish_at: datetime | None, privacy: str,
-                        now: datetime) -> str | None:
+def _publish_at_problem(publish_at: datetime | None, privacy: str, now: datetime) -> str | None:
     if publish_at is None:
         return None
     problems = []
     if privacy != "private":
-        problems.append("publish at needs privacy private: "
-                        "YouTube publishes the private video at that time")
+        problems.append(
+            "publish at needs privacy private: YouTube publishes the private video at that time"
+        )
     when = _as_utc(publish_at)
     if when <= _as_utc(now):
         problems.append(f"publish at {when:%Y-%m-%d %H:%M} UTC is not in the future")
@@ -208,8 +213,10 @@ def _made_for_kids_problem(made_for_kids: bool | None) -> str | None:
 def _category_problem(category_id: str | None, categories: set[str] | None) -> str | None:
     if category_id is None or categories is None or category_id in categories:
         return None
-    return (f"category {category_id!r} is not available in this region; "
-            f"choose one of {', '.join(sorted(categories, key=_numeric_first))}")
+    return (
+        f"category {category_id!r} is not available in this region; "
+        f"choose one of {', '.join(sorted(categories, key=_numeric_first))}"
+    )
 
 
 def _numeric_first(category_id: str) -> tuple[int, str]:

@@ -35,30 +35,61 @@ class Tokens:
     scopes: list[str]
 
 
-def _flow(endpoints: Endpoints, client_id: str, client_secret: str, redirect_uri: str,
-          scopes: list[str], code_verifier: str) -> Flow:
-    config = {"web": {"client_id": client_id, "client_secret": client_secret,
-                      "auth_uri": endpoints.auth_uri, "token_uri": endpoints.token_uri,
-                      "redirect_uris": [redirect_uri]}}
-    flow = Flow.from_client_config(config, scopes=scopes, redirect_uri=redirect_uri,
-                                   code_verifier=code_verifier,
-                                   autogenerate_code_verifier=False)
+def _flow(
+    endpoints: Endpoints,
+    client_id: str,
+    client_secret: str,
+    redirect_uri: str,
+    scopes: list[str],
+    code_verifier: str,
+) -> Flow:
+    config = {
+        "web": {
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "auth_uri": endpoints.auth_uri,
+            "token_uri": endpoints.token_uri,
+            "redirect_uris": [redirect_uri],
+        }
+    }
+    flow = Flow.from_client_config(
+        config,
+        scopes=scopes,
+        redirect_uri=redirect_uri,
+        code_verifier=code_verifier,
+        autogenerate_code_verifier=False,
+    )
     return flow
 
 
-def authorization_url(*, endpoints: Endpoints, client_id: str, client_secret: str,
-                      redirect_uri: str, scopes: list[str], state: str,
-                      code_verifier: str) -> str:
+def authorization_url(
+    *,
+    endpoints: Endpoints,
+    client_id: str,
+    client_secret: str,
+    redirect_uri: str,
+    scopes: list[str],
+    state: str,
+    code_verifier: str,
+) -> str:
     """Where to send the person; the flow derives the S256 challenge from the verifier."""
     flow = _flow(endpoints, client_id, client_secret, redirect_uri, scopes, code_verifier)
-    url, _ = flow.authorization_url(access_type="offline", prompt=PROMPT, state=state,
-                                    include_granted_scopes="true")
+    url, _ = flow.authorization_url(
+        access_type="offline", prompt=PROMPT, state=state, include_granted_scopes="true"
+    )
     return str(url)
 
 
-def exchange_code(*, endpoints: Endpoints, client_id: str, client_secret: str,
-                  redirect_uri: str, scopes: list[str], code: str,
-                  code_verifier: str) -> Tokens:
+def exchange_code(
+    *,
+    endpoints: Endpoints,
+    client_id: str,
+    client_secret: str,
+    redirect_uri: str,
+    scopes: list[str],
+    code: str,
+    code_verifier: str,
+) -> Tokens:
     flow = _flow(endpoints, client_id, client_secret, redirect_uri, scopes, code_verifier)
     try:
         token = flow.fetch_token(code=code)
@@ -73,8 +104,9 @@ def exchange_code(*, endpoints: Endpoints, client_id: str, client_secret: str,
     )
 
 
-def refresh(*, endpoints: Endpoints, client_id: str, client_secret: str,
-            refresh_token: str) -> Tokens:
+def refresh(
+    *, endpoints: Endpoints, client_id: str, client_secret: str, refresh_token: str
+) -> Tokens:
     """A fresh access token; raises GoogleError (REAUTH for invalid_grant).
 
     google-auth's refresh grant (the one Credentials.refresh uses), called directly so
@@ -82,13 +114,17 @@ def refresh(*, endpoints: Endpoints, client_id: str, client_secret: str,
     """
     try:
         access_token, _, _, answer, _ = reauth.refresh_grant(
-            AuthRequest(), endpoints.token_uri, refresh_token, client_id, client_secret)
+            AuthRequest(), endpoints.token_uri, refresh_token, client_id, client_secret
+        )
     except Exception as exc:
         raise classify(exc) from None
     scope = answer.get("scope", "")
-    return Tokens(access_token=access_token, refresh_token=None,
-                  expires_in=int(answer.get("expires_in", 3600)),
-                  scopes=scope.split() if isinstance(scope, str) else list(scope))
+    return Tokens(
+        access_token=access_token,
+        refresh_token=None,
+        expires_in=int(answer.get("expires_in", 3600)),
+        scopes=scope.split() if isinstance(scope, str) else list(scope),
+    )
 
 
 def revoke(*, endpoints: Endpoints, token: str) -> None:

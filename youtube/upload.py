@@ -55,14 +55,25 @@ class _RecordingHttp:
         self._on_session = on_session
         self.bytes_sent = 0
 
-    def request(self, uri: str, method: str = "GET", body: Any = None,
-                headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
+    def request(
+        self,
+        uri: str,
+        method: str = "GET",
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
         if method == "PUT" and headers:
-            self.bytes_sent += int(headers.get("Content-Length")
-                                   or headers.get("content-length") or 0)
+            self.bytes_sent += int(
+                headers.get("Content-Length") or headers.get("content-length") or 0
+            )
         resp, content = self._http.request(uri, method, body=body, headers=headers, **kwargs)
-        if method == "POST" and "uploadType=resumable" in uri and resp.status == 200 \
-                and "location" in resp:
+        if (
+            method == "POST"
+            and "uploadType=resumable" in uri
+            and resp.status == 200
+            and "location" in resp
+        ):
             self._on_session(resp["location"])
         return resp, content
 
@@ -72,9 +83,12 @@ class _RecordingHttp:
 
 def query_session(http: Any, session_uri: str, total: int) -> SessionStatus:
     """Ask a resumable session how many bytes it holds (or for its finished video)."""
-    resp, content = http.request(session_uri, "PUT", body=b"",
-                                 headers={"Content-Length": "0",
-                                          "Content-Range": f"bytes */{total}"})
+    resp, content = http.request(
+        session_uri,
+        "PUT",
+        body=b"",
+        headers={"Content-Length": "0", "Content-Range": f"bytes */{total}"},
+    )
     status = int(resp.status)
     if status in (200, 201):
         return SessionStatus(confirmed=total, video=json.loads(content))
@@ -99,8 +113,9 @@ class UploadSpec:
 class ResumableUpload:
     """One video's upload through one session (new or resumed)."""
 
-    def __init__(self, spec: UploadSpec, *, session_uri: str | None,
-                 on_session: Callable[[str], None]) -> None:
+    def __init__(
+        self, spec: UploadSpec, *, session_uri: str | None, on_session: Callable[[str], None]
+    ) -> None:
         self.spec = spec
         self.session_uri = session_uri
         self.confirmed = 0
@@ -114,19 +129,27 @@ class ResumableUpload:
         except OSError:
             size = -1
         if size != self.spec.size:
-            raise GoogleError(Action.FAIL, "localFileMissing",
-                              f"the video file {self.spec.path} is missing or changed "
-                              f"({size} bytes, expected {self.spec.size})")
+            raise GoogleError(
+                Action.FAIL,
+                "localFileMissing",
+                f"the video file {self.spec.path} is missing or changed "
+                f"({size} bytes, expected {self.spec.size})",
+            )
 
     def _remember(self, uri: str) -> None:
         self.session_uri = uri
         self._on_session(uri)
 
     def _request(self, service: Resource) -> tuple[Any, MediaFileUpload]:
-        media = ChunkedFileUpload(self.spec.path, mimetype=self.spec.mimetype,
-                                  chunksize=self.spec.chunk_size, resumable=True)
-        request = service.videos().insert(part=self.spec.part, body=self.spec.metadata,
-                                          media_body=media)
+        media = ChunkedFileUpload(
+            self.spec.path,
+            mimetype=self.spec.mimetype,
+            chunksize=self.spec.chunk_size,
+            resumable=True,
+        )
+        request = service.videos().insert(
+            part=self.spec.part, body=self.spec.metadata, media_body=media
+        )
         if self.session_uri:
             request.resumable_uri = self.session_uri
             request.resumable_progress = self.confirmed
@@ -142,8 +165,9 @@ class ResumableUpload:
             self.confirmed = answer.confirmed
         return answer
 
-    def send(self, service: Resource, http: Any,
-             on_chunk: Callable[[int, int], bool]) -> dict[str, Any]:
+    def send(
+        self, service: Resource, http: Any, on_chunk: Callable[[int, int], bool]
+    ) -> dict[str, Any]:
         """Send chunks until the video exists; returns the video resource.
 
         `on_chunk(confirmed, bytes_sent)` runs before every chunk (the first and the last
@@ -157,8 +181,11 @@ class ResumableUpload:
             response: dict[str, Any] | None = None
             while response is None:
                 if not on_chunk(self.confirmed, self.bytes_sent):
-                    raise GoogleError(Action.FAIL, "leaseLost",
-                                      "the job was cancelled or another worker took it over")
+                    raise GoogleError(
+                        Action.FAIL,
+                        "leaseLost",
+                        "the job was cancelled or another worker took it over",
+                    )
                 try:
                     progress, response = request.next_chunk(http=recording, num_retries=0)
                 except Exception as exc:

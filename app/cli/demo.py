@@ -38,12 +38,14 @@ def add_parsers(sub: Any) -> None:
     demo = sub.add_parser("demo", help="sandbox mode's demo project and channels")
     demo_sub = demo.add_subparsers(dest="demo_command", required=True, metavar="ACTION")
     seed = demo_sub.add_parser(
-        "seed", help="create the demo project and channels in the sandbox (idempotent)",
+        "seed",
+        help="create the demo project and channels in the sandbox (idempotent)",
         description="Create the sandbox demo project and channels that `tubefleet run` "
-                    "creates on its first start in sandbox mode. Uses the sandbox at "
-                    "TUBEFLEET_SANDBOX_URL when one answers, else starts one for the "
-                    "duration (its state kept in the data folder). Running it again "
-                    "changes nothing.")
+        "creates on its first start in sandbox mode. Uses the sandbox at "
+        "TUBEFLEET_SANDBOX_URL when one answers, else starts one for the "
+        "duration (its state kept in the data folder). Running it again "
+        "changes nothing.",
+    )
     seed.set_defaults(handler=cmd_seed)
 
 
@@ -51,8 +53,10 @@ def cmd_seed(_args: argparse.Namespace) -> int:
     from core.runtime import mode
 
     if mode() != "sandbox":
-        raise CommandError("the demo lives in the sandbox: set TUBEFLEET_MODE=sandbox (or "
-                           "unset TUBEFLEET_GOOGLE_CLIENT_ID)")
+        raise CommandError(
+            "the demo lives in the sandbox: set TUBEFLEET_MODE=sandbox (or "
+            "unset TUBEFLEET_GOOGLE_CLIENT_ID)"
+        )
     with sandbox_available():
         print(seed_sandbox(), flush=True)
     return 0
@@ -74,19 +78,33 @@ def start_sandbox(data_dir: Path) -> subprocess.Popen[bytes]:
     """Start the emulator on the configured port, keeping its state under data/sandbox."""
     settings = get_settings()
     if sandbox_answers():
-        raise RuntimeError(f"something already answers at {settings.sandbox_url}; stop it or "
-                           "set TUBEFLEET_SANDBOX_PORT and TUBEFLEET_SANDBOX_URL")
-    cmd = [sys.executable, "-m", "sandbox", "--host", settings.sandbox_host,
-           "--port", str(settings.sandbox_port), "--data", str(data_dir / "sandbox")]
+        raise RuntimeError(
+            f"something already answers at {settings.sandbox_url}; stop it or "
+            "set TUBEFLEET_SANDBOX_PORT and TUBEFLEET_SANDBOX_URL"
+        )
+    cmd = [
+        sys.executable,
+        "-m",
+        "sandbox",
+        "--host",
+        settings.sandbox_host,
+        "--port",
+        str(settings.sandbox_port),
+        "--data",
+        str(data_dir / "sandbox"),
+    ]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"the sandbox exited with status {proc.returncode}; "
-                               f"is port {settings.sandbox_port} in use?")
+            raise RuntimeError(
+                f"the sandbox exited with status {proc.returncode}; "
+                f"is port {settings.sandbox_port} in use?"
+            )
         if sandbox_answers():
-            print(f"sandbox (YouTube + Google OAuth emulator) at {settings.sandbox_url}",
-                  flush=True)
+            print(
+                f"sandbox (YouTube + Google OAuth emulator) at {settings.sandbox_url}", flush=True
+            )
             return proc
         time.sleep(0.2)
     proc.terminate()
@@ -116,8 +134,15 @@ def sandbox_available() -> Iterator[None]:
             proc.wait()
 
 
-def add_sandbox_project(*, name: str, client_id: str | None, client_secret: str | None,
-                        verified: bool, consent_testing: bool, preset: str) -> dict[str, Any]:
+def add_sandbox_project(
+    *,
+    name: str,
+    client_id: str | None,
+    client_secret: str | None,
+    verified: bool,
+    consent_testing: bool,
+    preset: str,
+) -> dict[str, Any]:
     """`project add` in sandbox mode: register an OAuth client in the sandbox (with the
     given id and secret, or new ones), then add it as a sandbox project; its public row."""
     from sandbox.control import SandboxControl
@@ -127,15 +152,26 @@ def add_sandbox_project(*, name: str, client_id: str | None, client_secret: str 
         name = projects.check_new_project(session=s, name=name, client_id=client_id)
     with sandbox_available(), SandboxControl(settings.sandbox_url) as control:
         created = control.create_project(
-            name, verified=verified, quota_model=preset,
+            name,
+            verified=verified,
+            quota_model=preset,
             consent_status="testing" if consent_testing else "production",
             redirect_uris=[settings.oauth_redirect_uri],
-            client_id=client_id or None, client_secret=client_secret or None)
+            client_id=client_id or None,
+            client_secret=client_secret or None,
+        )
     with db.session() as s:
         project = projects.add_project(
-            session=s, name=name, client_id=created["client_id"],
-            client_secret=created["client_secret"], verified=verified, is_sandbox=True,
-            consent_testing=consent_testing, quota_policy={"preset": preset}, actor="cli")
+            session=s,
+            name=name,
+            client_id=created["client_id"],
+            client_secret=created["client_secret"],
+            verified=verified,
+            is_sandbox=True,
+            consent_testing=consent_testing,
+            quota_policy={"preset": preset},
+            actor="cli",
+        )
         return projects.public(project)
 
 
@@ -153,36 +189,53 @@ def seed_sandbox() -> str:
         for project in existing:
             if project.client_id not in known:  # the sandbox's data was removed: recreate
                 control.create_project(
-                    project.name, verified=project.verified, client_id=project.client_id,
+                    project.name,
+                    verified=project.verified,
+                    client_id=project.client_id,
                     client_secret=projects.client_secret(project),
                     quota_model=(project.quota_policy or {}).get("preset", "current"),
                     consent_status="testing" if project.consent_testing else "production",
-                    redirect_uris=[settings.oauth_redirect_uri])
+                    redirect_uris=[settings.oauth_redirect_uri],
+                )
         if demo is not None:
-            return (f"sandbox project {DEMO_PROJECT!r} ready" if demo.is_sandbox else
-                    f"a Google project is named {DEMO_PROJECT!r}: no demo added")
+            return (
+                f"sandbox project {DEMO_PROJECT!r} ready"
+                if demo.is_sandbox
+                else f"a Google project is named {DEMO_PROJECT!r}: no demo added"
+            )
         created = control.create_project(
-            DEMO_PROJECT, verified=True,
-            redirect_uris=[settings.oauth_redirect_uri])
+            DEMO_PROJECT, verified=True, redirect_uris=[settings.oauth_redirect_uri]
+        )
         with db.session() as s:
             project = projects.add_project(
-                session=s, name=DEMO_PROJECT, client_id=created["client_id"],
-                client_secret=created["client_secret"], verified=True, is_sandbox=True,
-                actor="system")
+                session=s,
+                name=DEMO_PROJECT,
+                client_id=created["client_id"],
+                client_secret=created["client_secret"],
+                verified=True,
+                is_sandbox=True,
+                actor="system",
+            )
         account = control.create_account(DEMO_ACCOUNT, "Demo Publisher")
         added = 0
         for title, brand, thumbs, cap, group, state in DEMO_CHANNELS:
-            yt = control.create_channel(account["id"], title, brand=brand,
-                                        custom_thumbnails=thumbs, daily_upload_cap=cap)
+            yt = control.create_channel(
+                account["id"], title, brand=brand, custom_thumbnails=thumbs, daily_upload_cap=cap
+            )
             if state is None:
                 continue
             grant = control.grant(created["client_id"], yt["id"])
-            channel = channels.import_channel(project=project,
-                                              refresh_token=grant["refresh_token"],
-                                              actor="system", group=group, state=state)
+            channel = channels.import_channel(
+                project=project,
+                refresh_token=grant["refresh_token"],
+                actor="system",
+                group=group,
+                state=state,
+            )
             with db.session() as s:
-                channels.set_daily_cap(session=s, channel_id=channel.id or 0, cap=cap,
-                                       actor="system")
+                channels.set_daily_cap(
+                    session=s, channel_id=channel.id or 0, cap=cap, actor="system"
+                )
             added += 1
     with db.read_session() as s:
         total = len(s.exec(select(Channel)).all())

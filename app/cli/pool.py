@@ -17,49 +17,88 @@ def add_parsers(sub: Any) -> None:
     project = sub.add_parser("project", help="manage Google Cloud projects (OAuth clients)")
     project_sub = project.add_subparsers(dest="project_command", required=True, metavar="ACTION")
     add = project_sub.add_parser(
-        "add", help="add an OAuth client (client secret from stdin); in sandbox mode the "
-                    "sandbox registers it",
+        "add",
+        help="add an OAuth client (client secret from stdin); in sandbox mode the "
+        "sandbox registers it",
         description="Add a Google Cloud project's OAuth client. In sandbox mode the project "
-                    "is created in the sandbox too (its client id and secret come from the "
-                    "sandbox unless --client-id is given, then the secret is read from stdin); "
-                    "--google adds a real Google project instead.")
+        "is created in the sandbox too (its client id and secret come from the "
+        "sandbox unless --client-id is given, then the secret is read from stdin); "
+        "--google adds a real Google project instead.",
+    )
     add.add_argument("name")
     add.add_argument("--client-id", help="the OAuth client ID (required for Google projects)")
-    add.add_argument("--google", action="store_true",
-                     help="in sandbox mode: a real Google project, not a sandbox one")
-    add.add_argument("--verified", action="store_true",
-                     help="the project passed Google's API audit (public uploads allowed)")
-    add.add_argument("--consent-testing", action="store_true",
-                     help="the consent screen is in testing (refresh tokens die after 7 days)")
-    add.add_argument("--preset", choices=list(projects.PRESETS), default="current",
-                     help="Google's quota model for this project (default: current)")
+    add.add_argument(
+        "--google",
+        action="store_true",
+        help="in sandbox mode: a real Google project, not a sandbox one",
+    )
+    add.add_argument(
+        "--verified",
+        action="store_true",
+        help="the project passed Google's API audit (public uploads allowed)",
+    )
+    add.add_argument(
+        "--consent-testing",
+        action="store_true",
+        help="the consent screen is in testing (refresh tokens die after 7 days)",
+    )
+    add.add_argument(
+        "--preset",
+        choices=list(projects.PRESETS),
+        default="current",
+        help="Google's quota model for this project (default: current)",
+    )
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=cmd_project_add)
 
     change = project_sub.add_parser(
-        "set", help="change a project's quota limits, reserve, preset and audit flags",
+        "set",
+        help="change a project's quota limits, reserve, preset and audit flags",
         description="Change a project as the Settings page does. Buckets: "
-                    + "; ".join(f"{name} preset: {', '.join(p['buckets'])}"
-                                for name, p in projects.PRESETS.items())
-                    + ". A limit equal to the preset's default follows the preset again.")
+        + "; ".join(
+            f"{name} preset: {', '.join(p['buckets'])}" for name, p in projects.PRESETS.items()
+        )
+        + ". A limit equal to the preset's default follows the preset again.",
+    )
     change.add_argument("name")
-    change.add_argument("--limit", action="append", default=[], metavar="BUCKET=N",
-                        help="the bucket's daily limit (repeat for several buckets)")
-    change.add_argument("--reserve", action="append", default=[],
-                        metavar="PERCENT|BUCKET=PERCENT",
-                        help="percent of the bucket kept for finishing uploads already "
-                             f"started (no bucket: {projects.DEFAULT_BUCKET}); repeatable")
-    change.add_argument("--preset", choices=list(projects.PRESETS),
-                        help="Google's quota model (another preset starts from its limits)")
+    change.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="BUCKET=N",
+        help="the bucket's daily limit (repeat for several buckets)",
+    )
+    change.add_argument(
+        "--reserve",
+        action="append",
+        default=[],
+        metavar="PERCENT|BUCKET=PERCENT",
+        help="percent of the bucket kept for finishing uploads already "
+        f"started (no bucket: {projects.DEFAULT_BUCKET}); repeatable",
+    )
+    change.add_argument(
+        "--preset",
+        choices=list(projects.PRESETS),
+        help="Google's quota model (another preset starts from its limits)",
+    )
     flags = change.add_mutually_exclusive_group()
-    flags.add_argument("--verified", dest="verified", action="store_true", default=None,
-                       help="passed Google's API audit (public uploads allowed)")
+    flags.add_argument(
+        "--verified",
+        dest="verified",
+        action="store_true",
+        default=None,
+        help="passed Google's API audit (public uploads allowed)",
+    )
     flags.add_argument("--unverified", dest="verified", action="store_false")
     testing = change.add_mutually_exclusive_group()
-    testing.add_argument("--consent-testing", dest="consent_testing", action="store_true",
-                         default=None, help="the consent screen is in testing")
-    testing.add_argument("--no-consent-testing", dest="consent_testing",
-                         action="store_false")
+    testing.add_argument(
+        "--consent-testing",
+        dest="consent_testing",
+        action="store_true",
+        default=None,
+        help="the consent screen is in testing",
+    )
+    testing.add_argument("--no-consent-testing", dest="consent_testing", action="store_false")
     change.add_argument("--json", action="store_true")
     change.set_defaults(handler=cmd_project_set)
 
@@ -68,8 +107,7 @@ def add_parsers(sub: Any) -> None:
     listing_parser.set_defaults(handler=cmd_projects)
 
     channel = sub.add_parser("channel", help="manage channels")
-    channel_sub = channel.add_subparsers(dest="channel_command", required=True,
-                                         metavar="ACTION")
+    channel_sub = channel.add_subparsers(dest="channel_command", required=True, metavar="ACTION")
     imp = channel_sub.add_parser("import", help="add a channel from a refresh token (stdin)")
     imp.add_argument("--project", required=True, help="project name")
     imp.add_argument("--group", default="")
@@ -78,8 +116,9 @@ def add_parsers(sub: Any) -> None:
     imp.set_defaults(handler=cmd_channel_import)
     state = channel_sub.add_parser("state", help="set a channel's state")
     state.add_argument("channel_id", type=int)
-    state.add_argument("state", choices=[s.value for s in ChannelState
-                                         if s != ChannelState.NEEDS_REAUTH])
+    state.add_argument(
+        "state", choices=[s.value for s in ChannelState if s != ChannelState.NEEDS_REAUTH]
+    )
     state.set_defaults(handler=cmd_channel_state)
 
     chans = sub.add_parser("channels", help="list the channel pool (no secrets)")
@@ -92,18 +131,26 @@ def add_parsers(sub: Any) -> None:
     keys = sub.add_parser("keys", help="encryption keys of the token vault")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
     rotate = keys_sub.add_parser(
-        "rotate", help="new key, re-encrypt every secret, retire old, scrub the database",
+        "rotate",
+        help="new key, re-encrypt every secret, retire old, scrub the database",
         description="Add a new key, re-encrypt every stored secret with it and retire the "
-                    "old keys; then, on SQLite, rewrite the database file (VACUUM) and empty "
-                    "its WAL so no old ciphertext stays in them. Other processes may keep "
-                    "running: their writes wait meanwhile.")
-    rotate.add_argument("--wait", type=float, default=60.0, metavar="SECONDS",
-                        help="how long to wait for other processes' reads to finish before "
-                             "the WAL can be emptied (default 60)")
+        "old keys; then, on SQLite, rewrite the database file (VACUUM) and empty "
+        "its WAL so no old ciphertext stays in them. Other processes may keep "
+        "running: their writes wait meanwhile.",
+    )
+    rotate.add_argument(
+        "--wait",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait for other processes' reads to finish before "
+        "the WAL can be emptied (default 60)",
+    )
     rotate.set_defaults(handler=cmd_keys_rotate)
     scrub = keys_sub.add_parser(
-        "scrub", help="rewrite the SQLite database and empty its WAL (after a rotation that "
-                      "could not)")
+        "scrub",
+        help="rewrite the SQLite database and empty its WAL (after a rotation that could not)",
+    )
     scrub.add_argument("--wait", type=float, default=60.0, metavar="SECONDS")
     scrub.set_defaults(handler=cmd_keys_scrub)
 
@@ -122,16 +169,25 @@ def cmd_project_add(args: argparse.Namespace) -> int:
     try:
         if in_sandbox:
             data = demo.add_sandbox_project(
-                name=args.name, client_id=args.client_id, client_secret=secret,
-                verified=args.verified, consent_testing=args.consent_testing,
-                preset=args.preset)
+                name=args.name,
+                client_id=args.client_id,
+                client_secret=secret,
+                verified=args.verified,
+                consent_testing=args.consent_testing,
+                preset=args.preset,
+            )
         else:
             with db.session() as s:
                 project = projects.add_project(
-                    session=s, name=args.name, client_id=args.client_id or "",
-                    client_secret=secret or "", verified=args.verified,
+                    session=s,
+                    name=args.name,
+                    client_id=args.client_id or "",
+                    client_secret=secret or "",
+                    verified=args.verified,
                     consent_testing=args.consent_testing,
-                    quota_policy={"preset": args.preset}, actor="cli")
+                    quota_policy={"preset": args.preset},
+                    actor="cli",
+                )
                 data = projects.public(project)
     except InputError as exc:
         raise CommandError(str(exc)) from None
@@ -139,13 +195,15 @@ def cmd_project_add(args: argparse.Namespace) -> int:
         emit_json(data)
     else:
         where = " in the sandbox" if data["is_sandbox"] else ""
-        print(f"added project {data['name']} (id {data['id']}){where}, "
-              f"client id {data['client_id']}")
+        print(
+            f"added project {data['name']} (id {data['id']}){where}, client id {data['client_id']}"
+        )
     return 0
 
 
-def _assignments(values: list[str], field: str, bare_bucket: str | None,
-                 preset: str) -> dict[str, str]:
+def _assignments(
+    values: list[str], field: str, bare_bucket: str | None, preset: str
+) -> dict[str, str]:
     """`--limit videos.insert=200` style options as {bucket: text}; a value without a
     bucket goes to `bare_bucket` (or is refused when there is none)."""
     found: dict[str, str] = {}
@@ -154,8 +212,7 @@ def _assignments(values: list[str], field: str, bare_bucket: str | None,
         if not sep:
             if bare_bucket is None:
                 buckets = ", ".join(projects.PRESETS[preset]["buckets"])
-                raise InputError(field,
-                                 f"expected BUCKET=N, got {text!r} (buckets: {buckets})")
+                raise InputError(field, f"expected BUCKET=N, got {text!r} (buckets: {buckets})")
             bucket, value = bare_bucket, text
         found[bucket.strip()] = value.strip()
     return found
@@ -165,25 +222,41 @@ def project_row(project: Project) -> dict[str, Any]:
     """A project with its effective limits and reserves (what quota counting uses)."""
     policy = quota.policy_of(project)
     limits = projects.bucket_limits(policy)
-    return {**projects.public(project), "limits": limits,
-            "reserve_percent": {b: quota.reserve_percent(policy, b) for b in limits}}
+    return {
+        **projects.public(project),
+        "limits": limits,
+        "reserve_percent": {b: quota.reserve_percent(policy, b) for b in limits},
+    }
 
 
 def cmd_project_set(args: argparse.Namespace) -> int:
-    if not (args.limit or args.reserve or args.preset or args.verified is not None
-            or args.consent_testing is not None):
-        raise CommandError("nothing to change: give --limit, --reserve, --preset, "
-                           "--verified/--unverified or --consent-testing/--no-consent-testing")
+    if not (
+        args.limit
+        or args.reserve
+        or args.preset
+        or args.verified is not None
+        or args.consent_testing is not None
+    ):
+        raise CommandError(
+            "nothing to change: give --limit, --reserve, --preset, "
+            "--verified/--unverified or --consent-testing/--no-consent-testing"
+        )
     try:
         with db.session() as s:
             project = projects.by_name(session=s, name=args.name)
             preset = args.preset or quota.policy_of(project).get("preset", "current")
             project = projects.configure_project(
-                session=s, project_id=project.id or 0, actor="cli", preset=args.preset,
+                session=s,
+                project_id=project.id or 0,
+                actor="cli",
+                preset=args.preset,
                 limits=_assignments(args.limit, "limits", None, preset),
-                reserve_percent=_assignments(args.reserve, "reserve",
-                                             projects.DEFAULT_BUCKET, preset),
-                verified=args.verified, consent_testing=args.consent_testing)
+                reserve_percent=_assignments(
+                    args.reserve, "reserve", projects.DEFAULT_BUCKET, preset
+                ),
+                verified=args.verified,
+                consent_testing=args.consent_testing,
+            )
             data = project_row(project)
             summary = projects.policy_summary(project)
     except (InputError, NotFound) as exc:
@@ -192,17 +265,20 @@ def cmd_project_set(args: argparse.Namespace) -> int:
         emit_json(data)
     else:
         reserves = ", ".join(f"{b} {p:g} %" for b, p in data["reserve_percent"].items())
-        print(f"{data['name']}: {summary}; reserve {reserves}; "
-              f"verified {'yes' if data['verified'] else 'no'}; "
-              f"consent testing {'yes' if data['consent_testing'] else 'no'}")
+        print(
+            f"{data['name']}: {summary}; reserve {reserves}; "
+            f"verified {'yes' if data['verified'] else 'no'}; "
+            f"consent testing {'yes' if data['consent_testing'] else 'no'}"
+        )
     return 0
 
 
 def cmd_projects(args: argparse.Namespace) -> int:
     with db.read_session() as s:
         rows = [projects.public(p) for p in projects.list_projects(session=s)]
-    listing(rows, ["id", "name", "client_id", "verified", "is_sandbox", "consent_testing"],
-            args.json)
+    listing(
+        rows, ["id", "name", "client_id", "verified", "is_sandbox", "consent_testing"], args.json
+    )
     return 0
 
 
@@ -212,8 +288,12 @@ def cmd_channel_import(args: argparse.Namespace) -> int:
         with db.read_session() as s:
             project = projects.by_name(session=s, name=args.project)
         channel = channels.import_channel(
-            project=project, refresh_token=refresh_token, actor="cli", group=args.group,
-            state=ChannelState.RESERVE if args.reserve else ChannelState.ACTIVE)
+            project=project,
+            refresh_token=refresh_token,
+            actor="cli",
+            group=args.group,
+            state=ChannelState.RESERVE if args.reserve else ChannelState.ACTIVE,
+        )
     except InputError as exc:
         raise CommandError(str(exc)) from None
     except GoogleError as exc:
@@ -222,16 +302,19 @@ def cmd_channel_import(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(data)
     else:
-        print(f"imported {data['title']} ({data['youtube_id']}) as channel {data['id']}, "
-              f"state {data['state']}")
+        print(
+            f"imported {data['title']} ({data['youtube_id']}) as channel {data['id']}, "
+            f"state {data['state']}"
+        )
     return 0
 
 
 def cmd_channel_state(args: argparse.Namespace) -> int:
     try:
         with db.session() as s:
-            channel = channels.set_state(session=s, channel_id=args.channel_id,
-                                         state=args.state, actor="cli")
+            channel = channels.set_state(
+                session=s, channel_id=args.channel_id, state=args.state, actor="cli"
+            )
             print(f"{channel.title}: {args.state}")
     except (InputError, LookupError) as exc:
         raise CommandError(str(exc)) from None
@@ -241,18 +324,41 @@ def cmd_channel_state(args: argparse.Namespace) -> int:
 def cmd_channels(args: argparse.Namespace) -> int:
     with db.read_session() as s:
         project_id = projects.by_name(session=s, name=args.project).id if args.project else None
-        rows = channels.pool_listing(session=s, filters=channels.ChannelFilter(
-            state=args.state or "", group=args.group or "", project_id=project_id))
-    listing(rows, ["id", "title", "state", "group", "project", "token_expires_at",
-                   "uploads_today", "quota_units_today", "last_error"], args.json)
+        rows = channels.pool_listing(
+            session=s,
+            filters=channels.ChannelFilter(
+                state=args.state or "", group=args.group or "", project_id=project_id
+            ),
+        )
+    listing(
+        rows,
+        [
+            "id",
+            "title",
+            "state",
+            "group",
+            "project",
+            "token_expires_at",
+            "uploads_today",
+            "quota_units_today",
+            "last_error",
+        ],
+        args.json,
+    )
     return 0
 
 
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
     report = vault.rotate(scrub_wait_seconds=args.wait)
-    print(f"re-encrypted {report.re_encrypted} secrets; retired {report.keys_retired} old "
-          f"key(s)" + (f"; key file {report.key_file}" if report.key_file else
-                       "; keys come from TUBEFLEET_SECRET_KEY: remove the old keys from it now"))
+    print(
+        f"re-encrypted {report.re_encrypted} secrets; retired {report.keys_retired} old "
+        f"key(s)"
+        + (
+            f"; key file {report.key_file}"
+            if report.key_file
+            else "; keys come from TUBEFLEET_SECRET_KEY: remove the old keys from it now"
+        )
+    )
     return _scrub_outcome(report.scrub)
 
 
@@ -271,16 +377,22 @@ def _scrub_outcome(report: db.ScrubReport | None) -> int:
     if report.complete:
         print(report.detail)
         return 0
-    fail(f"{report.detail}; old ciphertext may still be in the database files: run "
-         "`tubefleet keys scrub` when the other processes are idle (or stopped)")
+    fail(
+        f"{report.detail}; old ciphertext may still be in the database files: run "
+        "`tubefleet keys scrub` when the other processes are idle (or stopped)"
+    )
     return 1
 
 
 def cmd_tokens_refresh(args: argparse.Namespace) -> int:
     report = tokens.refresh_due()
-    data = {"due": report.due, "refreshed": report.refreshed,
-            "needs_reauth": report.needs_reauth, "failed": report.failed,
-            "seconds": round(report.seconds, 3)}
+    data = {
+        "due": report.due,
+        "refreshed": report.refreshed,
+        "needs_reauth": report.needs_reauth,
+        "failed": report.failed,
+        "seconds": round(report.seconds, 3),
+    }
     if args.json:
         emit_json(data)
     else:

@@ -24,8 +24,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 def add_parsers(sub: Any) -> None:
     # These migrate the database themselves, or need none: no schema check before them.
     run = sub.add_parser("run", help="migrate, then serve the dashboard (production mode)")
-    run.add_argument("--port", type=_port, help="port for the dashboard (default: "
-                                                "TUBEFLEET_PORT, else 3000)")
+    run.add_argument(
+        "--port", type=_port, help="port for the dashboard (default: TUBEFLEET_PORT, else 3000)"
+    )
     run.set_defaults(handler=cmd_run, needs_schema=False)
 
     worker = sub.add_parser("worker", help="run the scheduled jobs without the web UI")
@@ -83,8 +84,12 @@ def cmd_worker(_args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from sandbox.server import serve
 
-    serve(host=args.host, port=args.port, data_dir=args.data,
-          on_ready=lambda url: print(f"sandbox listening on {url}", flush=True))
+    serve(
+        host=args.host,
+        port=args.port,
+        data_dir=args.data,
+        on_ready=lambda url: print(f"sandbox listening on {url}", flush=True),
+    )
     return 0
 
 
@@ -148,9 +153,23 @@ def reflex_env(data_dir: Path) -> dict[str, str]:
 
 def reflex_command(port: int, host: str) -> list[str]:
     """The production server on one port (frontend and backend)."""
-    return [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
-            "--frontend-port", str(port), "--backend-port", str(port),
-            "--backend-host", host, "--loglevel", "warning"]
+    return [
+        sys.executable,
+        "-m",
+        "reflex",
+        "run",
+        "--env",
+        "prod",
+        "--single-port",
+        "--frontend-port",
+        str(port),
+        "--backend-port",
+        str(port),
+        "--backend-host",
+        host,
+        "--loglevel",
+        "warning",
+    ]
 
 
 def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float) -> bool:
@@ -203,8 +222,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     env = reflex_env(data_dir)
     cmd = reflex_command(port, settings.host)
-    print(f"starting the dashboard on port {port} (first start builds the frontend, "
-          "about a minute)...", flush=True)
+    print(
+        f"starting the dashboard on port {port} (first start builds the frontend, "
+        "about a minute)...",
+        flush=True,
+    )
     web = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, start_new_session=True)
     children.append(web)
 
@@ -231,20 +253,24 @@ def cmd_run(args: argparse.Namespace) -> int:
                 child.kill()
 
 
-def _print_ready(port: int, mode: str, first_admin: tuple[str, str] | None,
-                 seconds: float) -> None:
+def _print_ready(port: int, mode: str, first_admin: tuple[str, str] | None, seconds: float) -> None:
     url = get_settings().public_url if get_settings().port == port else f"http://localhost:{port}"
-    lines = [f"TubeFleet is ready after {seconds:.0f} s: open {url}/login",
-             f"mode: {mode}" + (" (local YouTube emulator; no Google account needed)"
-                                if mode == "sandbox" else "")]
+    lines = [
+        f"TubeFleet is ready after {seconds:.0f} s: open {url}/login",
+        f"mode: {mode}"
+        + (" (local YouTube emulator; no Google account needed)" if mode == "sandbox" else ""),
+    ]
     if first_admin:
         email, password = first_admin
-        lines += ["first run: an admin was created",
-                  f"  email:    {email}",
-                  f"  password: {password}   (one-time: you will be asked to change it)"]
+        lines += [
+            "first run: an admin was created",
+            f"  email:    {email}",
+            f"  password: {password}   (one-time: you will be asked to change it)",
+        ]
     else:
-        lines.append("log in with your account (forgot it? tubefleet user reset-password "
-                     "EMAIL --generate)")
+        lines.append(
+            "log in with your account (forgot it? tubefleet user reset-password EMAIL --generate)"
+        )
     width = max(len(line) for line in lines) + 4
     print("+" + "-" * width + "+")
     for line in lines:

@@ -39,16 +39,24 @@ def add_parsers(sub: Any) -> None:
     target = up.add_mutually_exclusive_group()
     target.add_argument("--channel", type=int, help="channel id (see tubefleet channels)")
     target.add_argument("--group", help="the healthiest channel of this group")
-    target.add_argument("--auto", action="store_true",
-                        help="the healthiest channel of the pool (the default)")
-    up.add_argument("--fan-out", action="store_true",
-                    help="with --group: one upload per enabled channel of the group "
-                         "({channel} in title/description becomes each channel's name)")
-    up.add_argument("--at", default="now",
-                    help='when: "now", "tomorrow 9am", "next friday 18:00", "in 2 hours", '
-                         '"2026-12-01 14:30 Europe/Berlin"')
-    up.add_argument("--publish-at", action="store_true",
-                    help="upload now as private; YouTube publishes at --at")
+    target.add_argument(
+        "--auto", action="store_true", help="the healthiest channel of the pool (the default)"
+    )
+    up.add_argument(
+        "--fan-out",
+        action="store_true",
+        help="with --group: one upload per enabled channel of the group "
+        "({channel} in title/description becomes each channel's name)",
+    )
+    up.add_argument(
+        "--at",
+        default="now",
+        help='when: "now", "tomorrow 9am", "next friday 18:00", "in 2 hours", '
+        '"2026-12-01 14:30 Europe/Berlin"',
+    )
+    up.add_argument(
+        "--publish-at", action="store_true", help="upload now as private; YouTube publishes at --at"
+    )
     up.add_argument("--tz", default=None, help="time zone for --at (default: this machine's)")
     up.add_argument("--json", action="store_true")
     up.set_defaults(handler=cmd_upload)
@@ -61,13 +69,16 @@ def add_parsers(sub: Any) -> None:
     jobs.add_argument("--json", action="store_true")
     jobs.set_defaults(handler=cmd_jobs)
 
-    job = sub.add_parser("job", help="one upload job with its history; or cancel, retry or "
-                                     "reschedule it")
+    job = sub.add_parser(
+        "job", help="one upload job with its history; or cancel, retry or reschedule it"
+    )
     job.add_argument("job_id", type=int)
-    job.add_argument("action", nargs="?", choices=["show", "cancel", "retry", "reschedule"],
-                     default="show")
-    job.add_argument("--at", help="with reschedule: the new time (for publish-at jobs, when "
-                                  "YouTube publishes)")
+    job.add_argument(
+        "action", nargs="?", choices=["show", "cancel", "retry", "reschedule"], default="show"
+    )
+    job.add_argument(
+        "--at", help="with reschedule: the new time (for publish-at jobs, when YouTube publishes)"
+    )
     job.add_argument("--tz", default=None, help="time zone for --at (default: this machine's)")
     job.add_argument("--json", action="store_true")
     job.set_defaults(handler=cmd_job)
@@ -83,22 +94,40 @@ def cmd_upload(args: argparse.Namespace) -> int:
         thumb = uploads.store_path(args.thumbnail, thumbnail=True) if args.thumbnail else None
         if thumb:
             stored.append(thumb)
-        kind = (TargetKind.CHANNEL if args.channel else
-                TargetKind.GROUP if args.group else TargetKind.AUTO)
+        kind = (
+            TargetKind.CHANNEL
+            if args.channel
+            else TargetKind.GROUP
+            if args.group
+            else TargetKind.AUTO
+        )
         request = uploads.UploadRequest(
-            video=video, file_name=args.file.name, title=args.title,
-            description=args.description, tags=metadata.parse_tags(args.tags),
-            category_id=args.category, privacy=args.privacy, made_for_kids=args.made_for_kids,
-            thumbnail=thumb, playlist_title=args.playlist, target=kind,
-            channel_id=args.channel, group=args.group or "", fan_out=args.fan_out,
-            when_text=args.at, tz=args.tz or _local_zone(),
+            video=video,
+            file_name=args.file.name,
+            title=args.title,
+            description=args.description,
+            tags=metadata.parse_tags(args.tags),
+            category_id=args.category,
+            privacy=args.privacy,
+            made_for_kids=args.made_for_kids,
+            thumbnail=thumb,
+            playlist_title=args.playlist,
+            target=kind,
+            channel_id=args.channel,
+            group=args.group or "",
+            fan_out=args.fan_out,
+            when_text=args.at,
+            tz=args.tz or _local_zone(),
             mode=PublishMode.PUBLISH_AT if args.publish_at else PublishMode.UPLOAD_AT,
-            categories=set(categories.assignable()) or None)
+            categories=set(categories.assignable()) or None,
+        )
         ids = uploads.enqueue(request, actor=uploads.CLI)
     except InputErrors as exc:
         _discard(stored)
-        raise CommandError("nothing was scheduled:\n" + "\n".join(
-            f"  {field}: {message}" for field, message in exc.errors.items())) from None
+        raise CommandError(
+            "nothing was scheduled:\n"
+            + "\n".join(f"  {field}: {message}" for field, message in exc.errors.items())
+        ) from None
     except InputError as exc:
         _discard(stored)
         raise CommandError(f"nothing was scheduled: {exc}") from None
@@ -118,12 +147,33 @@ def _discard(stored: list[uploads.StoredFile]) -> None:
 def cmd_jobs(args: argparse.Namespace) -> int:
     with db.read_session() as s:
         titles = uploads.channel_titles(session=s)
-        rows = [uploads.public(j, titles) for j in uploads.list_jobs(
-            session=s, filters=uploads.JobFilter(state=args.state or "",
-                                                 channel_id=args.channel,
-                                                 group=args.group or "", limit=args.limit))]
-    listing(rows, ["id", "state", "title", "channel", "scheduled_for", "bytes_confirmed",
-                   "file_size", "video_id", "reason"], args.json)
+        rows = [
+            uploads.public(j, titles)
+            for j in uploads.list_jobs(
+                session=s,
+                filters=uploads.JobFilter(
+                    state=args.state or "",
+                    channel_id=args.channel,
+                    group=args.group or "",
+                    limit=args.limit,
+                ),
+            )
+        ]
+    listing(
+        rows,
+        [
+            "id",
+            "state",
+            "title",
+            "channel",
+            "scheduled_for",
+            "bytes_confirmed",
+            "file_size",
+            "video_id",
+            "reason",
+        ],
+        args.json,
+    )
     return 0
 
 
@@ -136,26 +186,51 @@ def cmd_job(args: argparse.Namespace) -> int:
         elif args.action == "reschedule":
             if not args.at:
                 raise CommandError("reschedule needs --at WHEN")
-            uploads.reschedule(job_id=args.job_id, when_text=args.at,
-                               tz=args.tz or _local_zone(), actor=uploads.CLI)
+            uploads.reschedule(
+                job_id=args.job_id,
+                when_text=args.at,
+                tz=args.tz or _local_zone(),
+                actor=uploads.CLI,
+            )
         with db.read_session() as s:
             job = s.get(UploadJob, args.job_id)
             if job is None:
                 raise NotFound(f"upload job {args.job_id} does not exist")
             data = uploads.public(job, uploads.channel_titles(session=s))
-            data["history"] = [{"at": e.at, "from": e.from_state, "to": e.to_state,
-                                "message": e.message, "actor": e.actor}
-                               for e in uploads.history(session=s, job_id=args.job_id)]
+            data["history"] = [
+                {
+                    "at": e.at,
+                    "from": e.from_state,
+                    "to": e.to_state,
+                    "message": e.message,
+                    "actor": e.actor,
+                }
+                for e in uploads.history(session=s, job_id=args.job_id)
+            ]
     except (InputError, NotFound) as exc:
         raise CommandError(str(exc)) from None
     if args.json:
         emit_json(data)
         return 0
-    for key in ("id", "state", "reason", "title", "channel", "video_id", "scheduled_for",
-                "bytes_confirmed", "file_size", "attempts", "last_error", "warning"):
+    for key in (
+        "id",
+        "state",
+        "reason",
+        "title",
+        "channel",
+        "video_id",
+        "scheduled_for",
+        "bytes_confirmed",
+        "file_size",
+        "attempts",
+        "last_error",
+        "warning",
+    ):
         print(f"{key:>16}: {data[key] if data[key] is not None else ''}")
     print("         history:")
     for event in data["history"]:
-        print(f"    {event['at']:%Y-%m-%d %H:%M:%S} {event['from'] or '-':>15} -> "
-              f"{event['to']:<15} {event['message']}")
+        print(
+            f"    {event['at']:%Y-%m-%d %H:%M:%S} {event['from'] or '-':>15} -> "
+            f"{event['to']:<15} {event['message']}"
+        )
     return 0

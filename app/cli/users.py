@@ -22,10 +22,12 @@ def add_parsers(sub: Any) -> None:
     add.add_argument("--json", action="store_true", help="print the new user as JSON")
     add.set_defaults(handler=cmd_add)
     reset = user_sub.add_parser(
-        "reset-password", help="set a new password (from stdin, or generated with --generate)")
+        "reset-password", help="set a new password (from stdin, or generated with --generate)"
+    )
     reset.add_argument("email")
-    reset.add_argument("--generate", action="store_true",
-                       help="generate a one-time password and print it")
+    reset.add_argument(
+        "--generate", action="store_true", help="generate a one-time password and print it"
+    )
     reset.set_defaults(handler=cmd_reset)
 
     users = sub.add_parser("users", help="list users")
@@ -41,8 +43,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     password = read_secret("Password: ")
     try:
         with db.session() as s:
-            user = auth.create_user(session=s, email=args.email, password=password,
-                                    role=args.role, actor="cli")
+            user = auth.create_user(
+                session=s, email=args.email, password=password, role=args.role, actor="cli"
+            )
             data = _public(user)
     except InputError as exc:
         raise CommandError(str(exc)) from None
@@ -57,8 +60,9 @@ def cmd_reset(args: argparse.Namespace) -> int:
     password = auth.generate_password() if args.generate else read_secret("New password: ")
     try:
         with db.session() as s:
-            auth.set_password(session=s, email=args.email, password=password,
-                              one_time=args.generate, actor="cli")
+            auth.set_password(
+                session=s, email=args.email, password=password, one_time=args.generate, actor="cli"
+            )
     except InputError as exc:
         raise CommandError(str(exc)) from None
     if args.generate:

@@ -9,10 +9,17 @@ from typing import Any
 import reflex as rx
 
 
-def filter_select(value: rx.Var, on_change: Callable[[Any], Any], *, label: str = "",
-                  all_text: str | None = "all", fixed: Sequence[tuple[str, str]] = (),
-                  options: rx.Var | None = None, values: rx.Var | Sequence[str] | None = None,
-                  testid: str | None = None) -> rx.Component:
+def filter_select(
+    value: rx.Var,
+    on_change: Callable[[Any], Any],
+    *,
+    label: str = "",
+    all_text: str | None = "all",
+    fixed: Sequence[tuple[str, str]] = (),
+    options: rx.Var | None = None,
+    values: rx.Var | Sequence[str] | None = None,
+    testid: str | None = None,
+) -> rx.Component:
     """value: the filter's var; on_change: gets the chosen value.
 
     all_text: the text of the "all" choice (None: no such choice); fixed: (value, text)
@@ -26,9 +33,15 @@ def filter_select(value: rx.Var, on_change: Callable[[Any], Any], *, label: str 
         items.append(rx.foreach(options, lambda o: rx.select.item(o["name"], value=o["id"])))
     if values is not None:
         items.append(rx.foreach(values, lambda v: rx.select.item(v, value=v)))
-    select = rx.select.root(rx.select.trigger(data_testid=testid), rx.select.content(*items),
-                            value=value, size="1", on_change=on_change)
+    select = rx.select.root(
+        rx.select.trigger(data_testid=testid),
+        rx.select.content(*items),
+        value=value,
+        size="1",
+        on_change=on_change,
+    )
     if not label:
         return select
-    return rx.hstack(rx.text(label, size="2", color="var(--gray-11)"), select,
-                     align="center", spacing="2")
+    return rx.hstack(
+        rx.text(label, size="2", color="var(--gray-11)"), select, align="center", spacing="2"
+    )

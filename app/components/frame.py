@@ -21,8 +21,7 @@ NAV = [
 def _nav_item(label: str, href: str, icon: str) -> rx.Component:
     active = rx.State.router.page.path == href  # type: ignore[attr-defined]
     return rx.link(
-        rx.hstack(rx.icon(icon, size=18), rx.text(label, size="3"), align="center",
-                  spacing="3"),
+        rx.hstack(rx.icon(icon, size=18), rx.text(label, size="3"), align="center", spacing="3"),
         href=href,
         underline="none",
         color_scheme="gray",
@@ -41,18 +40,32 @@ def _user_box() -> rx.Component:
         rx.text(SessionState.email, size="2", weight="medium", data_testid="user-email"),
         rx.badge(SessionState.role, variant="soft"),
         native_form(
-            rx.button(rx.icon("log-out", size=14), "Log out", type="submit", size="1",
-                      variant="outline", width="100%"),
-            action="/auth/logout", method="post", width="100%",
+            rx.button(
+                rx.icon("log-out", size=14),
+                "Log out",
+                type="submit",
+                size="1",
+                variant="outline",
+                width="100%",
+            ),
+            action="/auth/logout",
+            method="post",
+            width="100%",
         ),
-        spacing="2", width="100%", align="start",
+        spacing="2",
+        width="100%",
+        align="start",
     )
 
 
 def sidebar() -> rx.Component:
     return rx.vstack(
-        rx.hstack(rx.icon("play", color="var(--accent-9)"), rx.heading("TubeFleet", size="5"),
-                  align="center", padding_bottom="1em"),
+        rx.hstack(
+            rx.icon("play", color="var(--accent-9)"),
+            rx.heading("TubeFleet", size="5"),
+            align="center",
+            padding_bottom="1em",
+        ),
         *[_nav_item(*item) for item in NAV],
         rx.spacer(),
         _user_box(),
@@ -76,27 +89,36 @@ def password_banner() -> rx.Component:
                 rx.text("You signed in with a one-time password. "),
                 rx.link("Set your own password now.", href="/settings"),
             ),
-            icon="key-round", color_scheme="amber", width="100%",
+            icon="key-round",
+            color_scheme="amber",
+            width="100%",
         ),
     )
 
 
-def frame(title: str, *children: rx.Component, actions: rx.Component | None = None
-          ) -> rx.Component:
+def frame(title: str, *children: rx.Component, actions: rx.Component | None = None) -> rx.Component:
     """A full page: sidebar on the left, a title row and the body on the right."""
     return rx.hstack(
         # Learn the browser's time zone once per page, so times show in the viewer's zone.
-        rx.box(on_mount=rx.call_script(BROWSER_TZ_SCRIPT,
-                                       callback=SessionState.set_browser_timezone),
-               display="none"),
+        rx.box(
+            on_mount=rx.call_script(BROWSER_TZ_SCRIPT, callback=SessionState.set_browser_timezone),
+            display="none",
+        ),
         sidebar(),
         rx.box(
             rx.vstack(
                 password_banner(),
-                rx.hstack(rx.heading(title, size="7"), rx.spacer(), actions or rx.fragment(),
-                          width="100%", align="center"),
+                rx.hstack(
+                    rx.heading(title, size="7"),
+                    rx.spacer(),
+                    actions or rx.fragment(),
+                    width="100%",
+                    align="center",
+                ),
                 *children,
-                spacing="5", width="100%", max_width=styles.PAGE_MAX_WIDTH,
+                spacing="5",
+                width="100%",
+                max_width=styles.PAGE_MAX_WIDTH,
             ),
             padding="2em",
             width="100%",
@@ -109,12 +131,14 @@ def frame(title: str, *children: rx.Component, actions: rx.Component | None = No
 
 def nothing_yet(what: str, when: str) -> rx.Component:
     """An honest empty state for a part that a later feature fills."""
-    return rx.callout(f"Nothing here yet: {what} {when}", icon="info", color_scheme="gray",
-                      width="100%")
+    return rx.callout(
+        f"Nothing here yet: {what} {when}", icon="info", color_scheme="gray", width="100%"
+    )
 
 
-def stat_card(label: str, value: rx.Var | str | int, hint: rx.Var | str = "",
-              testid: str = "") -> rx.Component:
+def stat_card(
+    label: str, value: rx.Var | str | int, hint: rx.Var | str = "", testid: str = ""
+) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(label, size="2", style=styles.muted),
@@ -126,23 +150,37 @@ def stat_card(label: str, value: rx.Var | str | int, hint: rx.Var | str = "",
     )
 
 
-def dialog_actions(label: str, on_click: rx.event.EventHandler | rx.event.EventSpec,
-                   testid: str | None = None) -> rx.Component:
+def dialog_actions(
+    label: str, on_click: rx.event.EventHandler | rx.event.EventSpec, testid: str | None = None
+) -> rx.Component:
     """A dialog's Cancel (closes it) and its confirming button, right-aligned."""
     return rx.hstack(
         rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
         rx.button(label, on_click=on_click, data_testid=testid),
-        justify="end", width="100%",
+        justify="end",
+        width="100%",
     )
 
 
-def counts_row(values: rx.Var, items: list[tuple[str, str, str]], testid_prefix: str,
-               size: str = "6") -> rx.Component:
+def counts_row(
+    values: rx.Var, items: list[tuple[str, str, str]], testid_prefix: str, size: str = "6"
+) -> rx.Component:
     """Big numbers in a row, each with its label: items are (key, label, color)."""
     return rx.hstack(
-        *[rx.vstack(rx.text(values[key], size=size, weight="bold",
-                            color=f"var(--{color}-11)", data_testid=f"{testid_prefix}-{key}"),
-                    rx.text(label, size="1", color="var(--gray-11)"), spacing="0")
-          for key, label, color in items],
-        spacing="5", wrap="wrap",
+        *[
+            rx.vstack(
+                rx.text(
+                    values[key],
+                    size=size,
+                    weight="bold",
+                    color=f"var(--{color}-11)",
+                    data_testid=f"{testid_prefix}-{key}",
+                ),
+                rx.text(label, size="1", color="var(--gray-11)"),
+                spacing="0",
+            )
+            for key, label, color in items
+        ],
+        spacing="5",
+        wrap="wrap",
     )

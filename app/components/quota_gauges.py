@@ -56,8 +56,11 @@ COUNTDOWN_SCRIPT = """(() => {
 
 def countdown(seconds: Any, testid: str = "") -> rx.Component:
     """A live 'H h MM min SS s' countdown (filled in the browser by COUNTDOWN_SCRIPT)."""
-    return rx.el.span(data_countdown=seconds, data_testid=testid or None,
-                      style={"font_variant_numeric": "tabular-nums"})
+    return rx.el.span(
+        data_countdown=seconds,
+        data_testid=testid or None,
+        style={"font_variant_numeric": "tabular-nums"},
+    )
 
 
 def countdown_driver() -> rx.Component:
@@ -68,43 +71,73 @@ def countdown_driver() -> rx.Component:
 def _number(label: str, value: rx.Var, unit: rx.Var | str, testid: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color="var(--gray-11)"),
-        rx.hstack(rx.text(value, size="4", weight="bold", data_testid=testid,
-                          style={"font_variant_numeric": "tabular-nums"}),
-                  rx.text(unit, size="1", color="var(--gray-10)"),
-                  align="baseline", spacing="1"),
-        spacing="0", align="start",
+        rx.hstack(
+            rx.text(
+                value,
+                size="4",
+                weight="bold",
+                data_testid=testid,
+                style={"font_variant_numeric": "tabular-nums"},
+            ),
+            rx.text(unit, size="1", color="var(--gray-10)"),
+            align="baseline",
+            spacing="1",
+        ),
+        spacing="0",
+        align="start",
     )
 
 
 def _gauge_card(g: rx.Var, compact: bool) -> rx.Component:
     key = g["key"].to(str)
-    details = rx.fragment() if compact else rx.vstack(
-        rx.text(g["ceilings"], size="1", color="var(--gray-11)"),
-        rx.text(g["forecast"], size="2", data_testid="quota-forecast-" + key),
-        spacing="1", width="100%",
+    details = (
+        rx.fragment()
+        if compact
+        else rx.vstack(
+            rx.text(g["ceilings"], size="1", color="var(--gray-11)"),
+            rx.text(g["forecast"], size="2", data_testid="quota-forecast-" + key),
+            spacing="1",
+            width="100%",
+        )
     )
     return rx.card(
         rx.vstack(
             rx.hstack(
                 rx.text(g["title"], size="2", weight="bold"),
                 rx.spacer(),
-                rx.badge(g["level"], color_scheme=g["level_color"].to(str), variant="soft",
-                         data_testid="quota-level-" + key),
-                width="100%", align="start",
+                rx.badge(
+                    g["level"],
+                    color_scheme=g["level_color"].to(str),
+                    variant="soft",
+                    data_testid="quota-level-" + key,
+                ),
+                width="100%",
+                align="start",
             ),
-            rx.plotly.finance(data=g["figure"].to(go.Figure), template=PLAIN,
-                              config=PLOT_CONFIG, width="100%", height="190px"),
+            rx.plotly.finance(
+                data=g["figure"].to(go.Figure),
+                template=PLAIN,
+                config=PLOT_CONFIG,
+                width="100%",
+                height="190px",
+            ),
             rx.hstack(
                 _number("Used", g["used"], g["unit"], "quota-used-" + key),
                 _number("Limit", g["limit"], "", "quota-limit-" + key),
                 _number("Reserve", g["reserve"], "", "quota-reserve-" + key),
                 _number("Of limit", g["percent"], "", "quota-percent-" + key),
-                justify="between", width="100%",
+                justify="between",
+                width="100%",
             ),
             details,
-            rx.text("Resets ", rx.el.span(g["resets"], data_testid="quota-resets-" + key),
-                    size="1", color="var(--gray-11)"),
-            spacing="2", width="100%",
+            rx.text(
+                "Resets ",
+                rx.el.span(g["resets"], data_testid="quota-resets-" + key),
+                size="1",
+                color="var(--gray-11)",
+            ),
+            spacing="2",
+            width="100%",
         ),
         data_testid="quota-gauge-" + key,
         data_resets_at=g["resets_iso"],
@@ -123,19 +156,27 @@ def quota_gauges(data_var: Any, *, compact: bool = False) -> rx.Component:
             lambda group: rx.vstack(
                 rx.heading(group["project"], size="4", data_testid="quota-project"),
                 rx.grid(
-                    rx.foreach(group["gauges"].to(list[dict[str, Any]]),
-                               lambda g: _gauge_card(g, compact)),
+                    rx.foreach(
+                        group["gauges"].to(list[dict[str, Any]]), lambda g: _gauge_card(g, compact)
+                    ),
                     columns=rx.breakpoints(initial="1", sm="2", lg="3"),
-                    spacing="4", width="100%",
+                    spacing="4",
+                    width="100%",
                 ),
-                spacing="2", width="100%",
+                spacing="2",
+                width="100%",
             ),
         ),
         rx.cond(
             data_var.to(list[dict[str, Any]]).length() == 0,
-            rx.callout("No Google Cloud project yet: quota is counted per project. An admin "
-                       "adds one on the Settings page.", icon="info", color_scheme="gray",
-                       width="100%"),
+            rx.callout(
+                "No Google Cloud project yet: quota is counted per project. An admin "
+                "adds one on the Settings page.",
+                icon="info",
+                color_scheme="gray",
+                width="100%",
+            ),
         ),
-        spacing="5", width="100%",
+        spacing="5",
+        width="100%",
     )

@@ -14,14 +14,22 @@ from app.states.alerts import AlertsState
 
 REFRESH_MS = 10_000
 SEVERITIES = ["critical", "warning", "info"]
-STATUSES = [("open", "Open (not resolved)"), ("acknowledged", "Acknowledged"),
-            ("resolved", "Resolved"), ("all", "All")]
+STATUSES = [
+    ("open", "Open (not resolved)"),
+    ("acknowledged", "Acknowledged"),
+    ("resolved", "Resolved"),
+    ("all", "All"),
+]
 
 
 def _select(which: str, label: str, **choices: Any) -> rx.Component:
-    return filter_select(getattr(AlertsState, f"filter_{which}"),
-                         lambda v: AlertsState.set_filter(which, v), label=label,
-                         testid=f"alerts-filter-{which}", **choices)
+    return filter_select(
+        getattr(AlertsState, f"filter_{which}"),
+        lambda v: AlertsState.set_filter(which, v),
+        label=label,
+        testid=f"alerts-filter-{which}",
+        **choices,
+    )
 
 
 def filters() -> rx.Component:
@@ -31,83 +39,169 @@ def filters() -> rx.Component:
         _select("kind", "Kind", values=AlertsState.kinds),
         _select("project", "Project", options=AlertsState.projects),
         _select("channel", "Channel", options=AlertsState.channels),
-        rx.hstack(rx.switch(checked=AlertsState.hide_muted,
-                            on_change=AlertsState.set_hide_muted, size="1",
-                            data_testid="alerts-hide-muted"),
-                  rx.text("Hide muted", size="2", color="var(--gray-11)"),
-                  align="center", spacing="2"),
-        spacing="5", wrap="wrap", align="center",
+        rx.hstack(
+            rx.switch(
+                checked=AlertsState.hide_muted,
+                on_change=AlertsState.set_hide_muted,
+                size="1",
+                data_testid="alerts-hide-muted",
+            ),
+            rx.text("Hide muted", size="2", color="var(--gray-11)"),
+            align="center",
+            spacing="2",
+        ),
+        spacing="5",
+        wrap="wrap",
+        align="center",
     )
 
 
 def _count(label: str, key: str, color: str) -> rx.Component:
     return rx.card(
-        rx.vstack(rx.text(label, size="1", color="var(--gray-11)"),
-                  rx.text(AlertsState.open_counts.get(key, 0), size="6", weight="bold",
-                          data_testid=f"alerts-open-{key}"),
-                  spacing="0"),
-        border_left=f"4px solid var(--{color}-9)", min_width="150px",
+        rx.vstack(
+            rx.text(label, size="1", color="var(--gray-11)"),
+            rx.text(
+                AlertsState.open_counts.get(key, 0),
+                size="6",
+                weight="bold",
+                data_testid=f"alerts-open-{key}",
+            ),
+            spacing="0",
+        ),
+        border_left=f"4px solid var(--{color}-9)",
+        min_width="150px",
     )
 
 
 def _who(text: rx.Var, icon: str, testid: str) -> rx.Component:
-    return rx.cond(text != "", rx.hstack(
-        rx.icon(icon, size=12, color="var(--gray-10)"),
-        rx.text(text, size="1", color="var(--gray-11)", data_testid=testid),
-        spacing="1", align="center"))
+    return rx.cond(
+        text != "",
+        rx.hstack(
+            rx.icon(icon, size=12, color="var(--gray-10)"),
+            rx.text(text, size="1", color="var(--gray-11)", data_testid=testid),
+            spacing="1",
+            align="center",
+        ),
+    )
 
 
 def _actions(r: rx.Var) -> rx.Component:
     return rx.hstack(
-        rx.cond(r["can_ack"] == "yes",
-                rx.button("Acknowledge", size="1", variant="soft", color_scheme="gray",
-                          on_click=AlertsState.acknowledge(r["id"]),
-                          data_testid="alert-acknowledge")),
-        rx.cond(r["can_resolve"] == "yes",
-                rx.button("Resolve", size="1", variant="soft", color_scheme="green",
-                          on_click=AlertsState.resolve(r["id"]),
-                          data_testid="alert-resolve")),
-        rx.cond(r["can_mute"] == "yes",
-                rx.button(rx.icon("bell-off", size=12), "Mute", size="1", variant="ghost",
-                          color_scheme="gray", on_click=AlertsState.open_mute(r["id"]),
-                          data_testid="alert-mute")),
-        spacing="2", wrap="wrap",
+        rx.cond(
+            r["can_ack"] == "yes",
+            rx.button(
+                "Acknowledge",
+                size="1",
+                variant="soft",
+                color_scheme="gray",
+                on_click=AlertsState.acknowledge(r["id"]),
+                data_testid="alert-acknowledge",
+            ),
+        ),
+        rx.cond(
+            r["can_resolve"] == "yes",
+            rx.button(
+                "Resolve",
+                size="1",
+                variant="soft",
+                color_scheme="green",
+                on_click=AlertsState.resolve(r["id"]),
+                data_testid="alert-resolve",
+            ),
+        ),
+        rx.cond(
+            r["can_mute"] == "yes",
+            rx.button(
+                rx.icon("bell-off", size=12),
+                "Mute",
+                size="1",
+                variant="ghost",
+                color_scheme="gray",
+                on_click=AlertsState.open_mute(r["id"]),
+                data_testid="alert-mute",
+            ),
+        ),
+        spacing="2",
+        wrap="wrap",
     )
 
 
 def _row(r: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.badge(r["severity"], color_scheme=r["severity_color"].to(str),
-                               variant="solid", data_testid="alert-severity")),
-        rx.table.cell(rx.vstack(
-            rx.hstack(rx.text(r["subject"], weight="medium", size="2",
-                              data_testid="alert-subject"),
-                      rx.cond(r["muted"] == "yes",
-                              rx.badge(rx.icon("bell-off", size=10), "muted", variant="soft",
-                                       color_scheme="gray", data_testid="alert-muted")),
-                      spacing="2", align="center", wrap="wrap"),
-            rx.text(r["message"], size="1", color="var(--gray-11)"),
-            rx.code(r["kind"], size="1", variant="ghost"),
-            spacing="1", align="start"), max_width="480px"),
-        rx.table.cell(rx.vstack(rx.text(r["project"], size="2"),
-                                rx.text(r["channel"], size="1", color="var(--gray-11)"),
-                                spacing="0")),
-        rx.table.cell(rx.vstack(
-            rx.text(rx.el.span(r["occurrences"], data_testid="alert-occurrences"), " ",
-                    r["times"], size="2"),
-            rx.cond(r["occurrences"] == "1",
+        rx.table.cell(
+            rx.badge(
+                r["severity"],
+                color_scheme=r["severity_color"].to(str),
+                variant="solid",
+                data_testid="alert-severity",
+            )
+        ),
+        rx.table.cell(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(r["subject"], weight="medium", size="2", data_testid="alert-subject"),
+                    rx.cond(
+                        r["muted"] == "yes",
+                        rx.badge(
+                            rx.icon("bell-off", size=10),
+                            "muted",
+                            variant="soft",
+                            color_scheme="gray",
+                            data_testid="alert-muted",
+                        ),
+                    ),
+                    spacing="2",
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.text(r["message"], size="1", color="var(--gray-11)"),
+                rx.code(r["kind"], size="1", variant="ghost"),
+                spacing="1",
+                align="start",
+            ),
+            max_width="480px",
+        ),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(r["project"], size="2"),
+                rx.text(r["channel"], size="1", color="var(--gray-11)"),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(
+                    rx.el.span(r["occurrences"], data_testid="alert-occurrences"),
+                    " ",
+                    r["times"],
+                    size="2",
+                ),
+                rx.cond(
+                    r["occurrences"] == "1",
                     rx.text("at ", r["last_raised"], size="1", color="var(--gray-11)"),
                     rx.fragment(
                         rx.text("first ", r["first_raised"], size="1", color="var(--gray-11)"),
-                        rx.text("last ", r["last_raised"], size="1", color="var(--gray-11)"))),
-            spacing="0")),
-        rx.table.cell(rx.vstack(
-            rx.badge(r["status"], color_scheme=r["status_color"].to(str), variant="soft",
-                     data_testid="alert-status"),
-            _who(r["acknowledged"], "eye", "alert-acknowledged"),
-            _who(r["resolved"], "circle-check", "alert-resolved"),
-            _who(r["muted_text"], "bell-off", "alert-muted-by"),
-            spacing="1", align="start")),
+                        rx.text("last ", r["last_raised"], size="1", color="var(--gray-11)"),
+                    ),
+                ),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(
+            rx.vstack(
+                rx.badge(
+                    r["status"],
+                    color_scheme=r["status_color"].to(str),
+                    variant="soft",
+                    data_testid="alert-status",
+                ),
+                _who(r["acknowledged"], "eye", "alert-acknowledged"),
+                _who(r["resolved"], "circle-check", "alert-resolved"),
+                _who(r["muted_text"], "bell-off", "alert-muted-by"),
+                spacing="1",
+                align="start",
+            )
+        ),
         rx.table.cell(_actions(r)),
         data_testid="alert-row",
         data_alert_id=r["id"],
@@ -118,13 +212,26 @@ def alert_table() -> rx.Component:
     return rx.cond(
         AlertsState.rows.length() > 0,
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
-                "Severity", "Alert", "Project / channel", "Seen", "Status", "")])),
+            rx.table.header(
+                rx.table.row(
+                    *[
+                        rx.table.column_header_cell(h)
+                        for h in ("Severity", "Alert", "Project / channel", "Seen", "Status", "")
+                    ]
+                )
+            ),
             rx.table.body(rx.foreach(AlertsState.rows, _row)),
-            width="100%", size="1", variant="surface",
+            width="100%",
+            size="1",
+            variant="surface",
         ),
-        rx.callout("No alerts match these filters.", icon="circle-check", color_scheme="green",
-                   width="100%", data_testid="alerts-empty"),
+        rx.callout(
+            "No alerts match these filters.",
+            icon="circle-check",
+            color_scheme="green",
+            width="100%",
+            data_testid="alerts-empty",
+        ),
     )
 
 
@@ -134,24 +241,50 @@ def mute_dialog() -> rx.Component:
             rx.dialog.title("Mute alert"),
             rx.dialog.description(AlertsState.mute_subject, size="2"),
             rx.vstack(
-                rx.text("A muted alert stays listed with a muted badge until the time is up "
-                        "(\"Hide muted\" leaves it out); repeats still add to its count.",
-                        size="1", color="var(--gray-11)"),
-                rx.hstack(
-                    rx.input(value=AlertsState.mute_hours, type="number", min=0.25, max=720,
-                             step=0.25, on_change=AlertsState.set_mute_hours, width="110px",
-                             data_testid="mute-hours"),
-                    rx.text("hours", size="2"),
-                    *[rx.button(f"{h} h", size="1", variant="soft", color_scheme="gray",
-                                on_click=AlertsState.set_mute_hours(str(h)))
-                      for h in (1, 4, 8, 24)],
-                    align="center", spacing="2", wrap="wrap",
+                rx.text(
+                    "A muted alert stays listed with a muted badge until the time is up "
+                    '("Hide muted" leaves it out); repeats still add to its count.',
+                    size="1",
+                    color="var(--gray-11)",
                 ),
-                rx.cond(AlertsState.mute_error != "",
-                        rx.callout(AlertsState.mute_error, color_scheme="red", size="1",
-                                   data_testid="mute-error")),
+                rx.hstack(
+                    rx.input(
+                        value=AlertsState.mute_hours,
+                        type="number",
+                        min=0.25,
+                        max=720,
+                        step=0.25,
+                        on_change=AlertsState.set_mute_hours,
+                        width="110px",
+                        data_testid="mute-hours",
+                    ),
+                    rx.text("hours", size="2"),
+                    *[
+                        rx.button(
+                            f"{h} h",
+                            size="1",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=AlertsState.set_mute_hours(str(h)),
+                        )
+                        for h in (1, 4, 8, 24)
+                    ],
+                    align="center",
+                    spacing="2",
+                    wrap="wrap",
+                ),
+                rx.cond(
+                    AlertsState.mute_error != "",
+                    rx.callout(
+                        AlertsState.mute_error,
+                        color_scheme="red",
+                        size="1",
+                        data_testid="mute-error",
+                    ),
+                ),
                 dialog_actions("Mute", AlertsState.save_mute, "mute-save"),
-                spacing="3", margin_top="0.5em",
+                spacing="3",
+                margin_top="0.5em",
             ),
         ),
         open=AlertsState.mute_open,
@@ -169,16 +302,28 @@ def alerts_page() -> rx.Component:
             _count("Open: warning", "warning", "orange"),
             _count("Open: info", "info", "blue"),
             rx.spacer(),
-            rx.cond(AlertsState.role == "marketer",
-                    rx.text("Operators and admins acknowledge, resolve and mute alerts.",
-                            size="1", color="var(--gray-11)")),
-            spacing="3", wrap="wrap", width="100%", align="end",
+            rx.cond(
+                AlertsState.role == "marketer",
+                rx.text(
+                    "Operators and admins acknowledge, resolve and mute alerts.",
+                    size="1",
+                    color="var(--gray-11)",
+                ),
+            ),
+            spacing="3",
+            wrap="wrap",
+            width="100%",
+            align="end",
         ),
         filters(),
         alert_table(),
-        rx.cond(AlertsState.truncated,
-                rx.text("Showing the 200 most recent; narrow the filters to see older ones.",
-                        size="1", color="var(--gray-11)")),
+        rx.cond(
+            AlertsState.truncated,
+            rx.text(
+                "Showing the 200 most recent; narrow the filters to see older ones.",
+                size="1",
+                color="var(--gray-11)",
+            ),
+        ),
         mute_dialog(),
     )
-

@@ -28,8 +28,9 @@ class Page:
 PAGES: list[Page] = []
 
 
-def page(route: str, title: str, *, on_load: Any = None
-         ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
+def page(
+    route: str, title: str, *, on_load: Any = None
+) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     """Declare a page: the browser tab reads "<title> · TubeFleet"."""
 
     def declare(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:

@@ -19,40 +19,78 @@ QUEUE_STATES = [s.value for s in UploadState]
 def _queue_row(r: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(r["id"]),
-        rx.table.cell(rx.vstack(rx.text(r["title"], weight="medium"),
-                                rx.text(r["file"], " · by ", r["by"], size="1",
-                                        color="var(--gray-11)"),
-                                spacing="0")),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(r["title"], weight="medium"),
+                rx.text(r["file"], " · by ", r["by"], size="1", color="var(--gray-11)"),
+                spacing="0",
+            )
+        ),
         rx.table.cell(r["channel"]),
         rx.table.cell(r["when"]),
-        rx.table.cell(rx.vstack(
-            rx.badge(r["state"], color_scheme=r["color"], data_testid="job-state"),
-            rx.text(r["reason"], size="1", color="var(--gray-11)"),
-            rx.cond(r["warning"] != "", rx.text(r["warning"], size="1",
-                                                color="var(--amber-11)")),
-            rx.cond(r["error"] != "", rx.text(r["error"], size="1", color="var(--red-11)")),
-            spacing="1", max_width="280px")),
-        rx.table.cell(rx.vstack(
-            # Radix refuses 0 (it would draw an indeterminate bar): show the bar once moving.
-            rx.cond(r["percent"] != "0", rx.progress(value=r["percent"].to(int), width="140px")),
-            rx.text(r["bytes"], size="1"),
-            rx.cond(r["speed"] != "", rx.text(r["speed"], " · ETA ", r["eta"], size="1",
-                                              data_testid="job-speed")),
-            spacing="1")),
+        rx.table.cell(
+            rx.vstack(
+                rx.badge(r["state"], color_scheme=r["color"], data_testid="job-state"),
+                rx.text(r["reason"], size="1", color="var(--gray-11)"),
+                rx.cond(
+                    r["warning"] != "", rx.text(r["warning"], size="1", color="var(--amber-11)")
+                ),
+                rx.cond(r["error"] != "", rx.text(r["error"], size="1", color="var(--red-11)")),
+                spacing="1",
+                max_width="280px",
+            )
+        ),
+        rx.table.cell(
+            rx.vstack(
+                # Radix refuses 0 (it would draw an indeterminate bar): show the bar once moving.
+                rx.cond(
+                    r["percent"] != "0", rx.progress(value=r["percent"].to(int), width="140px")
+                ),
+                rx.text(r["bytes"], size="1"),
+                rx.cond(
+                    r["speed"] != "",
+                    rx.text(r["speed"], " · ETA ", r["eta"], size="1", data_testid="job-speed"),
+                ),
+                spacing="1",
+            )
+        ),
         rx.table.cell(rx.cond(r["video"] != "", rx.code(r["video"], data_testid="job-video"))),
-        rx.table.cell(rx.hstack(
-            rx.button("History", size="1", variant="ghost",
-                      on_click=UploadQueueState.show_history(r["id"])),
-            rx.cond(r["can_reschedule"] == "yes",
-                    rx.button("Reschedule", size="1", variant="ghost",
-                              on_click=UploadQueueState.open_reschedule(r["id"]))),
-            rx.cond(r["can_retry"] == "yes",
-                    rx.button("Retry", size="1", variant="soft",
-                              on_click=UploadQueueState.retry(r["id"]))),
-            rx.cond(r["can_cancel"] == "yes",
-                    rx.button("Cancel", size="1", variant="soft", color_scheme="red",
-                              on_click=UploadQueueState.cancel(r["id"]))),
-            spacing="1")),
+        rx.table.cell(
+            rx.hstack(
+                rx.button(
+                    "History",
+                    size="1",
+                    variant="ghost",
+                    on_click=UploadQueueState.show_history(r["id"]),
+                ),
+                rx.cond(
+                    r["can_reschedule"] == "yes",
+                    rx.button(
+                        "Reschedule",
+                        size="1",
+                        variant="ghost",
+                        on_click=UploadQueueState.open_reschedule(r["id"]),
+                    ),
+                ),
+                rx.cond(
+                    r["can_retry"] == "yes",
+                    rx.button(
+                        "Retry", size="1", variant="soft", on_click=UploadQueueState.retry(r["id"])
+                    ),
+                ),
+                rx.cond(
+                    r["can_cancel"] == "yes",
+                    rx.button(
+                        "Cancel",
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=UploadQueueState.cancel(r["id"]),
+                    ),
+                ),
+                spacing="1",
+            )
+        ),
         data_testid="job-row",
     )
 
@@ -60,57 +98,114 @@ def _queue_row(r: rx.Var) -> rx.Component:
 def _queue_filters() -> rx.Component:
     # The channels and groups to choose from are the form's.
     return rx.hstack(
-        filter_select(UploadQueueState.filter_state,
-                      lambda v: UploadQueueState.set_filter("state", v),
-                      all_text="all states", fixed=[(s, s) for s in QUEUE_STATES]),
-        filter_select(UploadQueueState.filter_channel,
-                      lambda v: UploadQueueState.set_filter("channel", v),
-                      all_text="all channels", options=UploadFormState.channels),
-        filter_select(UploadQueueState.filter_group,
-                      lambda v: UploadQueueState.set_filter("group", v),
-                      all_text="all groups", values=UploadFormState.groups),
-        rx.input(type="date", value=UploadQueueState.filter_day, size="1",
-                 on_change=lambda v: UploadQueueState.set_filter("day", v)),
+        filter_select(
+            UploadQueueState.filter_state,
+            lambda v: UploadQueueState.set_filter("state", v),
+            all_text="all states",
+            fixed=[(s, s) for s in QUEUE_STATES],
+        ),
+        filter_select(
+            UploadQueueState.filter_channel,
+            lambda v: UploadQueueState.set_filter("channel", v),
+            all_text="all channels",
+            options=UploadFormState.channels,
+        ),
+        filter_select(
+            UploadQueueState.filter_group,
+            lambda v: UploadQueueState.set_filter("group", v),
+            all_text="all groups",
+            values=UploadFormState.groups,
+        ),
+        rx.input(
+            type="date",
+            value=UploadQueueState.filter_day,
+            size="1",
+            on_change=lambda v: UploadQueueState.set_filter("day", v),
+        ),
         spacing="3",
     )
 
 
 def _dialogs() -> rx.Component:
     return rx.fragment(
-        rx.dialog.root(rx.dialog.content(
-            rx.dialog.title(UploadQueueState.history_title),
-            rx.table.root(rx.table.body(rx.foreach(UploadQueueState.history, lambda e:
-                rx.table.row(rx.table.cell(e["at"]), rx.table.cell(rx.badge(e["to"])),
-                             rx.table.cell(e["message"]), rx.table.cell(e["actor"])))),
-                size="1"),
-            rx.dialog.close(rx.button("Close", variant="soft", margin_top="1em")),
-            max_width="760px"),
-            open=UploadQueueState.history_open, on_open_change=UploadQueueState.set_history_open),
-        rx.dialog.root(rx.dialog.content(
-            rx.dialog.title("Reschedule"),
-            rx.input(value=UploadQueueState.reschedule_text,
-                     on_change=UploadQueueState.set_reschedule_text, placeholder="tomorrow 9am"),
-            rx.text(UploadQueueState.reschedule_display, size="2", margin_top="0.5em"),
-            rx.box(dialog_actions("Reschedule", UploadQueueState.reschedule), margin_top="1em")),
+        rx.dialog.root(
+            rx.dialog.content(
+                rx.dialog.title(UploadQueueState.history_title),
+                rx.table.root(
+                    rx.table.body(
+                        rx.foreach(
+                            UploadQueueState.history,
+                            lambda e: rx.table.row(
+                                rx.table.cell(e["at"]),
+                                rx.table.cell(rx.badge(e["to"])),
+                                rx.table.cell(e["message"]),
+                                rx.table.cell(e["actor"]),
+                            ),
+                        )
+                    ),
+                    size="1",
+                ),
+                rx.dialog.close(rx.button("Close", variant="soft", margin_top="1em")),
+                max_width="760px",
+            ),
+            open=UploadQueueState.history_open,
+            on_open_change=UploadQueueState.set_history_open,
+        ),
+        rx.dialog.root(
+            rx.dialog.content(
+                rx.dialog.title("Reschedule"),
+                rx.input(
+                    value=UploadQueueState.reschedule_text,
+                    on_change=UploadQueueState.set_reschedule_text,
+                    placeholder="tomorrow 9am",
+                ),
+                rx.text(UploadQueueState.reschedule_display, size="2", margin_top="0.5em"),
+                rx.box(dialog_actions("Reschedule", UploadQueueState.reschedule), margin_top="1em"),
+            ),
             open=UploadQueueState.reschedule_open,
-            on_open_change=UploadQueueState.set_reschedule_open),
+            on_open_change=UploadQueueState.set_reschedule_open,
+        ),
     )
 
 
 def queue_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.heading("Queue", size="4"), rx.spacer(), _queue_filters(),
-                      width="100%", align="center"),
-            rx.cond(UploadQueueState.rows.length() > 0,
-                    rx.table.root(
-                        rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
-                            "#", "Video", "Channel", "Scheduled", "State", "Progress",
-                            "YouTube id", "")])),
-                        rx.table.body(rx.foreach(UploadQueueState.rows, _queue_row)),
-                        size="1", width="100%"),
-                    rx.text("No upload jobs match.", color="var(--gray-11)")),
-            spacing="3", width="100%",
+            rx.hstack(
+                rx.heading("Queue", size="4"),
+                rx.spacer(),
+                _queue_filters(),
+                width="100%",
+                align="center",
+            ),
+            rx.cond(
+                UploadQueueState.rows.length() > 0,
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(h)
+                                for h in (
+                                    "#",
+                                    "Video",
+                                    "Channel",
+                                    "Scheduled",
+                                    "State",
+                                    "Progress",
+                                    "YouTube id",
+                                    "",
+                                )
+                            ]
+                        )
+                    ),
+                    rx.table.body(rx.foreach(UploadQueueState.rows, _queue_row)),
+                    size="1",
+                    width="100%",
+                ),
+                rx.text("No upload jobs match.", color="var(--gray-11)"),
+            ),
+            spacing="3",
+            width="100%",
         ),
         width="100%",
     )
@@ -118,5 +213,6 @@ def queue_card() -> rx.Component:
 
 @page("/uploads", "Uploads", on_load=[UploadFormState.load, UploadQueueState.load])
 def uploads_page() -> rx.Component:
-    return frame("Uploads", poller(UploadQueueState.refresh, 2000), schedule_card(),
-                 queue_card(), _dialogs())
+    return frame(
+        "Uploads", poller(UploadQueueState.refresh, 2000), schedule_card(), queue_card(), _dialogs()
+    )

@@ -24,8 +24,9 @@ def safe_next(target: str | None) -> str:
 
 def _same_origin(request: Request) -> bool:
     """Refuse cross-site form posts (Shield does too; login must hold even without it)."""
-    return origin_allowed(request.headers.get("origin"),
-                          fetch_site=request.headers.get("sec-fetch-site"))
+    return origin_allowed(
+        request.headers.get("origin"), fetch_site=request.headers.get("sec-fetch-site")
+    )
 
 
 def _next_from_referer(request: Request) -> str | None:
@@ -37,8 +38,9 @@ def _next_from_referer(request: Request) -> str | None:
 
 def client_ip(request: Request) -> str:
     """The person's address (X-Forwarded-For only from a trusted proxy)."""
-    return client_address(request.client.host if request.client else "",
-                          request.headers.get("x-forwarded-for", ""))
+    return client_address(
+        request.client.host if request.client else "", request.headers.get("x-forwarded-for", "")
+    )
 
 
 async def login(request: Request) -> Response:
@@ -52,15 +54,20 @@ async def login(request: Request) -> Response:
     next_path = safe_next(str(form.get("next", "") or "") or _next_from_referer(request))
 
     def attempt() -> str:
-        return core_auth.login(email=email, password=password, ip=client_ip(request),
-                               user_agent=request.headers.get("user-agent", ""))
+        return core_auth.login(
+            email=email,
+            password=password,
+            ip=client_ip(request),
+            user_agent=request.headers.get("user-agent", ""),
+        )
 
     try:
         token = await run_in_threadpool(attempt)
     except core_auth.RateLimited as exc:
         seconds = max(1, int(exc.retry_after.total_seconds() + 0.999))
-        query = urlencode({"error": "ratelimited", "retry": seconds, "next": next_path,
-                           "email": email})
+        query = urlencode(
+            {"error": "ratelimited", "retry": seconds, "next": next_path, "email": email}
+        )
         return RedirectResponse(f"/login?{query}", status_code=303)
     except core_auth.LoginRefused:
         query = urlencode({"error": "invalid", "next": next_path, "email": email})
@@ -68,8 +75,13 @@ async def login(request: Request) -> Response:
     response = RedirectResponse(next_path, status_code=303)
     settings = get_settings()
     response.set_cookie(
-        core_auth.SESSION_COOKIE, token, max_age=settings.session_hours * 3600, path="/",
-        httponly=True, samesite="lax", secure=settings.cookie_secure,
+        core_auth.SESSION_COOKIE,
+        token,
+        max_age=settings.session_hours * 3600,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
     )
     return response
 

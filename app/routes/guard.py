@@ -16,11 +16,39 @@ from core import auth, db
 # Open to anonymous visitors: the login page and its form, health, the OAuth callback
 # (it checks its own single-use state), Reflex's websocket (every state handler checks
 # the session itself) and its ping, and the compiled frontend's static files.
-PUBLIC_PATHS = frozenset({"/login", "/login/", "/healthz", "/auth/login", "/oauth/callback",
-                          "/ping", "/_health", "/favicon.ico", "/404.html"})
+PUBLIC_PATHS = frozenset(
+    {
+        "/login",
+        "/login/",
+        "/healthz",
+        "/auth/login",
+        "/oauth/callback",
+        "/ping",
+        "/_health",
+        "/favicon.ico",
+        "/404.html",
+    }
+)
 PUBLIC_PREFIXES = ("/_event", "/assets/", "/__reflex/")
-STATIC_SUFFIXES = (".js", ".mjs", ".css", ".map", ".ico", ".png", ".svg", ".jpg", ".webp",
-                   ".woff", ".woff2", ".ttf", ".json", ".txt", ".xml", ".webmanifest", ".gz")
+STATIC_SUFFIXES = (
+    ".js",
+    ".mjs",
+    ".css",
+    ".map",
+    ".ico",
+    ".png",
+    ".svg",
+    ".jpg",
+    ".webp",
+    ".woff",
+    ".woff2",
+    ".ttf",
+    ".json",
+    ".txt",
+    ".xml",
+    ".webmanifest",
+    ".gz",
+)
 
 
 def is_public(path: str) -> bool:
@@ -51,8 +79,9 @@ class LoginRequired:
         user = await run_in_threadpool(_user_for, session_token(headers.get("cookie", "")))
         if user is not None:
             if scope["path"].startswith("/_upload") and not await _upload_is_own(headers):
-                body = json.dumps({"error": "this upload belongs to another session; "
-                                            "reload the page"}).encode()
+                body = json.dumps(
+                    {"error": "this upload belongs to another session; reload the page"}
+                ).encode()
                 await _respond(send, 403, body, [(b"content-type", b"application/json")])
                 return
             scope.setdefault("state", {})["user"] = user
@@ -70,15 +99,17 @@ async def _upload_is_own(headers: Headers) -> bool:
     from app.app import app as reflex_app  # the running app; imported late (it imports us)
     from app.states.guard import upload_allowed
 
-    return await upload_allowed(reflex_app, headers.get("reflex-client-token", ""),
-                                headers.get("cookie", ""))
+    return await upload_allowed(
+        reflex_app, headers.get("reflex-client-token", ""), headers.get("cookie", "")
+    )
 
 
 async def _refuse(scope: Scope, headers: Headers, send: Send) -> None:
     wants_page = scope.get("method") == "GET" and "text/html" in headers.get("accept", "")
     if wants_page:
-        target = scope["path"] + (f"?{scope['query_string'].decode()}"
-                                  if scope.get("query_string") else "")
+        target = scope["path"] + (
+            f"?{scope['query_string'].decode()}" if scope.get("query_string") else ""
+        )
         location = f"/login?next={quote(target, safe='')}"
         await _respond(send, 303, b"", [(b"location", location.encode())])
         return
@@ -87,7 +118,15 @@ async def _refuse(scope: Scope, headers: Headers, send: Send) -> None:
 
 
 async def _respond(send: Send, status: int, body: bytes, headers: list[Any]) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [*headers, (b"content-length", str(len(body)).encode()),
-                            (b"cache-control", b"no-store")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                *headers,
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -23,12 +23,16 @@ def _status(detailed: bool) -> dict[str, object]:
             s.execute(text("SELECT 1"))
             beats = heartbeat.recent(session=s, interval_seconds=settings.heartbeat_seconds)
         database: dict[str, object] = {
-            "ok": True, "backend": db.engine().dialect.name,
+            "ok": True,
+            "backend": db.engine().dialect.name,
             "latency_ms": round((time.perf_counter() - started) * 1000, 2),
         }
     except Exception as exc:  # the point of a health check is to report, not to raise
-        return {"status": "error", "database": {"ok": False, "error": type(exc).__name__},
-                "scheduler": {"in_process": scheduler.is_running()}}
+        return {
+            "status": "error",
+            "database": {"ok": False, "error": type(exc).__name__},
+            "scheduler": {"in_process": scheduler.is_running()},
+        }
     alive = [b for b in beats if b.alive]
     sched: dict[str, object] = {
         "in_process": scheduler.is_running(),
@@ -36,8 +40,15 @@ def _status(detailed: bool) -> dict[str, object]:
         "last_tick_age_seconds": round(beats[0].age_seconds, 1) if beats else None,
     }
     if detailed:  # worker ids name hosts and process ids: for signed-in people only
-        sched["workers"] = [{"id": b.worker_id, "kind": b.kind, "alive": b.alive,
-                             "age_seconds": round(b.age_seconds, 1)} for b in beats]
+        sched["workers"] = [
+            {
+                "id": b.worker_id,
+                "kind": b.kind,
+                "alive": b.alive,
+                "age_seconds": round(b.age_seconds, 1),
+            }
+            for b in beats
+        ]
     return {"status": "ok" if alive else "degraded", "database": database, "scheduler": sched}
 
 

@@ -15,8 +15,12 @@ from core import connect
 async def oauth_callback(request: Request) -> RedirectResponse:
     params = request.query_params
     result = await run_in_threadpool(
-        connect.finish, state=params.get("state", ""), code=params.get("code"),
-        error=params.get("error"), login_token=session_token(request.headers.get("cookie", "")))
+        connect.finish,
+        state=params.get("state", ""),
+        code=params.get("code"),
+        error=params.get("error"),
+        login_token=session_token(request.headers.get("cookie", "")),
+    )
     # Only the attempt's id travels: the page shows the result kept with it, and only to
     # the login session that started it (no text in the address for anyone to forge).
     attempt = str(result.attempt_id) if result.attempt_id is not None else "unknown"

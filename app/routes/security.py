@@ -68,20 +68,22 @@ def _header_block() -> list[tuple[bytes, bytes]]:
     settings = get_settings()
     sandbox = origin_of(settings.sandbox_url)
     sockets = " ".join(o.replace("http", "ws", 1) for o in settings.origins)
-    policy = "; ".join([
-        "default-src 'self'",
-        # The compiled React app boots from a small inline script, and Reflex runs
-        # rx.call_script (the browser's time zone) through eval: both are our own code.
-        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
-        "style-src 'self' 'unsafe-inline'",
-        f"img-src 'self' data: blob: https: {sandbox}",
-        "font-src 'self' data:",
-        f"connect-src 'self' {sockets}",
-        "frame-ancestors 'none'",
-        "form-action 'self'",
-        "base-uri 'self'",
-        "object-src 'none'",
-    ])
+    policy = "; ".join(
+        [
+            "default-src 'self'",
+            # The compiled React app boots from a small inline script, and Reflex runs
+            # rx.call_script (the browser's time zone) through eval: both are our own code.
+            "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src 'self' data: blob: https: {sandbox}",
+            "font-src 'self' data:",
+            f"connect-src 'self' {sockets}",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+            "base-uri 'self'",
+            "object-src 'none'",
+        ]
+    )
     block = [
         (b"content-security-policy", policy.encode()),
         (b"x-frame-options", b"DENY"),
@@ -112,8 +114,9 @@ class Shield:
             return
         headers = Headers(scope=scope)
         checked = scope["type"] == "websocket" or scope.get("method") in UNSAFE_METHODS
-        if checked and not origin_allowed(headers.get("origin"),
-                                          fetch_site=headers.get("sec-fetch-site")):
+        if checked and not origin_allowed(
+            headers.get("origin"), fetch_site=headers.get("sec-fetch-site")
+        ):
             await _refuse(scope, send)
             return
         if scope["type"] == "websocket":
@@ -137,9 +140,13 @@ async def _refuse(scope: Scope, send: Send) -> None:
         return
     body = b'{"error": "cross-origin request refused"}'
     start: dict[str, Any] = {
-        "type": "http.response.start", "status": 403,
-        "headers": [(b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()), *_header_block()],
+        "type": "http.response.start",
+        "status": 403,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            *_header_block(),
+        ],
     }
     await send(start)
     await send({"type": "http.response.body", "body": body})

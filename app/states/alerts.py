@@ -15,8 +15,12 @@ from core.errors import InputError, NotFound
 from models import AlertStatus, Role
 
 # Filter value -> AlertFilter.status ("open" there means not resolved yet).
-STATUS_FILTERS = {"open": "open", "acknowledged": AlertStatus.ACKNOWLEDGED.value,
-                  "resolved": AlertStatus.RESOLVED.value, "all": ""}
+STATUS_FILTERS = {
+    "open": "open",
+    "acknowledged": AlertStatus.ACKNOWLEDGED.value,
+    "resolved": AlertStatus.RESOLVED.value,
+    "all": "",
+}
 FILTERS = ("severity", "kind", "status", "project", "channel")
 LIST_LIMIT = 200
 
@@ -68,8 +72,10 @@ class AlertsState(FilteredPage, SessionState):
             severity=self.filter_severity if self.filter_severity in SEVERITY_COLORS else "",
             kind="" if self.filter_kind == "all" else self.filter_kind,
             status=STATUS_FILTERS.get(self.filter_status, "open"),
-            project_id=number(self.filter_project), channel_id=number(self.filter_channel),
-            include_muted=not self.hide_muted)
+            project_id=number(self.filter_project),
+            channel_id=number(self.filter_channel),
+            include_muted=not self.hide_muted,
+        )
 
     def _refresh(self) -> None:
         if self.filter_status not in STATUS_FILTERS:
@@ -80,14 +86,14 @@ class AlertsState(FilteredPage, SessionState):
         with db.read_session() as s:
             found = alerts.listing(session=s, filters=self._filters(), limit=LIST_LIMIT)
             self.projects = project_options(projects.listing(session=s))
-            self.channels = channel_options(channels.list_channels(
-                session=s, filters=channels.ChannelFilter(project_id=chosen)))
+            self.channels = channel_options(
+                channels.list_channels(session=s, filters=channels.ChannelFilter(project_id=chosen))
+            )
             self.kinds = alerts.kinds(session=s)
             self.open_counts = alerts.open_counts(session=s)
         self.truncated = len(found) >= LIST_LIMIT
         role = user.role if user else None
-        self.rows = [alert_row(a, alerts.allowed_actions(a, role=role), zone, now)
-                     for a in found]
+        self.rows = [alert_row(a, alerts.allowed_actions(a, role=role), zone, now) for a in found]
 
     @rx.event
     @requires(Role.OPERATOR)
@@ -140,8 +146,7 @@ class AlertsState(FilteredPage, SessionState):
             return None
         try:
             with db.session() as s:
-                alerts.mute(session=s, alert_id=int(self.mute_id), hours=hours,
-                            actor=self.email)
+                alerts.mute(session=s, alert_id=int(self.mute_id), hours=hours, actor=self.email)
         except InputError as exc:
             self.mute_error = f"Hours {exc.message}."
             return None

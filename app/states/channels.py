@@ -38,14 +38,21 @@ class ChannelsState(FilteredPage, SessionState):
     def _on_load(self) -> None:
         """The outcome of a connect attempt, when Google sent the person back here."""
         attempt = self.router.url.query_parameters.get("connect", "")
-        result = (connect.result_for(attempt_id=int(attempt),
-                                     login_token=self._connection_token())
-                  if attempt.isdigit() and len(attempt) < 12 else None)
+        result = (
+            connect.result_for(attempt_id=int(attempt), login_token=self._connection_token())
+            if attempt.isdigit() and len(attempt) < 12
+            else None
+        )
         if result is not None:
             self.banner, self.banner_ok = result.message, result.ok
         elif attempt:
-            self.banner, self.banner_ok = ("This sign-in link is unknown or was started from "
-                                           "another login session; nothing was changed."), False
+            self.banner, self.banner_ok = (
+                (
+                    "This sign-in link is unknown or was started from "
+                    "another login session; nothing was changed."
+                ),
+                False,
+            )
         else:
             self.banner = ""
 
@@ -57,7 +64,8 @@ class ChannelsState(FilteredPage, SessionState):
         filters = channels.ChannelFilter(
             state="" if self.filter_state == "all" else self.filter_state,
             group="" if self.filter_group == "all" else self.filter_group,
-            project_id=None if self.filter_project == "all" else int(self.filter_project))
+            project_id=None if self.filter_project == "all" else int(self.filter_project),
+        )
         with db.read_session() as s:
             listing = channels.pool_rows(session=s, filters=filters)
             self.groups = channels.group_names(session=s)
@@ -107,8 +115,13 @@ class ChannelsState(FilteredPage, SessionState):
         if token is None:
             return self.login_redirect()
         try:
-            url = connect.start(project_id=project_id, user_email=self.email, login_token=token,
-                                group=group, reconnect_channel_id=reconnect)
+            url = connect.start(
+                project_id=project_id,
+                user_email=self.email,
+                login_token=token,
+                group=group,
+                reconnect_channel_id=reconnect,
+            )
         except (InputError, NotFound, GoogleError) as exc:
             return rx.toast.error(str(exc))
         self.connect_open = False
@@ -156,9 +169,14 @@ class ChannelsState(FilteredPage, SessionState):
             return None
         try:
             with db.session() as s:
-                channels.save_settings(session=s, channel_id=int(self.edit_id),
-                                       group=self.edit_group, cap=cap, state=self.edit_state,
-                                       actor=self.email)
+                channels.save_settings(
+                    session=s,
+                    channel_id=int(self.edit_id),
+                    group=self.edit_group,
+                    cap=cap,
+                    state=self.edit_state,
+                    actor=self.email,
+                )
         except (InputError, NotFound) as exc:
             self.edit_error = str(exc)
             return None
@@ -171,10 +189,10 @@ class ChannelsState(FilteredPage, SessionState):
     def quick_state(self, channel_id: str, state: str) -> Any:
         try:
             with db.session() as s:
-                channels.set_state(session=s, channel_id=int(channel_id), state=state,
-                                   actor=self.email)
+                channels.set_state(
+                    session=s, channel_id=int(channel_id), state=state, actor=self.email
+                )
         except (InputError, NotFound) as exc:
             return rx.toast.error(str(exc))
         self._refresh()
         return None
-

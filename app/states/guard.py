@@ -21,7 +21,7 @@ import logging
 from typing import TYPE_CHECKING
 
 import reflex as rx
-from reflex.middleware import Middleware
+from reflex.middleware.middleware import Middleware
 from reflex.state import BaseState, StateUpdate
 from reflex_base.event import Event
 from reflex_base.registry import RegistrationContext
@@ -76,8 +76,7 @@ def _page_states() -> list[type[BaseState]]:
 class SessionBinding(Middleware):
     """Refuse unguarded handlers; wipe the state when the connection's session changed."""
 
-    async def preprocess(self, app: App, state: BaseState,
-                         event: Event) -> StateUpdate | None:
+    async def preprocess(self, app: App, state: BaseState, event: Event) -> StateUpdate | None:
         if not browser_may_call(event.name):
             log.warning("refused event %s: not a handler browsers may call", event.name[:200])
             return StateUpdate()
@@ -95,7 +94,9 @@ async def upload_allowed(reflex_app: rx.App, client_token: str, cookie_header: s
     if not key or not client_token:
         return False
     found = await reflex_app.state_manager.get_state(
-        rx.BaseStateToken(ident=client_token, cls=SessionState))  # type: ignore[attr-defined]
+        rx.BaseStateToken(ident=client_token, cls=SessionState)  # type: ignore[attr-defined]
+    )
     if not isinstance(found, SessionState):
         found = await found.get_state(SessionState)
+    assert isinstance(found, SessionState)
     return bool(found._session_key) and found._session_key == key

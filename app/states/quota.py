@@ -57,8 +57,9 @@ class QuotaState(PolledPage, SessionState):
             return
         self._built_from = signature
         self.gauges = gauge_groups(report.buckets, zone, now)
-        self.chart_projects = [{"id": str(g["project_id"]), "name": str(g["project"])}
-                               for g in self.gauges]
+        self.chart_projects = [
+            {"id": str(g["project_id"]), "name": str(g["project"])} for g in self.gauges
+        ]
         ids = [p["id"] for p in self.chart_projects]
         if self.chart_project not in ids:
             self.chart_project = ids[0] if ids else ""
@@ -70,8 +71,14 @@ class QuotaState(PolledPage, SessionState):
     def _signature(self, report: QuotaReport, zone: ZoneInfo) -> str:
         # Minutes matter for the forecast sentences; the hour list moves every hour.
         minute = report.now.replace(second=0, microsecond=0)
-        return repr((str(zone), self.chart_project, minute,
-                     [b.public() for b in report.buckets],
-                     [(s.project_id, s.bucket, s.units, s.calls, s.failures)
-                      for s in report.series],
-                     report.by_method, report.by_channel))
+        return repr(
+            (
+                str(zone),
+                self.chart_project,
+                minute,
+                [b.public() for b in report.buckets],
+                [(s.project_id, s.bucket, s.units, s.calls, s.failures) for s in report.series],
+                report.by_method,
+                report.by_channel,
+            )
+        )

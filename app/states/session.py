@@ -61,19 +61,23 @@ class SessionState(rx.State):
 
     def _connection_address(self) -> str:
         headers = self.router.headers.raw_headers
-        return client_address(headers.get("asgi-scope-client", ""),
-                              headers.get("x-forwarded-for", ""))
+        return client_address(
+            headers.get("asgi-scope-client", ""), headers.get("x-forwarded-for", "")
+        )
 
     def current_user(self) -> auth.CurrentUser | None:
         """Validate this connection's session (cached briefly per cookie) and return the user."""
         now = time.monotonic()
         token = self._connection_token()
         key = auth.session_key(token)
-        if (self._user_id and key == self._session_key
-                and now - self._checked_at < _RECHECK_SECONDS):
-            return auth.CurrentUser(id=self._user_id, email=self.email, role=Role(self.role),
-                                    timezone=self.tz,
-                                    must_change_password=self.must_change_password)
+        if self._user_id and key == self._session_key and now - self._checked_at < _RECHECK_SECONDS:
+            return auth.CurrentUser(
+                id=self._user_id,
+                email=self.email,
+                role=Role(self.role),
+                timezone=self.tz,
+                must_change_password=self.must_change_password,
+            )
         with db.read_session() as s:
             user = auth.user_for_token(session=s, token=token)
         self._session_key = key
@@ -127,15 +131,19 @@ def requires(role: Role, *, before_password_change: bool = False) -> Callable[[F
         if user is None:
             return state.login_redirect()
         if not user.can(role):
-            return rx.toast.error(f"Your role ({user.role.value}) cannot do this; "
-                                  f"it needs {role.value} or higher.")
+            return rx.toast.error(
+                f"Your role ({user.role.value}) cannot do this; it needs {role.value} or higher."
+            )
         if user.must_change_password and not before_password_change:
-            return rx.toast.error("You signed in with a one-time password: set your own "
-                                  "password on the Settings page first.")
+            return rx.toast.error(
+                "You signed in with a one-time password: set your own "
+                "password on the Settings page first."
+            )
         return None
 
     def decorate(fn: F) -> F:
         if inspect.iscoroutinefunction(fn):
+
             @functools.wraps(fn)
             async def async_wrapper(self: SessionState, *args: Any, **kwargs: Any) -> Any:
                 if isinstance(self, StateProxy):  # a background handler: check under the lock
@@ -146,6 +154,7 @@ def requires(role: Role, *, before_password_change: bool = False) -> Callable[[F
                 if denial is not None:
                     return denial
                 return await fn(self, *args, **kwargs)
+
             setattr(async_wrapper, GUARD_MARK, role)
             return async_wrapper  # type: ignore[return-value]
 
@@ -155,11 +164,11 @@ def requires(role: Role, *, before_password_change: bool = False) -> Callable[[F
             if denial is not None:
                 return denial
             return fn(self, *args, **kwargs)
+
         setattr(wrapper, GUARD_MARK, role)
         return wrapper  # type: ignore[return-value]
 
     return decorate
-
 
 
 BROWSER_TZ_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"

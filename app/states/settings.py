@@ -42,8 +42,9 @@ class SettingsState(SessionState):
                 self.users = [user_row(u, zone) for u in auth.people(session=s)]
             self.projects = [project_row(p) for p in projects.listing(session=s)]
             if user and user.can(Role.OPERATOR):
-                self.activity = [audit_row(e, zone)
-                                 for e in audit.recent_public(session=s, limit=30)]
+                self.activity = [
+                    audit_row(e, zone) for e in audit.recent_public(session=s, limit=30)
+                ]
 
     @rx.event
     @requires(Role.MARKETER, before_password_change=True)
@@ -54,10 +55,13 @@ class SettingsState(SessionState):
             self.password_error = "The two new passwords differ."
             return None
         try:
-            auth.change_password(user_id=self._user_id,
-                                 current=str(form.get("current_password", "")), new=new,
-                                 ip=self._connection_address(),
-                                 keep_token=self._connection_token())
+            auth.change_password(
+                user_id=self._user_id,
+                current=str(form.get("current_password", "")),
+                new=new,
+                ip=self._connection_address(),
+                keep_token=self._connection_token(),
+            )
         except InputError as exc:
             self.password_error = exc.message[:1].upper() + exc.message[1:] + "."
             return None
@@ -71,10 +75,14 @@ class SettingsState(SessionState):
         self.user_error = ""
         try:
             with db.session() as s:
-                user = auth.create_user(session=s, email=str(form.get("email", "")),
-                                        password=str(form.get("password", "")),
-                                        role=str(form.get("role", "marketer")), actor=self.email,
-                                        one_time=True)
+                user = auth.create_user(
+                    session=s,
+                    email=str(form.get("email", "")),
+                    password=str(form.get("password", "")),
+                    role=str(form.get("role", "marketer")),
+                    actor=self.email,
+                    one_time=True,
+                )
                 email = user.email
         except InputError as exc:
             self.user_error = exc.sentence
@@ -110,13 +118,15 @@ class SettingsState(SessionState):
         try:
             with db.session() as s:
                 project = projects.add_project(
-                    session=s, name=str(form.get("name", "")),
+                    session=s,
+                    name=str(form.get("name", "")),
                     client_id=str(form.get("client_id", "")),
                     client_secret=str(form.get("client_secret", "")),
                     verified=bool(form.get("verified")),
                     consent_testing=bool(form.get("consent_testing")),
                     quota_policy={"preset": str(form.get("preset", "current"))},
-                    actor=self.email)
+                    actor=self.email,
+                )
                 name = project.name
         except InputError as exc:
             self.project_error = exc.sentence
@@ -145,8 +155,9 @@ class SettingsState(SessionState):
     @requires(Role.MARKETER, before_password_change=True)
     def set_policy_preset(self, value: str) -> None:
         self.policy_preset = value
-        self.policy_limits = {b: str(v) for b, v in
-                              projects.bucket_limits({"preset": value}).items()}
+        self.policy_limits = {
+            b: str(v) for b, v in projects.bucket_limits({"preset": value}).items()
+        }
 
     @rx.event
     @requires(Role.MARKETER, before_password_change=True)
@@ -169,9 +180,14 @@ class SettingsState(SessionState):
         try:
             with db.session() as s:
                 projects.configure_project(
-                    session=s, project_id=int(self.policy_project_id), actor=self.email,
-                    preset=self.policy_preset, limits=self.policy_limits,
-                    verified=self.policy_verified, consent_testing=self.policy_testing)
+                    session=s,
+                    project_id=int(self.policy_project_id),
+                    actor=self.email,
+                    preset=self.policy_preset,
+                    limits=self.policy_limits,
+                    verified=self.policy_verified,
+                    consent_testing=self.policy_testing,
+                )
         except (InputError, NotFound) as exc:
             self.policy_error = exc.sentence if isinstance(exc, InputError) else str(exc)
             return None

@@ -16,10 +16,19 @@ from core.errors import InputError, InputErrors
 from models import PublishMode, Role, TargetKind
 
 FALLBACK_CATEGORIES = {"22": "People & Blogs"}
-FIELDS = ("title", "description", "tags", "category", "privacy", "playlist", "target",
-          "channel_id", "group", "made_for_kids")
-TARGETS = {"channel": TargetKind.CHANNEL, "group": TargetKind.GROUP,
-           "fanout": TargetKind.GROUP}
+FIELDS = (
+    "title",
+    "description",
+    "tags",
+    "category",
+    "privacy",
+    "playlist",
+    "target",
+    "channel_id",
+    "group",
+    "made_for_kids",
+)
+TARGETS = {"channel": TargetKind.CHANNEL, "group": TargetKind.GROUP, "fanout": TargetKind.GROUP}
 
 
 class UploadFormState(SessionState):
@@ -57,8 +66,7 @@ class UploadFormState(SessionState):
         with db.read_session() as s:
             self.channels = channel_options(channels.upload_targets(session=s))
             self.groups = channels.group_names(session=s)
-        self.category_options = category_options(categories.assignable()
-                                                 or FALLBACK_CATEGORIES)
+        self.category_options = category_options(categories.assignable() or FALLBACK_CATEGORIES)
         self._interpret()
 
     # --- files: streamed to data/media as they arrive ----------------------------------------
@@ -188,8 +196,9 @@ class UploadFormState(SessionState):
             at = when.parse_when("now", tz=self.tz)
         with db.read_session() as s:
             reached = channels.fanout_titles(session=s, group=self.group)
-        self.fanout_preview = [uploads.render_template(self.title, title, self.group, at)
-                               for title in reached]
+        self.fanout_preview = [
+            uploads.render_template(self.title, title, self.group, at) for title in reached
+        ]
 
     # --- submit --------------------------------------------------------------------------------
 
@@ -218,19 +227,31 @@ class UploadFormState(SessionState):
         self.video_percent = self.thumb_percent = 0
         self.title = self.description = self.tags = self.playlist = ""
         self.errors = {}
-        return [rx.toast.success(f"Scheduled: job {', '.join(map(str, ids))}."),
-                UploadQueueState.refresh]
+        return [
+            rx.toast.success(f"Scheduled: job {', '.join(map(str, ids))}."),
+            UploadQueueState.refresh,
+        ]
 
     def _request(self) -> uploads.UploadRequest:
         return uploads.UploadRequest(
-            video=uploads.StoredFile(**self._video) if self._video else
-            uploads.StoredFile("", 0, "", ""),
-            file_name=self.video_name, title=self.title.strip(),
-            description=self.description, tags=metadata.parse_tags(self.tags),
-            category_id=self.category, privacy=self.privacy, made_for_kids=self.made_for_kids,
+            video=uploads.StoredFile(**self._video)
+            if self._video
+            else uploads.StoredFile("", 0, "", ""),
+            file_name=self.video_name,
+            title=self.title.strip(),
+            description=self.description,
+            tags=metadata.parse_tags(self.tags),
+            category_id=self.category,
+            privacy=self.privacy,
+            made_for_kids=self.made_for_kids,
             thumbnail=uploads.StoredFile(**self._thumb) if self._thumb else None,
-            playlist_title=self.playlist, target=TARGETS.get(self.target, TargetKind.AUTO),
+            playlist_title=self.playlist,
+            target=TARGETS.get(self.target, TargetKind.AUTO),
             channel_id=int(self.channel_id) if self.channel_id else None,
-            group=self.group, fan_out=self.target == "fanout", when_text=self.when_text,
-            tz=self.tz, mode=PublishMode(self.mode),
-            categories={c["id"] for c in self.category_options} or None)
+            group=self.group,
+            fan_out=self.target == "fanout",
+            when_text=self.when_text,
+            tz=self.tz,
+            mode=PublishMode(self.mode),
+            categories={c["id"] for c in self.category_options} or None,
+        )

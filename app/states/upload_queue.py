@@ -42,7 +42,9 @@ class UploadQueueState(FilteredPage, SessionState):
             state="" if self.filter_state == "all" else self.filter_state,
             channel_id=None if self.filter_channel == "all" else int(self.filter_channel),
             group="" if self.filter_group == "all" else self.filter_group,
-            day=self.filter_day, tz=self.tz)
+            day=self.filter_day,
+            tz=self.tz,
+        )
         try:
             with db.read_session() as s:
                 titles = uploads.channel_titles(session=s)
@@ -52,10 +54,14 @@ class UploadQueueState(FilteredPage, SessionState):
             self.filter_error = exc.message
             return
         self.filter_error = ""
-        self.rows = [queue_row(UploadJobPublic.of(job, titles),
-                               uploads.allowed_actions(job, actor=user) if user else set(),
-                               zone)
-                     for job in jobs]
+        self.rows = [
+            queue_row(
+                UploadJobPublic.of(job, titles),
+                uploads.allowed_actions(job, actor=user) if user else set(),
+                zone,
+            )
+            for job in jobs
+        ]
 
     @rx.event
     @requires(Role.MARKETER)
@@ -92,8 +98,10 @@ class UploadQueueState(FilteredPage, SessionState):
             events = uploads.history(session=s, job_id=int(job_id))
         row = next((r for r in self.rows if r["id"] == job_id), None)
         self.history_title = f"Job {job_id}: {row['title'] if row else ''}"
-        self.history = [history_row(UploadEventPublic.model_validate(e, from_attributes=True),
-                                    zone) for e in events]
+        self.history = [
+            history_row(UploadEventPublic.model_validate(e, from_attributes=True), zone)
+            for e in events
+        ]
         self.history_open = True
 
     @rx.event
@@ -125,8 +133,12 @@ class UploadQueueState(FilteredPage, SessionState):
     @requires(Role.MARKETER)
     def reschedule(self) -> Any:
         try:
-            uploads.reschedule(job_id=int(self.reschedule_id), when_text=self.reschedule_text,
-                               tz=self.tz, actor=self._actor())
+            uploads.reschedule(
+                job_id=int(self.reschedule_id),
+                when_text=self.reschedule_text,
+                tz=self.tz,
+                actor=self._actor(),
+            )
         except InputError as exc:
             return rx.toast.error(exc.message)
         except (NotFound, uploads.NotAllowed) as exc:

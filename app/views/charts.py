@@ -14,19 +14,29 @@ from core import clock
 from core.quota_report import BucketStatus, HourlySeries
 
 # Gauge bar colours per level (Radix 9 steps) and the 70/80/90 % bands behind it.
-BAR_COLORS = {"ok": "#3e63dd", "info": "#e2a336", "warning": "#ef5f00", "critical": "#dc3e42",
-              "exhausted": "#8c1f22"}
-BANDS = ((0.0, 0.7, "#f0f0f3"), (0.7, 0.8, "#ffe7b3"), (0.8, 0.9, "#ffcca7"),
-         (0.9, 1.0, "#feb9b6"))
-SERIES_COLORS = {"default": BAR_COLORS["ok"], "videos.insert": "#12a594",
-                 "search.list": "#8e4ec6"}
-BUCKET_TITLES = {"default": "Shared bucket", "videos.insert": "Uploads (videos.insert)",
-                 "search.list": "Searches (search.list)"}
+BAR_COLORS = {
+    "ok": "#3e63dd",
+    "info": "#e2a336",
+    "warning": "#ef5f00",
+    "critical": "#dc3e42",
+    "exhausted": "#8c1f22",
+}
+BANDS = ((0.0, 0.7, "#f0f0f3"), (0.7, 0.8, "#ffe7b3"), (0.8, 0.9, "#ffcca7"), (0.9, 1.0, "#feb9b6"))
+SERIES_COLORS = {"default": BAR_COLORS["ok"], "videos.insert": "#12a594", "search.list": "#8e4ec6"}
+BUCKET_TITLES = {
+    "default": "Shared bucket",
+    "videos.insert": "Uploads (videos.insert)",
+    "search.list": "Searches (search.list)",
+}
 FONT = "Inter, -apple-system, Segoe UI, Roboto, sans-serif"
 # Plain look for every quota chart (replaces plotly's grey default template).
-PLAIN = go.layout.Template(layout={"font": {"family": FONT, "color": "#1c2024", "size": 12},
-                                   "paper_bgcolor": "rgba(0,0,0,0)",
-                                   "plot_bgcolor": "rgba(0,0,0,0)"})
+PLAIN = go.layout.Template(
+    layout={
+        "font": {"family": FONT, "color": "#1c2024", "size": 12},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+    }
+)
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
@@ -43,25 +53,38 @@ def bucket_title(bucket: str) -> str:
 def gauge_figure(b: BucketStatus, height: int = 190) -> go.Figure:
     """Used against the limit, with the 70/80/90 % bands and a mark where new work stops."""
     top = max(b.limit, 1)
-    figure = go.Figure(go.Indicator(
-        mode="gauge+number",
-        value=b.used,
-        number={"valueformat": ",d", "font": {"size": 30}},
-        gauge={
-            "shape": "angular",
-            "axis": {"range": [0, top], "tickformat": "~s", "nticks": 6, "tickwidth": 1,
-                     "tickcolor": "#b9bbc6", "tickfont": {"size": 10, "color": "#60646c"}},
-            "bar": {"color": BAR_COLORS[b.level], "thickness": 0.32},
-            "bgcolor": "white",
-            "borderwidth": 0,
-            "steps": [{"range": [low * top, high * top], "color": color}
-                      for low, high, color in BANDS],
-            "threshold": {"line": {"color": "#1c2024", "width": 3}, "thickness": 0.9,
-                          "value": b.upload_ceiling},
-        },
-    ))
-    figure.update_layout(template="none", height=height, autosize=True,
-                         margin={"l": 28, "r": 28, "t": 12, "b": 4})
+    figure = go.Figure(
+        go.Indicator(
+            mode="gauge+number",
+            value=b.used,
+            number={"valueformat": ",d", "font": {"size": 30}},
+            gauge={
+                "shape": "angular",
+                "axis": {
+                    "range": [0, top],
+                    "tickformat": "~s",
+                    "nticks": 6,
+                    "tickwidth": 1,
+                    "tickcolor": "#b9bbc6",
+                    "tickfont": {"size": 10, "color": "#60646c"},
+                },
+                "bar": {"color": BAR_COLORS[b.level], "thickness": 0.32},
+                "bgcolor": "white",
+                "borderwidth": 0,
+                "steps": [
+                    {"range": [low * top, high * top], "color": color} for low, high, color in BANDS
+                ],
+                "threshold": {
+                    "line": {"color": "#1c2024", "width": 3},
+                    "thickness": 0.9,
+                    "value": b.upload_ceiling,
+                },
+            },
+        )
+    )
+    figure.update_layout(
+        template="none", height=height, autosize=True, margin={"l": 28, "r": 28, "t": 12, "b": 4}
+    )
     return figure
 
 
@@ -75,38 +98,63 @@ def hourly_figure(series: list[HourlySeries], zone: ZoneInfo) -> go.Figure:
     """One row per bucket: units (or calls) per hour in the viewer's zone, resets marked."""
     if not series:
         return go.Figure()
-    figure = make_subplots(rows=len(series), cols=1, shared_xaxes=True, vertical_spacing=0.1,
-                           subplot_titles=[f"{bucket_title(s.bucket)}: "
-                                           f"{unit_of(s.bucket)} per hour" for s in series])
+    figure = make_subplots(
+        rows=len(series),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.1,
+        subplot_titles=[f"{bucket_title(s.bucket)}: {unit_of(s.bucket)} per hour" for s in series],
+    )
     for row, s in enumerate(series, start=1):
         # Plotly's own date axis: the x values are data, not text a person reads.
         local = [h.astimezone(zone).strftime("%Y-%m-%d %H:%M") for h in s.hours]
-        figure.add_trace(go.Bar(
-            x=local, y=s.units, name=bucket_title(s.bucket),
-            marker_color=SERIES_COLORS.get(s.bucket, "#8b8d98"),
-            customdata=list(zip(s.calls, s.failures, strict=True)),
-            hovertemplate=(f"%{{x|%a %-d %b %H:00}}<br>%{{y:,}} {unit_of(s.bucket)}"
-                           "<br>%{customdata[0]:,} calls, %{customdata[1]:,} failed"
-                           "<extra></extra>"),
-        ), row=row, col=1)
+        figure.add_trace(
+            go.Bar(
+                x=local,
+                y=s.units,
+                name=bucket_title(s.bucket),
+                marker_color=SERIES_COLORS.get(s.bucket, "#8b8d98"),
+                customdata=list(zip(s.calls, s.failures, strict=True)),
+                hovertemplate=(
+                    f"%{{x|%a %-d %b %H:00}}<br>%{{y:,}} {unit_of(s.bucket)}"
+                    "<br>%{customdata[0]:,} calls, %{customdata[1]:,} failed"
+                    "<extra></extra>"
+                ),
+            ),
+            row=row,
+            col=1,
+        )
         axis: dict[str, Any] = {"tickformat": "~s"}
         if s.bucket != "default":  # whole calls: no "500m" ticks on a quiet week
             axis = {"tickformat": ",d", "dtick": nice_step(max(s.units) / 4)}
-        figure.update_yaxes(rangemode="tozero", gridcolor="#e8e8ec", zeroline=False,
-                            row=row, col=1, **axis)
+        figure.update_yaxes(
+            rangemode="tozero", gridcolor="#e8e8ec", zeroline=False, row=row, col=1, **axis
+        )
     # Google's day changes at midnight Pacific: mark each reset inside the window.
     first, last = series[0].hours[0], series[0].hours[-1]
     day = clock.pacific_day(first) + timedelta(days=1)
     while (reset := clock.pacific_day_start(day)) <= last:
         x = reset.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        figure.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper",
-                         line={"color": "#b9bbc6", "width": 1, "dash": "dot"})
+        figure.add_shape(
+            type="line",
+            x0=x,
+            x1=x,
+            y0=0,
+            y1=1,
+            xref="x",
+            yref="paper",
+            line={"color": "#b9bbc6", "width": 1, "dash": "dot"},
+        )
         day += timedelta(days=1)
-    figure.update_xaxes(type="date", tickformat="%a %-d %b", gridcolor="#f0f0f3",
-                        showgrid=True)
+    figure.update_xaxes(type="date", tickformat="%a %-d %b", gridcolor="#f0f0f3", showgrid=True)
     figure.update_annotations(font={"size": 12, "color": "#60646c"}, x=0, xanchor="left")
-    figure.update_layout(template="none", showlegend=False, bargap=0.15,
-                         height=90 + 150 * len(series), hovermode="closest",
-                         font={"family": FONT, "size": 11},
-                         margin={"l": 48, "r": 16, "t": 36, "b": 32})
+    figure.update_layout(
+        template="none",
+        showlegend=False,
+        bargap=0.15,
+        height=90 + 150 * len(series),
+        hovermode="closest",
+        font={"family": FONT, "size": 11},
+        margin={"l": 48, "r": 16, "t": 36, "b": 32},
+    )
     return figure

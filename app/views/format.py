@@ -27,8 +27,9 @@ def day(value: date | datetime) -> str:
     return f"{value:%a} {value.day} {value:%b}"
 
 
-def date_time(value: datetime | None, zone: ZoneInfo, *, seconds: bool = False,
-              empty: str = "—") -> str:
+def date_time(
+    value: datetime | None, zone: ZoneInfo, *, seconds: bool = False, empty: str = "—"
+) -> str:
     """'Fri 4 Dec 18:00' (with seconds: 'Fri 4 Dec 18:00:05'); `empty` when there is none."""
     if value is None:
         return empty
@@ -36,8 +37,9 @@ def date_time(value: datetime | None, zone: ZoneInfo, *, seconds: bool = False,
     return f"{day(at)} {at:%H:%M:%S}" if seconds else f"{day(at)} {at:%H:%M}"
 
 
-def moment(value: datetime | None, zone: ZoneInfo, now: datetime | None = None,
-           empty: str = "") -> str:
+def moment(
+    value: datetime | None, zone: ZoneInfo, now: datetime | None = None, empty: str = ""
+) -> str:
     """'18:00 CET' today, 'Fri 4 Dec 18:00 CET' on another day (for sentences)."""
     if value is None:
         return empty

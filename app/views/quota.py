@@ -12,32 +12,49 @@ from app.views.charts import bucket_title, gauge_figure, unit_of
 from core import clock
 from core.quota_report import BucketStatus, QuotaReport
 
-LEVEL_COLORS = {"ok": "grass", "info": "amber", "warning": "orange", "critical": "red",
-                "exhausted": "red"}
+LEVEL_COLORS = {
+    "ok": "grass",
+    "info": "amber",
+    "warning": "orange",
+    "critical": "red",
+    "exhausted": "red",
+}
 
 
 def forecast_sentence(b: BucketStatus, zone: ZoneInfo, now: datetime) -> str:
     """What the current rate means for this bucket, in words."""
     unit = unit_of(b.bucket)
     if b.exhausted_at is not None:
-        return (f"Google answered quotaExceeded at {format.moment(b.exhausted_at, zone, now)}: "
-                "no calls to this bucket until the reset.")
+        return (
+            f"Google answered quotaExceeded at {format.moment(b.exhausted_at, zone, now)}: "
+            "no calls to this bucket until the reset."
+        )
     if b.exhausted:
         return "Used up: no calls to this bucket until the reset."
     if b.used >= b.upload_ceiling:
-        return ("New work waits for the reset; only uploads already started may finish, "
-                f"using the {b.reserve:,}-{unit} reserve.")
-    prefix = ("Background reads have stopped (90 %); uploads continue. "
-              if b.used >= b.background_ceiling else "")
+        return (
+            "New work waits for the reset; only uploads already started may finish, "
+            f"using the {b.reserve:,}-{unit} reserve."
+        )
+    prefix = (
+        "Background reads have stopped (90 %); uploads continue. "
+        if b.used >= b.background_ceiling
+        else ""
+    )
     since = format.moment(b.rate_since, zone, now)
     if b.rate_per_hour <= 0:
-        return prefix + (f"No calls since {since}: this lasts until the reset."
-                         if b.used else "No calls today yet.")
+        return prefix + (
+            f"No calls since {since}: this lasts until the reset."
+            if b.used
+            else "No calls today yet."
+        )
     rate = f"At the rate since {since} ({b.rate_per_hour:,.1f} {unit}/h),"
     if b.runs_out_at is None:
         return f"{prefix}{rate} this bucket lasts until the reset."
-    return (f"{prefix}{rate} new work stops at about {format.moment(b.runs_out_at, zone, now)}, "
-            f"{format.duration(b.resets_at - b.runs_out_at)} before the reset.")
+    return (
+        f"{prefix}{rate} new work stops at about {format.moment(b.runs_out_at, zone, now)}, "
+        f"{format.duration(b.resets_at - b.runs_out_at)} before the reset."
+    )
 
 
 def gauge_item(b: BucketStatus, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
@@ -52,9 +69,11 @@ def gauge_item(b: BucketStatus, zone: ZoneInfo, now: datetime) -> dict[str, Any]
         "limit": f"{b.limit:,}",
         "reserve": f"{b.reserve:,}",
         "left": f"{max(0, b.upload_ceiling - b.used):,}",
-        "ceilings": (f"New work stops at {b.upload_ceiling:,}"
-                     + (f" (reserve {b.reserve_percent:g} %)" if b.reserve else "")
-                     + f"; background reads at {b.background_ceiling:,}."),
+        "ceilings": (
+            f"New work stops at {b.upload_ceiling:,}"
+            + (f" (reserve {b.reserve_percent:g} %)" if b.reserve else "")
+            + f"; background reads at {b.background_ceiling:,}."
+        ),
         "percent": f"{b.percent:.1f} %",
         "level": b.level,
         "level_color": LEVEL_COLORS[b.level],
@@ -65,15 +84,15 @@ def gauge_item(b: BucketStatus, zone: ZoneInfo, now: datetime) -> dict[str, Any]
     }
 
 
-def gauge_groups(buckets: list[BucketStatus], zone: ZoneInfo,
-                 now: datetime | None = None) -> list[dict[str, Any]]:
+def gauge_groups(
+    buckets: list[BucketStatus], zone: ZoneInfo, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """The var quota_gauges() renders: one group per project, its buckets in order."""
     now = clock.as_utc(now or clock.now())
     groups: list[dict[str, Any]] = []
     for b in buckets:
         if not groups or groups[-1]["project_id"] != str(b.project_id):
-            groups.append({"project_id": str(b.project_id), "project": b.project,
-                           "gauges": []})
+            groups.append({"project_id": str(b.project_id), "project": b.project, "gauges": []})
         groups[-1]["gauges"].append(gauge_item(b, zone, now))
     return groups
 
@@ -83,18 +102,30 @@ def method_rows(report: QuotaReport) -> list[dict[str, str]]:
     rows = []
     for m in report.by_method:
         total = used.get((m.project_id, m.bucket), 0)
-        rows.append({"project": m.project, "method": m.method,
-                     "bucket": bucket_title(m.bucket),
-                     "calls": f"{m.calls:,}", "units": f"{m.units:,} {unit_of(m.bucket, m.units)}",
-                     "failures": f"{m.failures:,}" if m.failures else "—",
-                     "share": f"{100 * m.units / total:.1f} %" if total else "—"})
+        rows.append(
+            {
+                "project": m.project,
+                "method": m.method,
+                "bucket": bucket_title(m.bucket),
+                "calls": f"{m.calls:,}",
+                "units": f"{m.units:,} {unit_of(m.bucket, m.units)}",
+                "failures": f"{m.failures:,}" if m.failures else "—",
+                "share": f"{100 * m.units / total:.1f} %" if total else "—",
+            }
+        )
     return rows
 
 
 def channel_rows(report: QuotaReport) -> list[dict[str, str]]:
-    return [{"project": c.project, "channel": c.channel, "calls": f"{c.calls:,}",
-             "shared": f"{c.units_by_bucket.get('default', 0):,}",
-             "uploads": f"{c.units_by_bucket.get('videos.insert', 0):,}",
-             "searches": f"{c.units_by_bucket.get('search.list', 0):,}",
-             "failures": f"{c.failures:,}" if c.failures else "—"}
-            for c in report.by_channel]
+    return [
+        {
+            "project": c.project,
+            "channel": c.channel,
+            "calls": f"{c.calls:,}",
+            "shared": f"{c.units_by_bucket.get('default', 0):,}",
+            "uploads": f"{c.units_by_bucket.get('videos.insert', 0):,}",
+            "searches": f"{c.units_by_bucket.get('search.list', 0):,}",
+            "failures": f"{c.failures:,}" if c.failures else "—",
+        }
+        for c in report.by_channel
+    ]

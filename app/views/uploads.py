@@ -7,10 +7,18 @@ from zoneinfo import ZoneInfo
 from app.views import format
 from models import UploadEventPublic, UploadJobPublic, UploadState
 
-STATE_COLORS = {"queued": "gray", "scheduled": "blue", "uploading": "amber",
-                "processing": "violet", "published": "green", "failed": "red",
-                "cancelled": "gray", "waiting_quota": "orange", "waiting_channel": "orange",
-                "waiting_reauth": "red"}
+STATE_COLORS = {
+    "queued": "gray",
+    "scheduled": "blue",
+    "uploading": "amber",
+    "processing": "violet",
+    "published": "green",
+    "failed": "red",
+    "cancelled": "gray",
+    "waiting_quota": "orange",
+    "waiting_channel": "orange",
+    "waiting_reauth": "red",
+}
 ACTIONS = ("cancel", "retry", "reschedule")
 
 
@@ -21,24 +29,34 @@ def queue_row(job: UploadJobPublic, allowed: set[str], zone: ZoneInfo) -> dict[s
     running = state == "uploading" and not job.video_id
     size = max(job.file_size, 1)
     return {
-        "id": str(job.id), "title": job.title, "file": job.file_name, "by": job.created_by,
-        "channel": job.channel or (f"group {job.target_group}" if job.target_group
-                                   else job.target_kind.value),
-        "state": state, "color": STATE_COLORS[state], "reason": job.state_reason,
+        "id": str(job.id),
+        "title": job.title,
+        "file": job.file_name,
+        "by": job.created_by,
+        "channel": job.channel
+        or (f"group {job.target_group}" if job.target_group else job.target_kind.value),
+        "state": state,
+        "color": STATE_COLORS[state],
+        "reason": job.state_reason,
         "when": format.date_time(job.scheduled_for, zone),
         "percent": str(min(100, int(100 * job.bytes_confirmed / size))),
         "bytes": f"{format.mib(job.bytes_confirmed)} of {format.mib(job.file_size)}",
         "speed": format.speed(job.speed_bps) if running else "",
         "eta": format.eta(job.eta_seconds) if running else "",
-        "video": job.video_id or "", "warning": job.warning,
+        "video": job.video_id or "",
+        "warning": job.warning,
         "error": job.last_error if state == "failed" else "",
         **{f"can_{action}": "yes" if action in allowed else "" for action in ACTIONS},
     }
 
 
 def history_row(e: UploadEventPublic, zone: ZoneInfo) -> dict[str, str]:
-    return {"at": format.date_time(e.at, zone, seconds=True), "to": e.to_state,
-            "message": e.message, "actor": e.actor}
+    return {
+        "at": format.date_time(e.at, zone, seconds=True),
+        "to": e.to_state,
+        "message": e.message,
+        "actor": e.actor,
+    }
 
 
 def file_info(size: int, kind: str) -> str:

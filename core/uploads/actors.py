@@ -31,8 +31,11 @@ def acting(actor: Actor) -> CurrentUser | SystemActor:
         return actor
     if isinstance(actor, str):
         # stacklevel 3: the warning names whoever called the core function with a string.
-        warnings.warn("pass a SystemActor (or the CurrentUser) as actor, not a string",
-                      DeprecationWarning, stacklevel=3)
+        warnings.warn(
+            "pass a SystemActor (or the CurrentUser) as actor, not a string",
+            DeprecationWarning,
+            stacklevel=3,
+        )
         return SystemActor(actor)
     raise TypeError(f"actor must be a CurrentUser or a SystemActor, not {type(actor).__name__}")
 
@@ -53,5 +56,7 @@ def may_change(job: UploadJob, actor: Actor) -> bool:
 def authorize(job: UploadJob, actor: CurrentUser | SystemActor, verb: str) -> None:
     """Raise NotAllowed unless `actor` may `verb` the job."""
     if not may_change(job, actor):
-        raise NotAllowed(f"job {job.id} was scheduled by someone else: only the person who "
-                         f"scheduled it or an operator can {verb} it")
+        raise NotAllowed(
+            f"job {job.id} was scheduled by someone else: only the person who "
+            f"scheduled it or an operator can {verb} it"
+        )

@@ -51,20 +51,35 @@ def lease_ttl() -> timedelta:
     return timedelta(seconds=get_settings().lease_seconds)
 
 
-def fenced(job_id: int, owner: str, *, release: bool = False,
-           require_state: UploadState | None = None, **values: Any) -> bool:
+def fenced(
+    job_id: int,
+    owner: str,
+    *,
+    release: bool = False,
+    require_state: UploadState | None = None,
+    **values: Any,
+) -> bool:
     """Write to a job only while we hold its lease; optionally end the lease."""
     now = clock.now()
-    conditions = [col(UploadJob.id) == job_id, col(UploadJob.lease_owner) == owner,
-                  col(UploadJob.lease_expires_at) >= now]
+    conditions = [
+        col(UploadJob.id) == job_id,
+        col(UploadJob.lease_owner) == owner,
+        col(UploadJob.lease_expires_at) >= now,
+    ]
     if require_state is not None:
         conditions.append(col(UploadJob.state) == require_state)
-    extra: dict[str, Any] = ({"lease_owner": None, "lease_expires_at": None} if release
-                             else {"lease_expires_at": now + lease_ttl()})
+    extra: dict[str, Any] = (
+        {"lease_owner": None, "lease_expires_at": None}
+        if release
+        else {"lease_expires_at": now + lease_ttl()}
+    )
     with db.session() as s:
-        done = s.execute(update(UploadJob).where(*conditions)
-                         .values(updated_at=now, **values, **extra)
-                         .execution_options(synchronize_session=False))
+        done = s.execute(
+            update(UploadJob)
+            .where(*conditions)
+            .values(updated_at=now, **values, **extra)
+            .execution_options(synchronize_session=False)
+        )
         return bool(done.rowcount == 1)  # type: ignore[attr-defined]
 
 
@@ -77,12 +92,14 @@ def read_job(job_id: int) -> UploadJob:
     return job
 
 
-def move(run: Run, state: UploadState, message: str, *, release: bool = False,
-         **values: Any) -> None:
+def move(
+    run: Run, state: UploadState, message: str, *, release: bool = False, **values: Any
+) -> None:
     """Change state (fenced) and record the history line; Stop if the lease is gone."""
     before = UploadState(read_job(run.job_id).state)
-    if not fenced(run.job_id, run.owner, release=release, state=state,
-                  state_reason=message[:500], **values):
+    if not fenced(
+        run.job_id, run.owner, release=release, state=state, state_reason=message[:500], **values
+    ):
         raise Stop(f"job {run.job_id}: lease lost")
     if before != state or message:
         with db.session() as s:
@@ -98,13 +115,24 @@ def wait(run: Run, state: UploadState, until: datetime, message: str, **values: 
 def fail(run: Run, job: UploadJob, message: str, *, channel_fault: bool = True) -> None:
     """Fail the job for good (with an alert), and end the run. `channel_fault` counts it
     against the channel's health."""
-    move(run, UploadState.FAILED, message, release=True, finished_at=clock.now(),
-         last_error=message[:1000])
+    move(
+        run,
+        UploadState.FAILED,
+        message,
+        release=True,
+        finished_at=clock.now(),
+        last_error=message[:1000],
+    )
     with db.session() as s:
         if channel_fault and job.channel_id:
             rotation.record_outcome(s, job.channel_id, success=False, reason=message)
-        alerts.raise_alert(session=s, kind="upload.failed", severity=Severity.WARNING,
-                           subject=f"upload job {job.id} failed: {job.title[:80]}",
-                           message=message, project_id=job.project_id,
-                           channel_id=job.channel_id)
+        alerts.raise_alert(
+            session=s,
+            kind="upload.failed",
+            severity=Severity.WARNING,
+            subject=f"upload job {job.id} failed: {job.title[:80]}",
+            message=message,
+            project_id=job.project_id,
+            channel_id=job.channel_id,
+        )
     raise Stop(message)

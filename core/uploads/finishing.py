@@ -35,9 +35,14 @@ def finish(run: Run, job: UploadJob, gateway: Gateway) -> None:
         except GoogleError as error:
             if error.retryable:
                 raise
-            warnings.append(f"thumbnail not set: {error.message}"
-                            + (" (custom thumbnails need a phone-verified channel)"
-                               if error.action == Action.FORBIDDEN else ""))
+            warnings.append(
+                f"thumbnail not set: {error.message}"
+                + (
+                    " (custom thumbnails need a phone-verified channel)"
+                    if error.action == Action.FORBIDDEN
+                    else ""
+                )
+            )
         fenced(run.job_id, run.owner, thumbnail_done=True, warning="; ".join(warnings)[:500])
     if job.playlist_title and not job.playlist_done:
         try:
@@ -56,20 +61,28 @@ def poll(run: Run, job: UploadJob) -> None:
     inserted_at = clock.as_utc(job.session_started_at or job.started_at or job.created_at)
     waited = clock.now() - inserted_at
     try:
-        status = operations.video_status(channel_gateway(job.channel_id, Priority.FINISH),
-                                         job.video_id)
+        status = operations.video_status(
+            channel_gateway(job.channel_id, Priority.FINISH), job.video_id
+        )
     except QuotaUnavailable as exc:
         fenced(run.job_id, run.owner, release=True, not_before=exc.resets_at)
         return
     except GoogleError as error:
         if error.action == Action.REAUTH:
-            wait(run, UploadState.PROCESSING, clock.now() + RECHECK,
-                 "the channel needs re-consent before TubeFleet can check the video")
+            wait(
+                run,
+                UploadState.PROCESSING,
+                clock.now() + RECHECK,
+                "the channel needs re-consent before TubeFleet can check the video",
+            )
         if not error.retryable and error.action != Action.WAIT_FOR_QUOTA:
-            fail(run, job, f"could not check video {job.video_id}: {error}",
-                 channel_fault=False)
-        fenced(run.job_id, run.owner, release=True,
-               not_before=clock.now() + timedelta(seconds=backoff.delay(3) + 10))
+            fail(run, job, f"could not check video {job.video_id}: {error}", channel_fault=False)
+        fenced(
+            run.job_id,
+            run.owner,
+            release=True,
+            not_before=clock.now() + timedelta(seconds=backoff.delay(3) + 10),
+        )
         return
     if status is None:
         fail(run, job, f"video {job.video_id} is no longer on YouTube", channel_fault=False)
@@ -77,26 +90,42 @@ def poll(run: Run, job: UploadJob) -> None:
     state = status.get("status", {})
     upload_status = state.get("uploadStatus", "")
     if upload_status == "processed":
-        move(run, UploadState.PUBLISHED,
-             f"YouTube processed video {job.video_id} ({state.get('privacyStatus', '')}"
-             + (f", publishes at {state['publishAt']}" if state.get("publishAt") else "")
-             + ")", release=True, finished_at=clock.now())
+        move(
+            run,
+            UploadState.PUBLISHED,
+            f"YouTube processed video {job.video_id} ({state.get('privacyStatus', '')}"
+            + (f", publishes at {state['publishAt']}" if state.get("publishAt") else "")
+            + ")",
+            release=True,
+            finished_at=clock.now(),
+        )
         with db.session() as s:
             rotation.record_outcome(s, job.channel_id, success=True)
         return
     if upload_status in ("failed", "rejected", "deleted"):
         reason = state.get("failureReason") or state.get("rejectionReason") or upload_status
         with db.session() as s:
-            alerts.raise_alert(session=s, kind=f"upload.{upload_status}",
-                               severity=Severity.CRITICAL,
-                               subject=f"video {job.video_id} {upload_status}: {job.title[:80]}",
-                               message=f"YouTube {upload_status} the video: {reason}",
-                               project_id=job.project_id, channel_id=job.channel_id)
+            alerts.raise_alert(
+                session=s,
+                kind=f"upload.{upload_status}",
+                severity=Severity.CRITICAL,
+                subject=f"video {job.video_id} {upload_status}: {job.title[:80]}",
+                message=f"YouTube {upload_status} the video: {reason}",
+                project_id=job.project_id,
+                channel_id=job.channel_id,
+            )
         fail(run, job, f"YouTube {upload_status} the video ({reason})")
     if waited > PROCESSING_DEADLINE:
-        fail(run, job, f"YouTube has not finished processing video {job.video_id} after "
-                       f"{int(waited.total_seconds() // 3600)} hours", channel_fault=False)
-    interval = min(MAX_POLL_INTERVAL, max(get_settings().processing_poll_seconds,
-                                          waited.total_seconds() / 4))
-    fenced(run.job_id, run.owner, release=True,
-           not_before=clock.now() + timedelta(seconds=interval))
+        fail(
+            run,
+            job,
+            f"YouTube has not finished processing video {job.video_id} after "
+            f"{int(waited.total_seconds() // 3600)} hours",
+            channel_fault=False,
+        )
+    interval = min(
+        MAX_POLL_INTERVAL, max(get_settings().processing_poll_seconds, waited.total_seconds() / 4)
+    )
+    fenced(
+        run.job_id, run.owner, release=True, not_before=clock.now() + timedelta(seconds=interval)
+    )

@@ -16,15 +16,36 @@ from core.uploads.rules import first_state, publish_time_passed, publish_time_pr
 from models import PublishMode, UploadEvent, UploadJob, UploadState
 
 
-def record_event(session: Session, job_id: int, from_state: str, to_state: str, message: str,
-                 actor: str = "system") -> None:
+def record_event(
+    session: Session,
+    job_id: int,
+    from_state: str,
+    to_state: str,
+    message: str,
+    actor: str = "system",
+) -> None:
     """Add a line to a job's history."""
-    session.add(UploadEvent(job_id=job_id, at=clock.now(), from_state=str(from_state),
-                            to_state=str(to_state), message=message[:1000], actor=actor))
+    session.add(
+        UploadEvent(
+            job_id=job_id,
+            at=clock.now(),
+            from_state=str(from_state),
+            to_state=str(to_state),
+            message=message[:1000],
+            actor=actor,
+        )
+    )
 
 
-def transition(session: Session, job: UploadJob, state: UploadState, message: str, *,
-               actor: str = "system", **values: Any) -> None:
+def transition(
+    session: Session,
+    job: UploadJob,
+    state: UploadState,
+    message: str,
+    *,
+    actor: str = "system",
+    **values: Any,
+) -> None:
     """Change a job's state, recording the history line."""
     before = UploadState(job.state)
     job.state = state
@@ -55,9 +76,14 @@ def allowed_actions(job: UploadJob, *, actor: Actor | None = None) -> set[str]:
         allowed.add("cancel")
     if state in (UploadState.FAILED, UploadState.CANCELLED) or state.waiting:
         allowed.add("retry")
-    if ((state in (UploadState.QUEUED, UploadState.SCHEDULED) or state.waiting)
-            and not job.video_id) or _restarts(job) or \
-            (state == UploadState.CANCELLED and not job.video_id):
+    if (
+        (
+            (state in (UploadState.QUEUED, UploadState.SCHEDULED) or state.waiting)
+            and not job.video_id
+        )
+        or _restarts(job)
+        or (state == UploadState.CANCELLED and not job.video_id)
+    ):
         # A failed or cancelled job may also be given a new time (a publish time that
         # passed leaves no other way to run it again).
         allowed.add("reschedule")
@@ -77,13 +103,25 @@ def _restarts(job: UploadJob) -> bool:
 def _revival(job: UploadJob) -> dict[str, Any]:
     """The fields a failed or cancelled job starts again with."""
     if not _restarts(job) and not job.video_id and not Path(job.file_path).is_file():
-        raise InputError("job", f"the video file of job {job.id} is no longer stored; "
-                                "schedule the video again")
-    values: dict[str, Any] = {"attempts": 0, "last_error": "", "finished_at": None,
-                              "lease_owner": None, "lease_expires_at": None}
+        raise InputError(
+            "job", f"the video file of job {job.id} is no longer stored; schedule the video again"
+        )
+    values: dict[str, Any] = {
+        "attempts": 0,
+        "last_error": "",
+        "finished_at": None,
+        "lease_owner": None,
+        "lease_expires_at": None,
+    }
     if _restarts(job):
-        values.update(video_id=None, session_uri_enc=None, bytes_confirmed=0, bytes_sent=0,
-                      thumbnail_done=False, playlist_done=False)
+        values.update(
+            video_id=None,
+            session_uri_enc=None,
+            bytes_confirmed=0,
+            bytes_sent=0,
+            thumbnail_done=False,
+            playlist_done=False,
+        )
     return values
 
 
@@ -100,11 +138,22 @@ def cancel(*, job_id: int, actor: Actor) -> UploadJob:
         job = _get(s, job_id)
         authorize(job, who, "cancel")
         if job.video_id:
-            raise InputError("job", f"job {job_id} is already on YouTube as {job.video_id}; "
-                                    "delete the video there instead")
+            raise InputError(
+                "job",
+                f"job {job_id} is already on YouTube as {job.video_id}; "
+                "delete the video there instead",
+            )
         _allowed(job, "cancel", "")
-        transition(s, job, UploadState.CANCELLED, f"cancelled by {name}", actor=name,
-                   finished_at=clock.now(), lease_owner=None, lease_expires_at=None)
+        transition(
+            s,
+            job,
+            UploadState.CANCELLED,
+            f"cancelled by {name}",
+            actor=name,
+            finished_at=clock.now(),
+            lease_owner=None,
+            lease_expires_at=None,
+        )
         audit.record(session=s, actor=name, action="upload.cancel", target=f"job {job_id}")
         return job
 
@@ -130,22 +179,36 @@ def retry(*, job_id: int, actor: Actor) -> UploadJob:
             publish_at = clock.as_utc(job.publish_at or job.scheduled_for)
             if publish_time_passed(publish_at, now):
                 raise InputError(
-                    "job", f"YouTube was to publish job {job_id} at "
-                           f"{when.describe(publish_at, _tz(who))}, which has passed; "
-                           "retrying now would make it public at once. Reschedule it with a "
-                           "new publish time (it stays private until then)")
+                    "job",
+                    f"YouTube was to publish job {job_id} at "
+                    f"{when.describe(publish_at, _tz(who))}, which has passed; "
+                    "retrying now would make it public at once. Reschedule it with a "
+                    "new publish time (it stays private until then)",
+                )
             state, starts = UploadState.QUEUED, now  # uploads now as private
         else:
             due = clock.as_utc(job.scheduled_for)
             state = first_state(due, now)
             starts = due if state == UploadState.SCHEDULED else now
         message = f"retry requested by {name}" + (
-            f"; starts {when.describe(starts, _tz(who))}" if state == UploadState.SCHEDULED
-            else "")
-        transition(s, job, state, message, actor=name, not_before=starts,
-                   **({"attempts": 0, "last_error": "", "finished_at": None} | revived))
-        audit.record(session=s, actor=name, action="upload.retry", target=f"job {job_id}",
-                     detail=f"not before {starts.isoformat(timespec='minutes')}")
+            f"; starts {when.describe(starts, _tz(who))}" if state == UploadState.SCHEDULED else ""
+        )
+        transition(
+            s,
+            job,
+            state,
+            message,
+            actor=name,
+            not_before=starts,
+            **({"attempts": 0, "last_error": "", "finished_at": None} | revived),
+        )
+        audit.record(
+            session=s,
+            actor=name,
+            action="upload.retry",
+            target=f"job {job_id}",
+            detail=f"not before {starts.isoformat(timespec='minutes')}",
+        )
         return job
 
 
@@ -159,8 +222,12 @@ def reschedule(*, job_id: int, when_text: str, tz: str, actor: Actor) -> UploadJ
     with db.session() as s:
         job = _get(s, job_id)
         authorize(job, who, "reschedule")
-        _allowed(job, "reschedule", "; only jobs that have not started uploading (or failed "
-                                    "or cancelled ones) can be rescheduled")
+        _allowed(
+            job,
+            "reschedule",
+            "; only jobs that have not started uploading (or failed "
+            "or cancelled ones) can be rescheduled",
+        )
         revived = _revival(job) if UploadState(job.state).finished else {}
         if job.publish_mode == PublishMode.PUBLISH_AT:
             # The same rule as the form: YouTube needs a future time to publish at.
@@ -175,8 +242,12 @@ def reschedule(*, job_id: int, when_text: str, tz: str, actor: Actor) -> UploadJ
         extra: dict[str, Any] = {"scheduled_for": due, "not_before": starts, **revived}
         if job.publish_mode == PublishMode.PUBLISH_AT:
             extra["publish_at"] = due
-        transition(s, job, state, f"rescheduled by {name} to {at.display}", actor=name,
-                   **extra)
-        audit.record(session=s, actor=name, action="upload.reschedule",
-                     target=f"job {job_id}", detail=at.display)
+        transition(s, job, state, f"rescheduled by {name} to {at.display}", actor=name, **extra)
+        audit.record(
+            session=s,
+            actor=name,
+            action="upload.reschedule",
+            target=f"job {job_id}",
+            detail=at.display,
+        )
         return job

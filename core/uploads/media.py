@@ -65,9 +65,11 @@ def usage(user_id: int, *, excluding: Path | None = None) -> MediaUsage:
     """A person's waiting media, split into what jobs use and what is loose."""
     folder = media_dir()
     with db.read_session() as s:
-        rows = s.exec(select(UploadJob.file_path, UploadJob.file_size).where(
-            UploadJob.created_by_id == user_id,
-            col(UploadJob.state).not_in(FINISHED)).distinct()).all()
+        rows = s.exec(
+            select(UploadJob.file_path, UploadJob.file_size)
+            .where(UploadJob.created_by_id == user_id, col(UploadJob.state).not_in(FINISHED))
+            .distinct()
+        ).all()
     in_jobs = dict(rows)  # a fan-out's jobs share one file
     loose: dict[str, int] = {}
     for entry in os.scandir(folder):
@@ -85,8 +87,11 @@ def usage(user_id: int, *, excluding: Path | None = None) -> MediaUsage:
     if complete:
         with db.read_session() as s:
             # Files of finished jobs (kept a while for a retry) do not count.
-            used = set(s.exec(select(UploadJob.file_path).where(
-                col(UploadJob.file_path).in_(complete))).all())
+            used = set(
+                s.exec(
+                    select(UploadJob.file_path).where(col(UploadJob.file_path).in_(complete))
+                ).all()
+            )
         loose = {p: n for p, n in loose.items() if p not in used}
     return MediaUsage(sum(in_jobs.values()), sum(loose.values()))
 
@@ -114,8 +119,14 @@ def prune_media(*, grace: timedelta = timedelta(hours=24)) -> int:
     removed = prune_partials()
     now = clock.now()
     with db.read_session() as s:
-        rows = s.exec(select(UploadJob.file_path, UploadJob.thumbnail_path, UploadJob.state,
-                             UploadJob.finished_at)).all()
+        rows = s.exec(
+            select(
+                UploadJob.file_path,
+                UploadJob.thumbnail_path,
+                UploadJob.state,
+                UploadJob.finished_at,
+            )
+        ).all()
     needed: set[str] = set()
     # Published: kept a week. Cancelled: a month (it may still be retried). Otherwise kept.
     keep_for = {UploadState.PUBLISHED: timedelta(days=7), UploadState.CANCELLED: timedelta(days=30)}

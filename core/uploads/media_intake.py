@@ -35,19 +35,22 @@ class MediaWriter:
     in memory; a refused, broken or abandoned upload leaves nothing behind: call `abort`
     (or use it as a context manager) whatever stops the upload."""
 
-    def __init__(self, original_name: str, *, thumbnail: bool = False,
-                 owner: CurrentUser | None = None) -> None:
+    def __init__(
+        self, original_name: str, *, thumbnail: bool = False, owner: CurrentUser | None = None
+    ) -> None:
         self.thumbnail = thumbnail
         self.original_name = original_name
-        self.max_bytes = (limits.THUMBNAIL_MAX_BYTES if thumbnail
-                          else get_settings().upload_max_bytes)
+        self.max_bytes = (
+            limits.THUMBNAIL_MAX_BYTES if thumbnail else get_settings().upload_max_bytes
+        )
         suffix = Path(original_name).suffix.lower()[:10] if original_name else ""
         self.owner_id = owner.id if owner is not None else None
         self.target = media_dir() / owned_name(uuid.uuid4().hex, self.owner_id, suffix)
         self.partial = self.target.with_name(self.target.name + ".part")
         # The per-person quota counts videos (a thumbnail is at most a couple of MiB).
-        self.quota = 0 if (owner is None or thumbnail) \
-            else get_settings().media_quota_bytes_per_user
+        self.quota = (
+            0 if (owner is None or thumbnail) else get_settings().media_quota_bytes_per_user
+        )
         self.waiting = 0  # the owner's other media, counted when needed
         self._loose = 0  # of which not (yet) scheduled
         self._counted_at = 0
@@ -78,24 +81,30 @@ class MediaWriter:
 
     def _over_quota(self) -> str:
         if not self.waiting:
-            return (f"is larger than the {_size(self.quota)} of videos one person may have "
-                    "waiting to upload")
+            return (
+                f"is larger than the {_size(self.quota)} of videos one person may have "
+                "waiting to upload"
+            )
         details = []
         if self._loose:
-            details.append(f"{_size(self._loose)} of it uploaded but not scheduled yet, kept "
-                           "a day in case a form still submits it")
+            details.append(
+                f"{_size(self._loose)} of it uploaded but not scheduled yet, kept "
+                "a day in case a form still submits it"
+            )
         if self.size:
             details.append(f"plus {_size(self.size)} of this file so far")
         said = f" ({'; '.join(details)})" if details else ""
-        return (f"you have {_size(self.waiting)} of videos waiting{said}; the limit is "
-                f"{_size(self.quota)} per person. Cancel jobs you no longer need, or wait "
-                "until some are uploaded, then try again")
+        return (
+            f"you have {_size(self.waiting)} of videos waiting{said}; the limit is "
+            f"{_size(self.quota)} per person. Cancel jobs you no longer need, or wait "
+            "until some are uploaded, then try again"
+        )
 
     def write(self, block: bytes) -> None:
         if self._out is None:
             raise InputError(self.what, "the upload was already stopped")
         if len(self._head) < limits.HEAD_BYTES:
-            self._head += block[:limits.HEAD_BYTES - len(self._head)]
+            self._head += block[: limits.HEAD_BYTES - len(self._head)]
         self.size += len(block)
         if self.size > self.max_bytes:
             self.abort()
@@ -130,19 +139,24 @@ class MediaWriter:
             else:
                 kind = limits.sniff_video_container(self._head) or ""
                 if not kind:
-                    raise InputError("file", f"{self.original_name or 'the file'} is not a "
-                                             "video (expected MP4, MOV, WebM, MKV, AVI, FLV, "
-                                             "MPEG, WMV or OGG content)")
+                    raise InputError(
+                        "file",
+                        f"{self.original_name or 'the file'} is not a "
+                        "video (expected MP4, MOV, WebM, MKV, AVI, FLV, "
+                        "MPEG, WMV or OGG content)",
+                    )
             try:
                 self.partial.replace(self.target)
             except FileNotFoundError:
-                raise InputError(self.what, "the upload stalled for too long and was "
-                                            "discarded; upload it again") from None
+                raise InputError(
+                    self.what, "the upload stalled for too long and was discarded; upload it again"
+                ) from None
         except BaseException:
             self.partial.unlink(missing_ok=True)
             raise
-        return StoredFile(str(self.target), self.size, self._digest.hexdigest(), kind,
-                          self.original_name)
+        return StoredFile(
+            str(self.target), self.size, self._digest.hexdigest(), kind, self.original_name
+        )
 
     def abort(self) -> None:
         """Stop and delete the partial file (harmless after `finish` or a second time)."""
@@ -154,8 +168,13 @@ class MediaWriter:
             self.partial.unlink(missing_ok=True)
 
 
-def store_media(source: BinaryIO, original_name: str, *, thumbnail: bool = False,
-                owner: CurrentUser | None = None) -> StoredFile:
+def store_media(
+    source: BinaryIO,
+    original_name: str,
+    *,
+    thumbnail: bool = False,
+    owner: CurrentUser | None = None,
+) -> StoredFile:
     """Stream a file object into the media folder (see MediaWriter)."""
     with MediaWriter(original_name, thumbnail=thumbnail, owner=owner) as writer:
         while block := source.read(READ_BLOCK):
@@ -163,8 +182,9 @@ def store_media(source: BinaryIO, original_name: str, *, thumbnail: bool = False
         return writer.finish()
 
 
-async def receive(chunks: AsyncIterable[Any], *, owner: CurrentUser | None,
-                  thumbnail: bool = False) -> StoredFile | None:
+async def receive(
+    chunks: AsyncIterable[Any], *, owner: CurrentUser | None, thumbnail: bool = False
+) -> StoredFile | None:
     """Stream a form upload (chunks with `.filename` and `.data`, as Reflex hands them)
     into the media folder; None when nothing arrived.
 

@@ -18,10 +18,20 @@ from core.uploads.rules import first_state, publish_time_problem
 from models import Channel, ChannelState, PublishMode, TargetKind, UploadJob, UploadState
 from youtube import limits
 
-CONTENT_TYPES = {"mp4": "video/mp4", "mov": "video/quicktime", "3gp": "video/3gpp",
-                 "webm": "video/webm", "mkv": "video/x-matroska", "avi": "video/x-msvideo",
-                 "flv": "video/x-flv", "mpeg-ps": "video/mpeg", "mpeg-ts": "video/mp2t",
-                 "m2ts": "video/mp2t", "wmv": "video/x-ms-wmv", "ogg": "video/ogg"}
+CONTENT_TYPES = {
+    "mp4": "video/mp4",
+    "mov": "video/quicktime",
+    "3gp": "video/3gpp",
+    "webm": "video/webm",
+    "mkv": "video/x-matroska",
+    "avi": "video/x-msvideo",
+    "flv": "video/x-flv",
+    "mpeg-ps": "video/mpeg",
+    "mpeg-ts": "video/mp2t",
+    "m2ts": "video/mp2t",
+    "wmv": "video/x-ms-wmv",
+    "ogg": "video/ogg",
+}
 
 
 @dataclass
@@ -66,8 +76,11 @@ class Plan:
 
 def render_template(template: str, channel: str, group: str, at: when.When) -> str:
     """{channel}, {group} and {date} (the scheduled day, in the scheduler's zone) filled in."""
-    return (template.replace("{channel}", channel).replace("{group}", group)
-            .replace("{date}", at.local.strftime("%Y-%m-%d")))
+    return (
+        template.replace("{channel}", channel)
+        .replace("{group}", group)
+        .replace("{date}", at.local.strftime("%Y-%m-%d"))
+    )
 
 
 def plan(request: UploadRequest, *, session: Session) -> Plan:
@@ -90,9 +103,12 @@ def plan(request: UploadRequest, *, session: Session) -> Plan:
         else:
             targets = [channel]
     elif request.target == TargetKind.GROUP:
-        members = session.exec(select(Channel).where(
-            Channel.group_name == request.group,
-            col(Channel.state).in_([ChannelState.ACTIVE, ChannelState.RESERVE]))).all()
+        members = session.exec(
+            select(Channel).where(
+                Channel.group_name == request.group,
+                col(Channel.state).in_([ChannelState.ACTIVE, ChannelState.RESERVE]),
+            )
+        ).all()
         if not request.group:
             errors["target"] = "choose a group"
         elif not members:
@@ -101,19 +117,28 @@ def plan(request: UploadRequest, *, session: Session) -> Plan:
             targets = list(members) if request.fan_out else [None]
     else:
         targets = [None]
-    publish_at = at.at_utc if (at is not None and request.mode == PublishMode.PUBLISH_AT) \
-        else None
+    publish_at = at.at_utc if (at is not None and request.mode == PublishMode.PUBLISH_AT) else None
     privacy = "private" if publish_at else request.privacy
     jobs = []
     for target in targets or [None]:
         name = target.title if target else ""
         title = render_template(request.title, name, request.group, at) if at else request.title
-        description = (render_template(request.description, name, request.group, at) if at
-                       else request.description)
+        description = (
+            render_template(request.description, name, request.group, at)
+            if at
+            else request.description
+        )
         problems = limits.validate_metadata(
-            title=title, description=description, tags=request.tags, privacy=privacy,
-            publish_at=publish_at, made_for_kids=request.made_for_kids,
-            category_id=request.category_id, now=clock.now(), categories=request.categories)
+            title=title,
+            description=description,
+            tags=request.tags,
+            privacy=privacy,
+            publish_at=publish_at,
+            made_for_kids=request.made_for_kids,
+            category_id=request.category_id,
+            now=clock.now(),
+            categories=request.categories,
+        )
         if request.privacy not in limits.PRIVACY_STATUSES:
             problems["privacy"] = f"must be one of {', '.join(limits.PRIVACY_STATUSES)}"
         for key, message in problems.items():
@@ -150,38 +175,64 @@ def enqueue(request: UploadRequest, *, actor: Actor) -> list[int]:
         batch = uuid.uuid4().hex[:12] if len(p.jobs) > 1 else ""
         ids = []
         for planned in p.jobs:
-            target = (TargetKind.CHANNEL if planned.channel_id is not None
-                      else request.target)
+            target = TargetKind.CHANNEL if planned.channel_id is not None else request.target
             state = first_state(starts, now)
             job = UploadJob(
-                created_at=now, created_by=name, created_by_id=owner_id, updated_at=now,
+                created_at=now,
+                created_by=name,
+                created_by_id=owner_id,
+                updated_at=now,
                 state=state,
-                state_reason=("" if state == UploadState.QUEUED
-                              else f"starts {when.describe(starts, request.tz)}"),
-                not_before=starts, scheduled_for=due, publish_mode=request.mode,
-                publish_at=publish_at, target_kind=target,
-                target_channel_id=planned.channel_id or (
-                    request.channel_id if request.target == TargetKind.CHANNEL else None),
+                state_reason=(
+                    ""
+                    if state == UploadState.QUEUED
+                    else f"starts {when.describe(starts, request.tz)}"
+                ),
+                not_before=starts,
+                scheduled_for=due,
+                publish_mode=request.mode,
+                publish_at=publish_at,
+                target_kind=target,
+                target_channel_id=planned.channel_id
+                or (request.channel_id if request.target == TargetKind.CHANNEL else None),
                 target_group=request.group if request.target == TargetKind.GROUP else "",
-                batch_id=batch, file_path=request.video.path, file_name=request.file_name[:255],
-                file_size=request.video.size, file_md5=request.video.md5,
+                batch_id=batch,
+                file_path=request.video.path,
+                file_name=request.file_name[:255],
+                file_size=request.video.size,
+                file_md5=request.video.md5,
                 content_type=CONTENT_TYPES.get(request.video.kind, "application/octet-stream"),
-                title=planned.title, description=planned.description, tags=request.tags,
+                title=planned.title,
+                description=planned.description,
+                tags=request.tags,
                 category_id=request.category_id,
                 privacy="private" if publish_at else request.privacy,
                 made_for_kids=request.made_for_kids,
                 thumbnail_path=request.thumbnail.path if request.thumbnail else None,
-                playlist_title=request.playlist_title.strip()[:150])
+                playlist_title=request.playlist_title.strip()[:150],
+            )
             s.add(job)
             s.flush()
             assert job.id is not None
             ids.append(job.id)
-            record_event(s, job.id, "", state, f"created by {name}; "
-                   + (f"YouTube publishes at {p.when.display}" if publish_at
-                      else f"upload {'now' if p.when.is_now else 'at ' + p.when.display}"),
-                   name)
-        audit.record(session=s, actor=name, action="upload.schedule",
-                     target=request.title[:100],
-                     detail=f"{len(ids)} job(s) {ids} {request.target.value} at "
-                            f"{p.when.display}")
+            record_event(
+                s,
+                job.id,
+                "",
+                state,
+                f"created by {name}; "
+                + (
+                    f"YouTube publishes at {p.when.display}"
+                    if publish_at
+                    else f"upload {'now' if p.when.is_now else 'at ' + p.when.display}"
+                ),
+                name,
+            )
+        audit.record(
+            session=s,
+            actor=name,
+            action="upload.schedule",
+            target=request.title[:100],
+            detail=f"{len(ids)} job(s) {ids} {request.target.value} at {p.when.display}",
+        )
     return ids

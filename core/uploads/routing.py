@@ -29,11 +29,18 @@ def route(run: Run, job: UploadJob) -> tuple[Channel, Project]:
                     wait(run, *problem)
         else:
             choice = rotation.choose(
-                s, group=job.target_group if job.target_kind == TargetKind.GROUP else "",
-                exclude_projects=run.refused_projects, exclude_channels=run.refused_channels)
+                s,
+                group=job.target_group if job.target_kind == TargetKind.GROUP else "",
+                exclude_projects=run.refused_projects,
+                exclude_channels=run.refused_channels,
+            )
             if choice.channel is None:
-                wait(run, *_waiting(choice.waits_for, choice.until,
-                                    f"no channel can take it now ({choice.why})"))
+                wait(
+                    run,
+                    *_waiting(
+                        choice.waits_for, choice.until, f"no channel can take it now ({choice.why})"
+                    ),
+                )
             assert choice.channel is not None
             channel = choice.channel
         project = s.get(Project, channel.project_id)
@@ -44,20 +51,30 @@ def route(run: Run, job: UploadJob) -> tuple[Channel, Project]:
 def _unusable(session: Any, channel: Channel) -> tuple[UploadState, datetime, str] | None:
     """Why a fixed channel cannot take an upload right now, and until when."""
     if channel.state == ChannelState.NEEDS_REAUTH:
-        return (UploadState.WAITING_REAUTH, clock.now() + RECHECK,
-                f"{channel.title} needs re-consent: reconnect it on the Channels page")
+        return (
+            UploadState.WAITING_REAUTH,
+            clock.now() + RECHECK,
+            f"{channel.title} needs re-consent: reconnect it on the Channels page",
+        )
     mine = rotation.assess(session, channel)
     if mine.eligible:
         return None
     return _waiting(mine.waits_for, mine.available_at, f"{channel.title}: {mine.why_not}")
 
 
-def _waiting(waits_for: rotation.Wait | None, until: datetime | None,
-             why: str) -> tuple[UploadState, datetime, str]:
+def _waiting(
+    waits_for: rotation.Wait | None, until: datetime | None, why: str
+) -> tuple[UploadState, datetime, str]:
     """The waiting state, its end and its history line for what rotation says blocks a job."""
     if waits_for == rotation.Wait.QUOTA and until is not None:
-        return (UploadState.WAITING_QUOTA, until,
-                f"{why}; waiting for the quota reset at {until.isoformat(timespec='minutes')}")
+        return (
+            UploadState.WAITING_QUOTA,
+            until,
+            f"{why}; waiting for the quota reset at {until.isoformat(timespec='minutes')}",
+        )
     until = until or clock.now() + RECHECK
-    return (UploadState.WAITING_CHANNEL, until,
-            f"{why}; next try {until.isoformat(timespec='minutes')}")
+    return (
+        UploadState.WAITING_CHANNEL,
+        until,
+        f"{why}; next try {until.isoformat(timespec='minutes')}",
+    )

@@ -43,9 +43,15 @@ from youtube.errors import Action, GoogleError
 
 log = logging.getLogger("tubefleet.uploads")
 
-CLAIMABLE = [UploadState.QUEUED, UploadState.SCHEDULED, UploadState.UPLOADING,
-             UploadState.PROCESSING, UploadState.WAITING_QUOTA, UploadState.WAITING_CHANNEL,
-             UploadState.WAITING_REAUTH]
+CLAIMABLE = [
+    UploadState.QUEUED,
+    UploadState.SCHEDULED,
+    UploadState.UPLOADING,
+    UploadState.PROCESSING,
+    UploadState.WAITING_QUOTA,
+    UploadState.WAITING_CHANNEL,
+    UploadState.WAITING_REAUTH,
+]
 
 
 def _upload_or_reroute(run: Run) -> None:
@@ -54,35 +60,56 @@ def _upload_or_reroute(run: Run) -> None:
         job = read_job(run.job_id)
         channel, project = routing.route(run, job)
         if job.channel_id != channel.id or job.state != UploadState.UPLOADING:
-            move(run, UploadState.UPLOADING,
-                 f"uploading to {channel.title} ({project.name})" if not job.video_id
-                 else "finishing", channel_id=channel.id, project_id=project.id,
-                 started_at=job.started_at or clock.now(), not_before=clock.now())
+            move(
+                run,
+                UploadState.UPLOADING,
+                f"uploading to {channel.title} ({project.name})"
+                if not job.video_id
+                else "finishing",
+                channel_id=channel.id,
+                project_id=project.id,
+                started_at=job.started_at or clock.now(),
+                not_before=clock.now(),
+            )
         if job.video_id:
             return
-        if job.publish_mode == PublishMode.PUBLISH_AT and job.publish_at is not None and \
-                publish_time_passed(job.publish_at, clock.now()):
-            fail(run, job, "the publish time passed while the job waited; reschedule it "
-                           "with a new time", channel_fault=False)
+        if (
+            job.publish_mode == PublishMode.PUBLISH_AT
+            and job.publish_at is not None
+            and publish_time_passed(job.publish_at, clock.now())
+        ):
+            fail(
+                run,
+                job,
+                "the publish time passed while the job waited; reschedule it with a new time",
+                channel_fault=False,
+            )
         try:
             video = transfer.upload(run, job, channel)
         except QuotaUnavailable as exc:
             if job.target_kind == TargetKind.CHANNEL:
-                wait(run, UploadState.WAITING_QUOTA, exc.resets_at,
-                     f"{project.name}: our count of its upload quota is used up; waiting "
-                     f"for the reset at {exc.resets_at.isoformat(timespec='minutes')}")
+                wait(
+                    run,
+                    UploadState.WAITING_QUOTA,
+                    exc.resets_at,
+                    f"{project.name}: our count of its upload quota is used up; waiting "
+                    f"for the reset at {exc.resets_at.isoformat(timespec='minutes')}",
+                )
             outcomes.handle_upload_error(
-                run, channel, project, GoogleError(Action.WAIT_FOR_QUOTA, "quotaReserved",
-                                                   str(exc)))
+                run, channel, project, GoogleError(Action.WAIT_FOR_QUOTA, "quotaReserved", str(exc))
+            )
         except GoogleError as error:
             outcomes.handle_upload_error(run, channel, project, error)
         else:
-            if not outcomes.record_video(run, video,
-                                         outcomes.check_privacy(job, project, video)):
+            if not outcomes.record_video(run, video, outcomes.check_privacy(job, project, video)):
                 raise Stop("cancelled while the last bytes were on the way")
             return
-    wait(run, UploadState.WAITING_CHANNEL, clock.now() + RECHECK,
-         "every channel tried refused the upload; trying again in 5 minutes")
+    wait(
+        run,
+        UploadState.WAITING_CHANNEL,
+        clock.now() + RECHECK,
+        "every channel tried refused the upload; trying again in 5 minutes",
+    )
 
 
 def run_job(job_id: int, owner: str) -> None:
@@ -99,22 +126,39 @@ def run_job(job_id: int, owner: str) -> None:
         try:
             finishing.finish(run, job, channel_gateway(job.channel_id, Priority.FINISH))
         except (GoogleError, QuotaUnavailable) as exc:
-            later = (exc.resets_at if isinstance(exc, QuotaUnavailable)
-                     else clock.now() + timedelta(seconds=30))
-            move(run, UploadState.UPLOADING, f"thumbnail/playlist will be retried: {exc}",
-                 release=True, not_before=later)
+            later = (
+                exc.resets_at
+                if isinstance(exc, QuotaUnavailable)
+                else clock.now() + timedelta(seconds=30)
+            )
+            move(
+                run,
+                UploadState.UPLOADING,
+                f"thumbnail/playlist will be retried: {exc}",
+                release=True,
+                not_before=later,
+            )
             return
-        move(run, UploadState.PROCESSING, "waiting for YouTube to process the video",
-             release=True,
-             not_before=clock.now() + timedelta(seconds=get_settings().processing_poll_seconds))
+        move(
+            run,
+            UploadState.PROCESSING,
+            "waiting for YouTube to process the video",
+            release=True,
+            not_before=clock.now() + timedelta(seconds=get_settings().processing_poll_seconds),
+        )
     except Stop as stop:
         log.info("job %s: %s", job_id, stop)
         if stopping.is_set():
             fenced(job_id, owner, release=True, not_before=clock.now())
     except Exception as exc:
         log.exception("job %s crashed", job_id)
-        fenced(job_id, owner, release=True, last_error=f"internal error: {exc}"[:1000],
-               not_before=clock.now() + timedelta(seconds=60))
+        fenced(
+            job_id,
+            owner,
+            release=True,
+            last_error=f"internal error: {exc}"[:1000],
+            not_before=clock.now() + timedelta(seconds=60),
+        )
 
 
 class Runner:
@@ -122,13 +166,11 @@ class Runner:
 
     def __init__(self, concurrency: int | None = None) -> None:
         self.concurrency = concurrency or get_settings().upload_concurrency
-        self._pool = ThreadPoolExecutor(max_workers=self.concurrency,
-                                        thread_name_prefix="upload")
+        self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="upload")
         self._active: dict[int, str] = {}
         self._lock = threading.Lock()
         self._keeper_stop = threading.Event()
-        self._keeper = threading.Thread(target=self._keep_leases, name="upload-leases",
-                                        daemon=True)
+        self._keeper = threading.Thread(target=self._keep_leases, name="upload-leases", daemon=True)
         self._keeper.start()
 
     def tick(self) -> list[int]:
@@ -143,11 +185,19 @@ class Runner:
         owner = f"{lease.process_owner()}:{uuid.uuid4().hex[:8]}"
         now = clock.now()
         with db.session() as s:
-            ids = lease.claim(session=s, model=UploadJob, owner=owner, ttl=lease_ttl(),
-                              where=[col(UploadJob.state).in_(CLAIMABLE),
-                                     col(UploadJob.not_before) <= now,
-                                     col(UploadJob.id).not_in(running)],
-                              order_by=[col(UploadJob.not_before)], limit=free)
+            ids = lease.claim(
+                session=s,
+                model=UploadJob,
+                owner=owner,
+                ttl=lease_ttl(),
+                where=[
+                    col(UploadJob.state).in_(CLAIMABLE),
+                    col(UploadJob.not_before) <= now,
+                    col(UploadJob.id).not_in(running),
+                ],
+                order_by=[col(UploadJob.not_before)],
+                limit=free,
+            )
         for job_id in ids:
             with self._lock:
                 self._active[job_id] = owner
@@ -170,8 +220,9 @@ class Runner:
             for job_id, owner in active.items():
                 try:
                     with db.session() as s:
-                        lease.renew(session=s, model=UploadJob, row_id=job_id, owner=owner,
-                                    ttl=lease_ttl())
+                        lease.renew(
+                            session=s, model=UploadJob, row_id=job_id, owner=owner, ttl=lease_ttl()
+                        )
                 except Exception:  # a renewal failing once is not fatal; the next may work
                     log.warning("could not renew the lease of job %s", job_id, exc_info=True)
 

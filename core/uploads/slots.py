@@ -17,8 +17,9 @@ def uploads_today(channel: Channel) -> int:
 
 def uploads_today_by_channel(*, session: Session) -> dict[int, int]:
     today = clock.pacific_day(clock.now())
-    rows = session.exec(select(Channel.id, Channel.uploads_on_day)
-                        .where(Channel.upload_day == today)).all()
+    rows = session.exec(
+        select(Channel.id, Channel.uploads_on_day).where(Channel.upload_day == today)
+    ).all()
     return {int(cid): int(n) for cid, n in rows if cid is not None}
 
 
@@ -33,12 +34,21 @@ def take_upload_slot(channel_id: int) -> bool:
     with db.session() as s:
         done = s.execute(
             update(Channel)
-            .where(col(Channel.id) == channel_id, col(Channel.daily_upload_cap) > 0,
-                   or_(col(Channel.upload_day).is_(None), col(Channel.upload_day) != today,
-                       col(Channel.uploads_on_day) < col(Channel.daily_upload_cap)))
-            .values(uploads_on_day=case((same_day, col(Channel.uploads_on_day) + 1), else_=1),
-                    upload_day=today)
-            .execution_options(synchronize_session=False))
+            .where(
+                col(Channel.id) == channel_id,
+                col(Channel.daily_upload_cap) > 0,
+                or_(
+                    col(Channel.upload_day).is_(None),
+                    col(Channel.upload_day) != today,
+                    col(Channel.uploads_on_day) < col(Channel.daily_upload_cap),
+                ),
+            )
+            .values(
+                uploads_on_day=case((same_day, col(Channel.uploads_on_day) + 1), else_=1),
+                upload_day=today,
+            )
+            .execution_options(synchronize_session=False)
+        )
         return bool(done.rowcount == 1)  # type: ignore[attr-defined]
 
 
@@ -46,8 +56,13 @@ def give_back_upload_slot(channel_id: int) -> None:
     """The upload never started (no session): it does not count against the cap."""
     today = clock.pacific_day(clock.now())
     with db.session() as s:
-        s.execute(update(Channel)
-                  .where(col(Channel.id) == channel_id, col(Channel.upload_day) == today,
-                         col(Channel.uploads_on_day) > 0)
-                  .values(uploads_on_day=col(Channel.uploads_on_day) - 1)
-                  .execution_options(synchronize_session=False))
+        s.execute(
+            update(Channel)
+            .where(
+                col(Channel.id) == channel_id,
+                col(Channel.upload_day) == today,
+                col(Channel.uploads_on_day) > 0,
+            )
+            .values(uploads_on_day=col(Channel.uploads_on_day) - 1)
+            .execution_options(synchronize_session=False)
+        )

@@ -27,13 +27,21 @@ IN_RUN_RETRIES = 4
 
 def metadata(job: UploadJob) -> dict[str, Any]:
     """The video resource videos.insert is sent (snippet and status)."""
-    status: dict[str, Any] = {"privacyStatus": job.privacy,
-                              "selfDeclaredMadeForKids": job.made_for_kids}
+    status: dict[str, Any] = {
+        "privacyStatus": job.privacy,
+        "selfDeclaredMadeForKids": job.made_for_kids,
+    }
     if job.publish_at is not None:
         status["publishAt"] = clock.as_utc(job.publish_at).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"snippet": {"title": job.title, "description": job.description,
-                        "tags": list(job.tags or []), "categoryId": job.category_id},
-            "status": status}
+    return {
+        "snippet": {
+            "title": job.title,
+            "description": job.description,
+            "tags": list(job.tags or []),
+            "categoryId": job.category_id,
+        },
+        "status": status,
+    }
 
 
 def upload(run: Run, job: UploadJob, channel: Channel) -> dict[str, Any]:
@@ -48,8 +56,12 @@ def upload(run: Run, job: UploadJob, channel: Channel) -> dict[str, Any]:
     sent_before = job.bytes_sent
 
     def on_session(uri: str) -> None:
-        if not fenced(run.job_id, run.owner, session_uri_enc=vault.encrypt(uri),
-                      session_started_at=clock.now()):
+        if not fenced(
+            run.job_id,
+            run.owner,
+            session_uri_enc=vault.encrypt(uri),
+            session_started_at=clock.now(),
+        ):
             raise Stop("lease lost while starting the session")
 
     def on_chunk(confirmed: int, sent: int) -> bool:
@@ -59,14 +71,27 @@ def upload(run: Run, job: UploadJob, channel: Channel) -> dict[str, Any]:
         speed = max(confirmed - first_confirmed, 0) / elapsed
         eta = int((job.file_size - confirmed) / speed) if speed > 0 else None
         # Fails once the job is cancelled (state) or taken over (lease): stop sending.
-        return fenced(run.job_id, run.owner, require_state=UploadState.UPLOADING,
-                      bytes_confirmed=confirmed, bytes_sent=sent_before + sent,
-                      speed_bps=speed, eta_seconds=eta, progress_at=clock.now())
+        return fenced(
+            run.job_id,
+            run.owner,
+            require_state=UploadState.UPLOADING,
+            bytes_confirmed=confirmed,
+            bytes_sent=sent_before + sent,
+            speed_bps=speed,
+            eta_seconds=eta,
+            progress_at=clock.now(),
+        )
 
-    spec = UploadSpec(path=job.file_path, size=job.file_size, mimetype=job.content_type,
-                      metadata=metadata(job), chunk_size=settings.upload_chunk_bytes)
-    resumable = ResumableUpload(spec, session_uri=vault.decrypt_optional(job.session_uri_enc),
-                                on_session=on_session)
+    spec = UploadSpec(
+        path=job.file_path,
+        size=job.file_size,
+        mimetype=job.content_type,
+        metadata=metadata(job),
+        chunk_size=settings.upload_chunk_bytes,
+    )
+    resumable = ResumableUpload(
+        spec, session_uri=vault.decrypt_optional(job.session_uri_enc), on_session=on_session
+    )
     resumable.confirmed = job.bytes_confirmed
     gateway = channel_gateway(channel.id or 0, Priority.UPLOAD)
     attempts = job.attempts
@@ -77,8 +102,11 @@ def upload(run: Run, job: UploadJob, channel: Channel) -> dict[str, Any]:
                 # A new session is an upload: it counts against the channel's daily cap.
                 slot = slots.take_upload_slot(channel.id or 0)
                 if not slot:
-                    raise GoogleError(Action.REST_CHANNEL, "dailyCapReached",
-                                      f"{channel.title} reached its daily upload cap")
+                    raise GoogleError(
+                        Action.REST_CHANNEL,
+                        "dailyCapReached",
+                        f"{channel.title} reached its daily upload cap",
+                    )
             try:
                 return gateway.upload(resumable, on_chunk)
             except GoogleError as error:
@@ -96,8 +124,13 @@ def upload(run: Run, job: UploadJob, channel: Channel) -> dict[str, Any]:
                     fail(run, job, f"gave up after {attempts} attempts; last error: {error}")
                 if in_run == IN_RUN_RETRIES:
                     until = clock.now() + timedelta(seconds=backoff.delay(attempts) + 5)
-                    move(run, UploadState.QUEUED, f"will retry after: {error}", release=True,
-                         not_before=until)
+                    move(
+                        run,
+                        UploadState.QUEUED,
+                        f"will retry after: {error}",
+                        release=True,
+                        not_before=until,
+                    )
                     raise Stop("retry later") from None
                 delay = backoff.delay(in_run)
                 log.info("job %s: %s; retrying in %.1f s", run.job_id, error, delay)

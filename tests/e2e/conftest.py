@@ -19,9 +19,16 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_COMMAND = ["./scripts/run.sh"]  # the README's Quick start run command
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PAGES = ["/", "/channels", "/uploads", "/quota", "/alerts", "/settings"]
 
 
@@ -49,9 +56,16 @@ class RunningApp:
 
     def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         """Run `tubefleet ...` against the same database as the app."""
-        return subprocess.run([str(ROOT / ".venv/bin/tubefleet"), *args], input=stdin,
-                              cwd=ROOT, env=self.env, text=True, capture_output=True,
-                              timeout=120, check=False)
+        return subprocess.run(
+            [str(ROOT / ".venv/bin/tubefleet"), *args],
+            input=stdin,
+            cwd=ROOT,
+            env=self.env,
+            text=True,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -71,8 +85,15 @@ def app_server() -> Iterator[RunningApp]:
         "TUBEFLEET_ALLOW_CLOCK_SHIFT": "1",
     }
     env.pop("TUBEFLEET_DATABASE_URL", None)
-    proc = subprocess.Popen(RUN_COMMAND, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        RUN_COMMAND,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     output: list[str] = []
     ready = threading.Event()
 
@@ -95,8 +116,9 @@ def app_server() -> Iterator[RunningApp]:
     email = re.search(r"email:\s+(\S+)", text)
     password = re.search(r"password:\s+(\S+)", text)
     assert email and password, f"no credentials printed:\n{text[-2000:]}"
-    app = RunningApp(f"http://localhost:{port}", email.group(1), password.group(1), env,
-                     data_dir, output)
+    app = RunningApp(
+        f"http://localhost:{port}", email.group(1), password.group(1), env, data_dir, output
+    )
     try:
         yield app
     finally:
@@ -118,8 +140,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900},
-                                  timezone_id="Europe/Berlin")
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 900}, timezone_id="Europe/Berlin"
+    )
     pg = context.new_page()
     pg.set_default_timeout(20_000)
     yield pg

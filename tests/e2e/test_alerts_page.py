@@ -35,13 +35,20 @@ print(channel.title)
 """
 
 
-def raise_alert(app: RunningApp, severity: str = "warning", kind: str = "upload.stuck"
-                ) -> tuple[str, str]:
+def raise_alert(
+    app: RunningApp, severity: str = "warning", kind: str = "upload.stuck"
+) -> tuple[str, str]:
     """Raise an alert through core against the app's database; returns (subject, channel)."""
     subject = f"Upload stuck {uuid.uuid4().hex[:8]}"
-    done = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", RAISE, kind, severity,
-                           subject], cwd=ROOT, env=app.env, text=True, capture_output=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-c", RAISE, kind, severity, subject],
+        cwd=ROOT,
+        env=app.env,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return subject, done.stdout.strip()
 
@@ -73,14 +80,16 @@ OPERATOR, OPERATOR_PASSWORD = "alerts-ops@example.com", "operator password 2"
 @pytest.fixture(scope="module")
 def operator(app_server: RunningApp) -> str:
     """Someone who reviews alerts (the printed admin has only a one-time password)."""
-    done = app_server.cli("user", "add", OPERATOR, "--role", "operator",
-                          stdin=OPERATOR_PASSWORD + "\n")
+    done = app_server.cli(
+        "user", "add", OPERATOR, "--role", "operator", stdin=OPERATOR_PASSWORD + "\n"
+    )
     assert done.returncode == 0 or "already exists" in done.stderr, done.stderr
     return OPERATOR
 
 
-def test_acknowledge_then_resolve_shows_who_and_when(page: Page, app_server: RunningApp,
-                                                      operator: str) -> None:
+def test_acknowledge_then_resolve_shows_who_and_when(
+    page: Page, app_server: RunningApp, operator: str
+) -> None:
     subject, channel = raise_alert(app_server)
     assert cli_alert(app_server, subject, "open")["status"] == "open"
     login(page, app_server.base_url, operator, OPERATOR_PASSWORD)
@@ -97,7 +106,8 @@ def test_acknowledge_then_resolve_shows_who_and_when(page: Page, app_server: Run
     acked = cli_alert(app_server, subject, "acknowledged")
     assert acked["acknowledged_by"] == operator
     expect(row.get_by_test_id("alert-acknowledged")).to_have_text(
-        f"Acknowledged by {operator} at {local_hm(acked['acknowledged_at'])}")
+        f"Acknowledged by {operator} at {local_hm(acked['acknowledged_at'])}"
+    )
     expect(row.get_by_test_id("alert-acknowledge")).to_have_count(0)
 
     row.get_by_test_id("alert-resolve").click()
@@ -110,13 +120,15 @@ def test_acknowledge_then_resolve_shows_who_and_when(page: Page, app_server: Run
     assert resolved["resolved_by"] == operator
     assert resolved["acknowledged_by"] == operator
     expect(row.get_by_test_id("alert-resolved")).to_have_text(
-        f"Resolved by {operator} at {local_hm(resolved['resolved_at'])}")
+        f"Resolved by {operator} at {local_hm(resolved['resolved_at'])}"
+    )
     expect(row.get_by_test_id("alert-acknowledged")).to_be_visible()
     expect(row.get_by_test_id("alert-resolve")).to_have_count(0)
 
 
-def test_mute_for_hours_shows_a_badge_and_refuses_bad_input(page: Page, operator: str,
-                                                             app_server: RunningApp) -> None:
+def test_mute_for_hours_shows_a_badge_and_refuses_bad_input(
+    page: Page, operator: str, app_server: RunningApp
+) -> None:
     subject, _ = raise_alert(app_server, severity="critical", kind="token.dead")
     login(page, app_server.base_url, operator, OPERATOR_PASSWORD)
     page.goto(app_server.base_url + "/alerts")
@@ -138,8 +150,7 @@ def test_mute_for_hours_shows_a_badge_and_refuses_bad_input(page: Page, operator
     assert abs(until - (datetime.now(UTC) + timedelta(hours=2))) < timedelta(minutes=2)
     muted_by = row.get_by_test_id("alert-muted-by")
     expect(muted_by).to_contain_text("Muted until ")
-    expect(muted_by).to_contain_text(f"{local_hm(muted['muted_until'])} by "
-                                     f"{operator}")
+    expect(muted_by).to_contain_text(f"{local_hm(muted['muted_until'])} by {operator}")
 
     # "Hide muted" leaves it out; a severity filter shows only what it names.
     page.get_by_test_id("alerts-hide-muted").click()
@@ -152,8 +163,7 @@ def test_mute_for_hours_shows_a_badge_and_refuses_bad_input(page: Page, operator
     expect(row_of(page, subject)).to_have_count(1)
 
 
-def test_marketers_read_alerts_but_cannot_change_them(page: Page,
-                                                      app_server: RunningApp) -> None:
+def test_marketers_read_alerts_but_cannot_change_them(page: Page, app_server: RunningApp) -> None:
     subject, _ = raise_alert(app_server)
     email = f"marketer-{uuid.uuid4().hex[:6]}@example.com"
     password = secrets.token_urlsafe(16)

@@ -28,8 +28,12 @@ def frames(page: Page) -> Iterator[list[str]]:
     received: list[str] = []
 
     def watch(ws: WebSocket) -> None:
-        ws.on("framereceived", lambda payload: received.append(
-            payload if isinstance(payload, str) else payload.decode(errors="replace")))
+        ws.on(
+            "framereceived",
+            lambda payload: received.append(
+                payload if isinstance(payload, str) else payload.decode(errors="replace")
+            ),
+        )
 
     page.on("websocket", watch)
     yield received
@@ -67,15 +71,16 @@ def _stored_secrets(app: RunningApp) -> list[str]:
 
 
 def test_operator_connects_a_channel_and_no_secret_reaches_the_browser(
-        page: Page, app_server: RunningApp, operator: str, frames: list[str]) -> None:
+    page: Page, app_server: RunningApp, operator: str, frames: list[str]
+) -> None:
     login(page, app_server.base_url, operator, PASSWORD, path="/channels")
     expect(page.get_by_test_id("channel-row")).to_have_count(4)  # the demo's channels
     _connect(page, app_server, "Kids Crafts Studio", "Allow")
-    expect(page.get_by_test_id("connect-banner")).to_contain_text(
-        "Connected Kids Crafts Studio")
+    expect(page.get_by_test_id("connect-banner")).to_contain_text("Connected Kids Crafts Studio")
     expect(page.get_by_test_id("channel-row")).to_have_count(5)
-    expect(page.get_by_test_id("channel-row").filter(has_text="Kids Crafts Studio")
-           ).to_contain_text("active")
+    expect(
+        page.get_by_test_id("channel-row").filter(has_text="Kids Crafts Studio")
+    ).to_contain_text("active")
 
     secrets = _stored_secrets(app_server)
     assert len(secrets) >= 1 + 2 * 5
@@ -86,7 +91,8 @@ def test_operator_connects_a_channel_and_no_secret_reaches_the_browser(
 
 
 def test_denied_consent_shows_a_message_and_adds_nothing(
-        page: Page, app_server: RunningApp, operator: str) -> None:
+    page: Page, app_server: RunningApp, operator: str
+) -> None:
     login(page, app_server.base_url, operator, PASSWORD, path="/channels")
     expect(page.get_by_test_id("channel-row").first).to_be_visible()
     before = page.get_by_test_id("channel-row").count()
@@ -98,8 +104,9 @@ def test_denied_consent_shows_a_message_and_adds_nothing(
 
 
 def test_marketers_see_the_pool_but_cannot_connect(page: Page, app_server: RunningApp) -> None:
-    app_server.cli("user", "add", "mk@example.com", "--role", "marketer",
-                   stdin="marketer password\n")
+    app_server.cli(
+        "user", "add", "mk@example.com", "--role", "marketer", stdin="marketer password\n"
+    )
     login(page, app_server.base_url, "mk@example.com", "marketer password", path="/channels")
     expect(page.get_by_test_id("channel-row").first).to_be_visible()
     expect(page.get_by_test_id("connect-channel")).to_have_count(0)

@@ -18,8 +18,9 @@ def test_anonymous_visit_lands_on_login(page: Page, app_server: RunningApp, path
     expect(page.get_by_test_id("heartbeat-age")).to_have_count(0)
 
 
-def test_printed_admin_sees_overview_with_a_live_heartbeat(page: Page,
-                                                           app_server: RunningApp) -> None:
+def test_printed_admin_sees_overview_with_a_live_heartbeat(
+    page: Page, app_server: RunningApp
+) -> None:
     login(page, app_server.base_url, app_server.admin_email, app_server.admin_password)
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     expect(page.get_by_test_id("user-email")).to_have_text(app_server.admin_email)
@@ -32,8 +33,9 @@ def test_printed_admin_sees_overview_with_a_live_heartbeat(page: Page,
     assert int(ticks.inner_text()) > first
 
 
-def test_wrong_password_shows_a_message_and_stays_on_login(page: Page,
-                                                            app_server: RunningApp) -> None:
+def test_wrong_password_shows_a_message_and_stays_on_login(
+    page: Page, app_server: RunningApp
+) -> None:
     login_url = app_server.base_url + "/login"
     page.goto(login_url)
     page.get_by_test_id("login-email").fill(app_server.admin_email)
@@ -44,8 +46,9 @@ def test_wrong_password_shows_a_message_and_stays_on_login(page: Page,
 
 
 def test_logout_closes_the_pages_again(page: Page, app_server: RunningApp) -> None:
-    login(page, app_server.base_url, app_server.admin_email, app_server.admin_password,
-          path="/quota")
+    login(
+        page, app_server.base_url, app_server.admin_email, app_server.admin_password, path="/quota"
+    )
     expect(page).to_have_url(re.compile(r"/quota/?$"))
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/login"))
@@ -54,7 +57,8 @@ def test_logout_closes_the_pages_again(page: Page, app_server: RunningApp) -> No
 
 
 def test_a_one_time_password_must_be_replaced_before_changing_anything(
-        page: Page, app_server: RunningApp) -> None:
+    page: Page, app_server: RunningApp
+) -> None:
     email = "second-admin@example.com"
     app_server.cli("user", "add", email, "--role", "admin", stdin="first password 123\n")
     reset = app_server.cli("user", "reset-password", email, "--generate")

@@ -39,9 +39,15 @@ for method in sys.argv[1:]:
 
 def make_calls(app: RunningApp, *methods: str) -> None:
     """Charge calls through the quota engine, in the app's database (as uploads would)."""
-    done = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", CALLS, *methods], cwd=ROOT,
-                          env=app.env, text=True, capture_output=True, timeout=120,
-                          check=False)
+    done = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-c", CALLS, *methods],
+        cwd=ROOT,
+        env=app.env,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
 
 
@@ -54,14 +60,20 @@ def cli_quota(app: RunningApp) -> list[dict[str, Any]]:
 
 
 def shown(card: Locator, key: str) -> dict[str, str]:
-    return {name: card.get_by_test_id(f"quota-{name}-{key}").inner_text()
-            for name in ("used", "limit", "reserve", "percent", "level")}
+    return {
+        name: card.get_by_test_id(f"quota-{name}-{key}").inner_text()
+        for name in ("used", "limit", "reserve", "percent", "level")
+    }
 
 
 def expected(row: dict[str, Any]) -> dict[str, str]:
-    return {"used": f"{row['used']:,}", "limit": f"{row['limit']:,}",
-            "reserve": f"{row['reserve']:,}", "percent": f"{row['percent']:.1f} %",
-            "level": row["level"]}
+    return {
+        "used": f"{row['used']:,}",
+        "limit": f"{row['limit']:,}",
+        "reserve": f"{row['reserve']:,}",
+        "percent": f"{row['percent']:.1f} %",
+        "level": row["level"],
+    }
 
 
 def open_quota(page: Page, app: RunningApp) -> None:
@@ -70,10 +82,17 @@ def open_quota(page: Page, app: RunningApp) -> None:
     expect(page.get_by_role("heading", name="Quota", exact=True)).to_be_visible()
 
 
-def test_every_gauge_shows_the_numbers_tubefleet_quota_prints(page: Page,
-                                                             app_server: RunningApp) -> None:
-    make_calls(app_server, "videos.insert", "videos.insert", "videos.insert",
-               "thumbnails.set", "search.list")
+def test_every_gauge_shows_the_numbers_tubefleet_quota_prints(
+    page: Page, app_server: RunningApp
+) -> None:
+    make_calls(
+        app_server,
+        "videos.insert",
+        "videos.insert",
+        "videos.insert",
+        "thumbnails.set",
+        "search.list",
+    )
     open_quota(page, app_server)
 
     # Background jobs may spend quota meanwhile: compare a fresh page with a fresh CLI
@@ -84,10 +103,18 @@ def test_every_gauge_shows_the_numbers_tubefleet_quota_prints(page: Page,
         page.reload()
         cards = page.locator("[data-testid^='quota-gauge-']")
         expect(cards).to_have_count(len(rows))
-        mismatch = [(row["project"], row["bucket"], shown(page.get_by_test_id(
-            f"quota-gauge-{row['project_id']}-{row['bucket']}"),
-            f"{row['project_id']}-{row['bucket']}"), expected(row))
-            for row in rows]
+        mismatch = [
+            (
+                row["project"],
+                row["bucket"],
+                shown(
+                    page.get_by_test_id(f"quota-gauge-{row['project_id']}-{row['bucket']}"),
+                    f"{row['project_id']}-{row['bucket']}",
+                ),
+                expected(row),
+            )
+            for row in rows
+        ]
         mismatch = [m for m in mismatch if m[2] != m[3]]
         if not mismatch:
             break
@@ -95,8 +122,7 @@ def test_every_gauge_shows_the_numbers_tubefleet_quota_prints(page: Page,
     assert not mismatch, f"page and `tubefleet quota --json` differ: {mismatch}"
 
     buckets = {(r["project"], r["bucket"]) for r in rows}
-    assert {("Sandbox project", b) for b in ("default", "videos.insert", "search.list")} \
-        <= buckets
+    assert {("Sandbox project", b) for b in ("default", "videos.insert", "search.list")} <= buckets
     inserts = next(r for r in rows if r["bucket"] == "videos.insert")
     assert inserts["used"] >= 3 and inserts["limit"] == 100 and inserts["reserve"] == 0
     for row in rows:
@@ -108,12 +134,14 @@ def test_every_gauge_shows_the_numbers_tubefleet_quota_prints(page: Page,
         expect(card).to_have_attribute("data-resets-at", row["resets_at"])
         local = datetime.fromisoformat(row["resets_at"]).astimezone(BROWSER_ZONE)
         expect(card.get_by_test_id(f"quota-resets-{key}")).to_contain_text(
-            local.strftime("%H:%M %Z"))
+            local.strftime("%H:%M %Z")
+        )
         expect(card.get_by_test_id(f"quota-forecast-{key}")).not_to_be_empty()
 
 
-def test_the_page_updates_itself_and_counts_down_to_the_reset(page: Page,
-                                                               app_server: RunningApp) -> None:
+def test_the_page_updates_itself_and_counts_down_to_the_reset(
+    page: Page, app_server: RunningApp
+) -> None:
     open_quota(page, app_server)
     row = next(r for r in cli_quota(app_server) if r["bucket"] == "videos.insert")
     key = f"{row['project_id']}-videos.insert"
@@ -142,8 +170,9 @@ def test_chart_breakdown_and_where_limits_are_set(page: Page, app_server: Runnin
     open_quota(page, app_server)
     expect(page.get_by_test_id("quota-hourly-chart").locator(".js-plotly-plot")).to_be_visible()
     # One subplot per bucket of the sandbox project.
-    expect(page.get_by_test_id("quota-hourly-chart").locator("g.cartesianlayer .subplot")
-           ).to_have_count(3)
+    expect(
+        page.get_by_test_id("quota-hourly-chart").locator("g.cartesianlayer .subplot")
+    ).to_have_count(3)
     methods = page.get_by_test_id("quota-method-row")
     expect(methods.filter(has_text="videos.update")).to_have_count(1)
     row = methods.filter(has_text="videos.update")

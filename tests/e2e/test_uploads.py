@@ -21,7 +21,8 @@ PASSWORD = "marketer password 1"
 
 
 def test_marketer_schedules_a_video_and_it_gets_published(
-        page: Page, app_server: RunningApp, tmp_path: Path) -> None:
+    page: Page, app_server: RunningApp, tmp_path: Path
+) -> None:
     app_server.cli("user", "add", MARKETER, "--role", "marketer", stdin=PASSWORD + "\n")
     video = fake_video(tmp_path / "product-launch.mp4", 3 * 1024 * 1024 + 4321)
     thumb = tiny_png(tmp_path / "cover.png")
@@ -40,8 +41,10 @@ def test_marketer_schedules_a_video_and_it_gets_published(
     # UTC in brackets, with its date too when that differs (around midnight).
     expect(shown).to_contain_text(re.compile(r"CET \((\w{3} \d{1,2} \w{3} )?\d\d:\d\d UTC\)"))
     berlin = expected.astimezone(ZoneInfo("Europe/Berlin"))
-    assert berlin.strftime("%H:%M") in shown.inner_text() or \
-        (berlin + timedelta(minutes=1)).strftime("%H:%M") in shown.inner_text()
+    assert (
+        berlin.strftime("%H:%M") in shown.inner_text()
+        or (berlin + timedelta(minutes=1)).strftime("%H:%M") in shown.inner_text()
+    )
     page.get_by_test_id("schedule-submit").click()
     row = page.get_by_test_id("job-row").filter(has_text="Product launch")
     expect(row.get_by_test_id("job-state")).to_have_text("scheduled")
@@ -62,7 +65,8 @@ def test_marketer_schedules_a_video_and_it_gets_published(
 
 
 def test_bad_input_shows_field_errors_and_schedules_nothing(
-        page: Page, app_server: RunningApp) -> None:
+    page: Page, app_server: RunningApp
+) -> None:
     app_server.cli("user", "add", MARKETER, "--role", "marketer", stdin=PASSWORD + "\n")
     login(page, app_server.base_url, MARKETER, PASSWORD, path="/uploads")
     jobs_before = json.loads(app_server.cli("jobs", "--json").stdout)

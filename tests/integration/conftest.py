@@ -46,8 +46,9 @@ def database(sqlite_database: str) -> Iterator[str]:
 
 
 @pytest.fixture(params=_DB_PARAMS)
-def any_database(request: pytest.FixtureRequest, sqlite_database: str,
-                 postgres_database: str | None) -> Iterator[str]:
+def any_database(
+    request: pytest.FixtureRequest, sqlite_database: str, postgres_database: str | None
+) -> Iterator[str]:
     """Each test runs on SQLite, and again on PostgreSQL when TUBEFLEET_TEST_DATABASE_URL is set."""
     url = sqlite_database if request.param == "sqlite" else postgres_database
     assert url is not None
@@ -90,8 +91,9 @@ def control(sandbox_url: str) -> Iterator[SandboxControl]:
 
 
 @pytest.fixture
-def world(database: str, control: SandboxControl, sandbox_url: str,
-          monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxWorld]:
+def world(
+    database: str, control: SandboxControl, sandbox_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[SandboxWorld]:
     """TubeFleet (real DB) talking to the sandbox through the real Google libraries."""
     from core import clock
     from core.settings import reload_settings

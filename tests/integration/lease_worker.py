@@ -17,14 +17,16 @@ from models.types import UTCDateTime
 
 metadata = MetaData()
 items = Table(
-    "lease_test_items", metadata,
+    "lease_test_items",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("state", String(16), nullable=False, default="todo"),
     Column("lease_owner", String(120)),
     Column("lease_expires_at", UTCDateTime()),
 )
 executions = Table(
-    "lease_test_executions", metadata,
+    "lease_test_executions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("item_id", Integer, nullable=False),
     Column("owner", String(120), nullable=False),
@@ -42,8 +44,14 @@ def work(url: str, owner: str, per_item_seconds: float) -> int:
     done = 0
     while True:
         with db.session() as s:
-            ids = lease.claim(session=s, model=items, owner=owner, ttl=LEASE,
-                              where=[items.c.state == "todo"], limit=5)
+            ids = lease.claim(
+                session=s,
+                model=items,
+                owner=owner,
+                ttl=LEASE,
+                where=[items.c.state == "todo"],
+                limit=5,
+            )
         if not ids:
             with db.session() as s:
                 left = s.execute(select(items.c.id).where(items.c.state == "todo")).first()
@@ -55,8 +63,9 @@ def work(url: str, owner: str, per_item_seconds: float) -> int:
             time.sleep(per_item_seconds)
             with db.session() as s:
                 s.execute(insert(executions).values(item_id=item_id, owner=owner))
-                finished = lease.complete(session=s, model=items, row_id=item_id,
-                                          owner=owner, state="done")
+                finished = lease.complete(
+                    session=s, model=items, row_id=item_id, owner=owner, state="done"
+                )
                 if not finished:
                     s.rollback()  # lost the lease: the execution must not count
             if finished:  # printed only once committed

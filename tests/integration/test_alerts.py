@@ -14,9 +14,14 @@ from models import Alert, AlertStatus, AuditEvent, Severity
 
 def raise_quota(severity: Severity = Severity.WARNING) -> tuple[Alert, bool]:
     with db.session() as s:
-        return alerts.raise_alert(session=s, kind="quota.threshold", severity=severity,
-                                  subject="project Demo: default bucket at 80%",
-                                  message="8,000 of 10,000 units used", project_id=1)
+        return alerts.raise_alert(
+            session=s,
+            kind="quota.threshold",
+            severity=severity,
+            subject="project Demo: default bucket at 80%",
+            message="8,000 of 10,000 units used",
+            project_id=1,
+        )
 
 
 def test_same_alert_is_not_raised_again_while_open(any_database: str) -> None:
@@ -90,13 +95,19 @@ def test_mute_refuses_nonsense_durations(any_database: str) -> None:
 def test_filters(any_database: str) -> None:
     raise_quota()
     with db.session() as s:
-        alerts.raise_alert(session=s, kind="token.dead", severity=Severity.CRITICAL,
-                           subject="channel Cooking needs re-consent", message="invalid_grant",
-                           channel_id=7)
+        alerts.raise_alert(
+            session=s,
+            kind="token.dead",
+            severity=Severity.CRITICAL,
+            subject="channel Cooking needs re-consent",
+            message="invalid_grant",
+            channel_id=7,
+        )
     with db.session() as s:
+
         def kinds(**kw: object) -> list[str]:
-            return [a.kind for a in alerts.list_alerts(session=s,
-                                                       filters=alerts.AlertFilter(**kw))]  # type: ignore[arg-type]
+            return [a.kind for a in alerts.list_alerts(session=s, filters=alerts.AlertFilter(**kw))]  # type: ignore[arg-type]
+
         assert kinds(severity="critical") == ["token.dead"]
         assert kinds(channel_id=7) == ["token.dead"]
         assert kinds(project_id=1) == ["quota.threshold"]

@@ -13,14 +13,18 @@ from core.settings import get_settings
 from models import AuditEvent, LoginAttempt, Role, User
 
 
-def add_user(email: str = "ops@example.com", role: Role = Role.OPERATOR,
-             password: str = "correct horse battery") -> None:
+def add_user(
+    email: str = "ops@example.com",
+    role: Role = Role.OPERATOR,
+    password: str = "correct horse battery",
+) -> None:
     with db.session() as s:
         auth.create_user(session=s, email=email, password=password, role=role)
 
 
-def login(email: str = "ops@example.com", password: str = "correct horse battery",
-          ip: str = "10.0.0.1") -> str:
+def login(
+    email: str = "ops@example.com", password: str = "correct horse battery", ip: str = "10.0.0.1"
+) -> str:
     return auth.login(email=email, password=password, ip=ip)
 
 

@@ -19,8 +19,9 @@ from tests.integration.world import SandboxWorld
 
 def _login_token() -> str:
     with db.session() as s:
-        auth.create_user(session=s, email="ops@example.com", password="correct horse battery",
-                         role=Role.OPERATOR)
+        auth.create_user(
+            session=s, email="ops@example.com", password="correct horse battery", role=Role.OPERATOR
+        )
     return auth.login(email="ops@example.com", password="correct horse battery")
 
 
@@ -33,16 +34,21 @@ def test_connect_with_consent_adds_the_chosen_channel(world: SandboxWorld) -> No
     world.youtube_channel("Personal Vlog")
     world.youtube_channel("Brand Channel", brand=True)
     token = _login_token()
-    url = connect.start(project_id=project.id or 0, user_email="ops@example.com",
-                        login_token=token, group="Client A")
+    url = connect.start(
+        project_id=project.id or 0,
+        user_email="ops@example.com",
+        login_token=token,
+        group="Client A",
+    )
     query = parse_qs(urlsplit(url).query)
     assert query["code_challenge_method"] == ["S256"] and query["code_challenge"]
     assert query["access_type"] == ["offline"]
     assert query["prompt"] == ["consent select_account"]
 
     params = _callback_params(answer_consent(url, "Brand Channel"))
-    result = connect.finish(state=params["state"], code=params.get("code"), error=None,
-                            login_token=token)
+    result = connect.finish(
+        state=params["state"], code=params.get("code"), error=None, login_token=token
+    )
     assert result.ok, result.message
     assert "Connected Brand Channel" in result.message
     with db.read_session() as s:
@@ -53,8 +59,9 @@ def test_connect_with_consent_adds_the_chosen_channel(world: SandboxWorld) -> No
     assert channel.token_expires_at is not None and channel.token_expires_at > clock.now()
 
     # The same link again: refused, nothing changes.
-    again = connect.finish(state=params["state"], code=params.get("code"), error=None,
-                           login_token=token)
+    again = connect.finish(
+        state=params["state"], code=params.get("code"), error=None, login_token=token
+    )
     assert not again.ok and "already used" in again.message
     with db.read_session() as s:
         assert len(s.exec(select(Channel)).all()) == 1
@@ -64,12 +71,12 @@ def test_denied_consent_adds_nothing(world: SandboxWorld) -> None:
     project = world.project()
     world.youtube_channel("Personal Vlog")
     token = _login_token()
-    url = connect.start(project_id=project.id or 0, user_email="ops@example.com",
-                        login_token=token)
+    url = connect.start(project_id=project.id or 0, user_email="ops@example.com", login_token=token)
     params = _callback_params(answer_consent(url, "Personal Vlog", allow=False))
     assert params["error"] == "access_denied"
-    result = connect.finish(state=params["state"], code=None, error=params["error"],
-                            login_token=token)
+    result = connect.finish(
+        state=params["state"], code=None, error=params["error"], login_token=token
+    )
     assert not result.ok and "denied" in result.message and "no channel" in result.message
     with db.read_session() as s:
         assert s.exec(select(Channel)).all() == []
@@ -79,15 +86,14 @@ def test_state_from_another_login_session_or_expired_is_refused(world: SandboxWo
     project = world.project()
     world.youtube_channel("Personal Vlog")
     token = _login_token()
-    url = connect.start(project_id=project.id or 0, user_email="ops@example.com",
-                        login_token=token)
+    url = connect.start(project_id=project.id or 0, user_email="ops@example.com", login_token=token)
     params = _callback_params(answer_consent(url, "Personal Vlog"))
-    stolen = connect.finish(state=params["state"], code=params["code"], error=None,
-                            login_token="someone-elses-session")
+    stolen = connect.finish(
+        state=params["state"], code=params["code"], error=None, login_token="someone-elses-session"
+    )
     assert not stolen.ok and "another login session" in stolen.message
     clock.shift(timedelta(minutes=11))
-    late = connect.finish(state=params["state"], code=params["code"], error=None,
-                          login_token=token)
+    late = connect.finish(state=params["state"], code=params["code"], error=None, login_token=token)
     assert not late.ok and "expired" in late.message
     with db.read_session() as s:
         assert s.exec(select(Channel)).all() == []
@@ -100,16 +106,21 @@ def test_reconnect_keeps_the_refresh_token_when_google_sends_none(world: Sandbox
     with db.read_session() as s:
         before = s.get(Channel, channel.id).refresh_token_enc  # type: ignore[union-attr]
     token = _login_token()
-    url = connect.start(project_id=project.id or 0, user_email="ops@example.com",
-                        login_token=token, reconnect_channel_id=channel.id)
+    url = connect.start(
+        project_id=project.id or 0,
+        user_email="ops@example.com",
+        login_token=token,
+        reconnect_channel_id=channel.id,
+    )
     # Without prompt=consent Google would not resend a refresh token; the sandbox does
     # resend with consent forced, so strip it to see the "none came back" path.
     parts = urlsplit(url)
     query = {k: v[0] for k, v in parse_qs(parts.query).items()} | {"prompt": "select_account"}
     url = parts._replace(query=urlencode(query)).geturl()
     params = _callback_params(answer_consent(url, "Cooking"))
-    result = connect.finish(state=params["state"], code=params["code"], error=None,
-                            login_token=token)
+    result = connect.finish(
+        state=params["state"], code=params["code"], error=None, login_token=token
+    )
     assert result.ok and "Reconnected Cooking" in result.message
     with db.read_session() as s:
         after = s.get(Channel, channel.id)
@@ -121,11 +132,16 @@ def test_reconnecting_with_the_wrong_channel_changes_nothing(world: SandboxWorld
     channel = world.connected_channel(project, "Cooking")
     world.youtube_channel("Gaming")
     token = _login_token()
-    url = connect.start(project_id=project.id or 0, user_email="ops@example.com",
-                        login_token=token, reconnect_channel_id=channel.id)
+    url = connect.start(
+        project_id=project.id or 0,
+        user_email="ops@example.com",
+        login_token=token,
+        reconnect_channel_id=channel.id,
+    )
     params = _callback_params(answer_consent(url, "Gaming"))
-    result = connect.finish(state=params["state"], code=params["code"], error=None,
-                            login_token=token)
+    result = connect.finish(
+        state=params["state"], code=params["code"], error=None, login_token=token
+    )
     assert not result.ok
     assert "You were reconnecting Cooking, but consent was given for Gaming" in result.message
     with db.read_session() as s:
@@ -138,7 +154,8 @@ def test_import_from_refresh_token_lists_without_secrets(world: SandboxWorld) ->
     with db.read_session() as s:
         listing = channels.pool_listing(session=s)
     assert [(r["title"], r["group"], r["project"], r["state"]) for r in listing] == [
-        ("Travel", "Work", "Main", "active")]
+        ("Travel", "Work", "Main", "active")
+    ]
     assert listing[0]["id"] == channel.id
     text = repr(listing)
     assert not any(secret in text for secret in world.secrets)
@@ -150,8 +167,7 @@ def test_bad_refresh_token_is_refused_with_a_clear_message(world: SandboxWorld) 
     from youtube.errors import GoogleError
 
     with pytest.raises(GoogleError, match="invalid_grant"):
-        channels.import_channel(project=project, refresh_token="1//not-a-real-token",
-                                actor="test")
+        channels.import_channel(project=project, refresh_token="1//not-a-real-token", actor="test")
     with pytest.raises(InputError, match="refresh token"):
         channels.import_channel(project=project, refresh_token="  ", actor="test")
 
@@ -166,11 +182,11 @@ def test_states_and_groups(world: SandboxWorld) -> None:
     with db.session() as s, pytest.raises(InputError, match="between 0 and 500"):
         channels.set_daily_cap(session=s, channel_id=channel.id or 0, cap=-1, actor="t")
     with db.session() as s, pytest.raises(InputError, match="set by TubeFleet"):
-        channels.set_state(session=s, channel_id=channel.id or 0, state="needs_reauth",
-                           actor="t")
+        channels.set_state(session=s, channel_id=channel.id or 0, state="needs_reauth", actor="t")
     with db.read_session() as s:
-        row = channels.pool_listing(session=s, filters=channels.ChannelFilter(
-            state="reserve", group="Client B"))
+        row = channels.pool_listing(
+            session=s, filters=channels.ChannelFilter(state="reserve", group="Client B")
+        )
     assert [(r["title"], r["daily_upload_cap"]) for r in row] == [("Kids", 3)]
 
 
@@ -180,7 +196,8 @@ def test_a_401_refreshes_once_and_retries(world: SandboxWorld) -> None:
     world.control.clear_log()
     world.control.add_fault("auth_401", method="channels.list")
     answer = channel_gateway(channel.id or 0, Priority.BACKGROUND).call(
-        "channels.list", lambda yt: yt.channels().list(part="snippet", mine=True))
+        "channels.list", lambda yt: yt.channels().list(part="snippet", mine=True)
+    )
     assert answer["items"][0]["snippet"]["title"] == "Music"
     methods = [e["method"] for e in reversed(world.control.log())]
     assert methods == ["channels.list", "token", "channels.list"]

@@ -28,17 +28,30 @@ CONNECTED = [title for title, *_, state in DEMO_CHANNELS if state is not None]
 class Folder:
     def __init__(self, data_dir: Path, sandbox_url: str, **extra: str) -> None:
         self.data_dir = data_dir
-        self.env = {**os.environ, "TUBEFLEET_ENV_FILE": "", "TUBEFLEET_DATA_DIR": str(data_dir),
-                    "TUBEFLEET_MODE": "sandbox", "TUBEFLEET_SANDBOX_URL": sandbox_url,
-                    "TUBEFLEET_LOG_LEVEL": "WARNING", **extra}
+        self.env = {
+            **os.environ,
+            "TUBEFLEET_ENV_FILE": "",
+            "TUBEFLEET_DATA_DIR": str(data_dir),
+            "TUBEFLEET_MODE": "sandbox",
+            "TUBEFLEET_SANDBOX_URL": sandbox_url,
+            "TUBEFLEET_LOG_LEVEL": "WARNING",
+            **extra,
+        }
         for name in ("TUBEFLEET_DATABASE_URL", "TUBEFLEET_SECRET_KEY"):
             self.env.pop(name, None)
         assert self.cli("migrate").returncode == 0
 
     def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=self.env,
-                              input=stdin, text=True, capture_output=True, timeout=180,
-                              check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "app.cli", *args],
+            cwd=ROOT,
+            env=self.env,
+            input=stdin,
+            text=True,
+            capture_output=True,
+            timeout=180,
+            check=False,
+        )
 
     def json(self, *args: str, stdin: str = "") -> Any:
         done = self.cli(*args, "--json", stdin=stdin)
@@ -52,15 +65,19 @@ def folder(tmp_path: Path, control: SandboxControl, sandbox_url: str) -> Folder:
 
 
 @pytest.mark.slow
-def test_demo_seed_creates_the_demo_fleet_once(folder: Folder,
-                                               control: SandboxControl) -> None:
+def test_demo_seed_creates_the_demo_fleet_once(folder: Folder, control: SandboxControl) -> None:
     done = folder.cli("demo", "seed")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == (f"sandbox project {DEMO_PROJECT!r} created with "
-                                   f"{len(CONNECTED)} demo channels ({len(CONNECTED)} total)")
+    assert done.stdout.strip() == (
+        f"sandbox project {DEMO_PROJECT!r} created with "
+        f"{len(CONNECTED)} demo channels ({len(CONNECTED)} total)"
+    )
     [project] = folder.json("projects")
     assert (project["name"], project["is_sandbox"], project["verified"]) == (
-        DEMO_PROJECT, True, True)
+        DEMO_PROJECT,
+        True,
+        True,
+    )
     assert [p["client_id"] for p in control.projects()] == [project["client_id"]]
     pool = folder.json("channels")
     assert sorted(c["title"] for c in pool) == sorted(CONNECTED)
@@ -77,8 +94,9 @@ def test_demo_seed_creates_the_demo_fleet_once(folder: Folder,
 
 
 @pytest.mark.slow
-def test_demo_seed_recreates_a_project_the_sandbox_lost(folder: Folder,
-                                                        control: SandboxControl) -> None:
+def test_demo_seed_recreates_a_project_the_sandbox_lost(
+    folder: Folder, control: SandboxControl
+) -> None:
     assert folder.cli("demo", "seed").returncode == 0
     [project] = folder.json("projects")
     control.reset(seed=False)  # the sandbox's data folder was removed
@@ -89,50 +107,78 @@ def test_demo_seed_recreates_a_project_the_sandbox_lost(folder: Folder,
 
 @pytest.mark.slow
 def test_project_add_in_sandbox_mode_registers_it_in_the_sandbox(
-        folder: Folder, control: SandboxControl) -> None:
-    made = folder.json("project", "add", "Team sandbox", "--consent-testing",
-                       "--preset", "legacy")
+    folder: Folder, control: SandboxControl
+) -> None:
+    made = folder.json("project", "add", "Team sandbox", "--consent-testing", "--preset", "legacy")
     assert made["is_sandbox"] is True and made["consent_testing"] is True
     assert made["quota_policy"] == {"preset": "legacy"}
     there = control.project(made["client_id"])
-    assert (there["name"], there["consent_status"], there["quota_model"],
-            there["verified"]) == ("Team sandbox", "testing", "legacy", False)
+    assert (there["name"], there["consent_status"], there["quota_model"], there["verified"]) == (
+        "Team sandbox",
+        "testing",
+        "legacy",
+        False,
+    )
 
     # Its channels connect through the sandbox, with the secret TubeFleet stored.
     account = control.create_account("team@example.com", "Team")
     yt = control.create_channel(account["id"], "Team channel")
     grant = control.grant(made["client_id"], yt["id"])
-    channel = folder.json("channel", "import", "--project", "Team sandbox",
-                          stdin=grant["refresh_token"] + "\n")
+    channel = folder.json(
+        "channel", "import", "--project", "Team sandbox", stdin=grant["refresh_token"] + "\n"
+    )
     assert channel["youtube_id"] == yt["id"]
 
     # A client id of one's choosing: registered in the sandbox with the secret from stdin.
-    mine = folder.json("project", "add", "Chosen", "--client-id", "chosen.apps.test",
-                       "--verified", stdin="chosen-secret\n")
+    mine = folder.json(
+        "project",
+        "add",
+        "Chosen",
+        "--client-id",
+        "chosen.apps.test",
+        "--verified",
+        stdin="chosen-secret\n",
+    )
     assert mine["client_id"] == "chosen.apps.test" and mine["verified"] is True
-    grant = control.grant("chosen.apps.test",
-                          control.create_channel(account["id"], "Chosen one",
-                                                 brand=True)["id"])
-    assert folder.cli("channel", "import", "--project", "Chosen",
-                      stdin=grant["refresh_token"] + "\n").returncode == 0
+    grant = control.grant(
+        "chosen.apps.test", control.create_channel(account["id"], "Chosen one", brand=True)["id"]
+    )
+    assert (
+        folder.cli(
+            "channel", "import", "--project", "Chosen", stdin=grant["refresh_token"] + "\n"
+        ).returncode
+        == 0
+    )
 
 
 @pytest.mark.slow
-def test_project_add_refusals_leave_the_sandbox_alone(folder: Folder,
-                                                      control: SandboxControl) -> None:
+def test_project_add_refusals_leave_the_sandbox_alone(
+    folder: Folder, control: SandboxControl
+) -> None:
     assert folder.cli("project", "add", "Team sandbox").returncode == 0
     done = folder.cli("project", "add", "Team sandbox")
     assert (done.returncode, done.stderr) == (
-        2, "tubefleet: error: name: a project named 'Team sandbox' already exists\n")
+        2,
+        "tubefleet: error: name: a project named 'Team sandbox' already exists\n",
+    )
     done = folder.cli("project", "add", "Bad/name")
     assert done.returncode == 2 and "name: use 1-100 letters" in done.stderr
     assert len(control.projects()) == 1
     # A Google project in sandbox mode needs its client id, and stays out of the sandbox.
     done = folder.cli("project", "add", "Real one", "--google")
     assert (done.returncode, done.stderr) == (
-        2, "tubefleet: error: --client-id is required for a Google project\n")
-    real = folder.json("project", "add", "Real one", "--google", "--client-id",
-                       "real.apps.googleusercontent.com", stdin="real-secret\n")
+        2,
+        "tubefleet: error: --client-id is required for a Google project\n",
+    )
+    real = folder.json(
+        "project",
+        "add",
+        "Real one",
+        "--google",
+        "--client-id",
+        "real.apps.googleusercontent.com",
+        stdin="real-secret\n",
+    )
     assert real["is_sandbox"] is False
     assert len(control.projects()) == 1
 

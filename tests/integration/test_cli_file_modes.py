@@ -31,23 +31,41 @@ def _loose_umask() -> None:
 class DataFolder:
     def __init__(self, root: Path) -> None:
         self.path = root / "data"
-        self.env = {**os.environ, "TUBEFLEET_ENV_FILE": "", "TUBEFLEET_DATA_DIR": str(self.path),
-                    "TUBEFLEET_MODE": "google", "TUBEFLEET_LOG_LEVEL": "WARNING"}
+        self.env = {
+            **os.environ,
+            "TUBEFLEET_ENV_FILE": "",
+            "TUBEFLEET_DATA_DIR": str(self.path),
+            "TUBEFLEET_MODE": "google",
+            "TUBEFLEET_LOG_LEVEL": "WARNING",
+        }
         for name in ("TUBEFLEET_DATABASE_URL", "TUBEFLEET_SECRET_KEY"):
             self.env.pop(name, None)
         self.processes: list[subprocess.Popen[bytes]] = []
 
     def cli(self, *args: str, stdin: str = "") -> str:
-        done = subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=self.env,
-                              input=stdin, text=True, capture_output=True, timeout=120,
-                              check=False, preexec_fn=_loose_umask)
+        done = subprocess.run(
+            [sys.executable, "-m", "app.cli", *args],
+            cwd=ROOT,
+            env=self.env,
+            input=stdin,
+            text=True,
+            capture_output=True,
+            timeout=120,
+            check=False,
+            preexec_fn=_loose_umask,
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 
     def start_worker(self) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], cwd=ROOT,
-                                env=self.env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, preexec_fn=_loose_umask)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "worker"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_loose_umask,
+        )
         self.processes.append(proc)
         return proc
 
@@ -62,8 +80,9 @@ class DataFolder:
         for item in self.path.rglob("*"):
             if "sandbox" not in item.relative_to(self.path).parts:
                 found[str(item.relative_to(self.path.parent))] = item
-        return {name: oct(stat.S_IMODE(p.stat().st_mode)) for name, p in found.items()
-                if p.exists()}
+        return {
+            name: oct(stat.S_IMODE(p.stat().st_mode)) for name, p in found.items() if p.exists()
+        }
 
 
 @pytest.fixture
@@ -76,18 +95,19 @@ def folder(tmp_path: Path) -> Iterator[DataFolder]:
 
 
 def _expected(modes: dict[str, str], folder: DataFolder) -> dict[str, str]:
-    return {name: "0o700" if (folder.path.parent / name).is_dir() else "0o600"
-            for name in modes}
+    return {name: "0o700" if (folder.path.parent / name).is_dir() else "0o600" for name in modes}
 
 
 def _fill(folder: DataFolder, tmp_path: Path) -> None:
     """A database, a key file (a project's client secret) and a stored video."""
     folder.cli("migrate")
-    folder.cli("project", "add", "Brand A", "--client-id", "brand-a.apps.test",
-               stdin="client-secret\n")
+    folder.cli(
+        "project", "add", "Brand A", "--client-id", "brand-a.apps.test", stdin="client-secret\n"
+    )
     video = fake_video(tmp_path / "clip.mp4", 64 * 1024)
-    folder.cli("upload", str(video), "--title", "Private clip", "--at", "tomorrow 9am",
-               "--tz", "UTC")
+    folder.cli(
+        "upload", str(video), "--title", "Private clip", "--at", "tomorrow 9am", "--tz", "UTC"
+    )
 
 
 def _wait_for_wal(folder: DataFolder) -> None:
@@ -100,22 +120,28 @@ def _wait_for_wal(folder: DataFolder) -> None:
 
 
 @pytest.mark.slow
-def test_a_new_data_folder_is_private_under_umask_022(folder: DataFolder,
-                                                       tmp_path: Path) -> None:
+def test_a_new_data_folder_is_private_under_umask_022(folder: DataFolder, tmp_path: Path) -> None:
     _fill(folder, tmp_path)
     worker = folder.start_worker()  # holds the database open: the WAL and SHM stay
     _wait_for_wal(folder)
     modes = folder.modes()
     assert worker.poll() is None
-    assert {"data", "data/tubefleet.db", "data/tubefleet.db-wal", "data/tubefleet.db-shm",
-            "data/secret.keys", "data/media"} <= set(modes)
+    assert {
+        "data",
+        "data/tubefleet.db",
+        "data/tubefleet.db-wal",
+        "data/tubefleet.db-shm",
+        "data/secret.keys",
+        "data/media",
+    } <= set(modes)
     assert sum(name.startswith("data/media/") for name in modes) == 1, modes
     assert modes == _expected(modes, folder)
 
 
 @pytest.mark.slow
-def test_an_existing_readable_data_folder_is_tightened_on_start(folder: DataFolder,
-                                                                tmp_path: Path) -> None:
+def test_an_existing_readable_data_folder_is_tightened_on_start(
+    folder: DataFolder, tmp_path: Path
+) -> None:
     _fill(folder, tmp_path)
     # As an older version (or a copy made with umask 022) left it.
     for item in [folder.path, *folder.path.rglob("*")]:

@@ -40,7 +40,8 @@ def clean_port_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPat
 
 
 def test_port_option_reaches_settings_the_command_and_the_child_env(
-        clean_port_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    clean_port_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     settings = runtime.use_port(4321)
     assert settings.port == 4321
     assert settings.public_url == "http://localhost:4321"  # the default follows the port
@@ -52,20 +53,27 @@ def test_port_option_reaches_settings_the_command_and_the_child_env(
     assert "--single-port" in command and command[command.index("--env") + 1] == "prod"
 
     env = runtime.reflex_env(tmp_path)
-    assert (env["TUBEFLEET_PORT"], env["TUBEFLEET_PUBLIC_URL"]) == (
-        "4321", "http://localhost:4321")
+    assert (env["TUBEFLEET_PORT"], env["TUBEFLEET_PUBLIC_URL"]) == ("4321", "http://localhost:4321")
     # rxconfig.py in the child, with that environment, serves everything on that port.
     probe = subprocess.run(
-        [sys.executable, "-c", "import rxconfig; c = rxconfig.config; "
-                               "print(c.frontend_port, c.backend_port, c.api_url)"],
-        cwd=ROOT, env={**env, "TUBEFLEET_ENV_FILE": ""}, text=True, capture_output=True,
-        timeout=120, check=False)
+        [
+            sys.executable,
+            "-c",
+            "import rxconfig; c = rxconfig.config; "
+            "print(c.frontend_port, c.backend_port, c.api_url)",
+        ],
+        cwd=ROOT,
+        env={**env, "TUBEFLEET_ENV_FILE": ""},
+        text=True,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.split() == ["4321", "4321", "http://localhost:4321"]
 
 
-def test_port_option_keeps_a_configured_public_url(clean_port_env: pytest.MonkeyPatch
-                                                   ) -> None:
+def test_port_option_keeps_a_configured_public_url(clean_port_env: pytest.MonkeyPatch) -> None:
     clean_port_env.setenv("TUBEFLEET_PUBLIC_URL", "https://fleet.example.com")
     reload_settings()
     settings = runtime.use_port(8080)
@@ -74,7 +82,8 @@ def test_port_option_keeps_a_configured_public_url(clean_port_env: pytest.Monkey
 
 
 def test_npm_settings_that_rewrite_the_lock_files_are_pinned(
-        clean_port_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    clean_port_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     clean_port_env.setenv("NPM_CONFIG_SAVE_EXACT", "true")
     clean_port_env.setenv("npm_config_omit-lockfile-registry-resolved", "false")
     env = runtime.reflex_env(tmp_path)
@@ -86,6 +95,7 @@ def test_npm_settings_that_rewrite_the_lock_files_are_pinned(
 
 # --- the real first start, in a fresh checkout ------------------------------------------
 
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -94,9 +104,16 @@ def _free_port() -> int:
 
 def _checkout(target: Path) -> Path:
     """A new checkout of this working tree (tracked and new files), committed."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
-                             "--exclude-standard"], cwd=ROOT, capture_output=True,
-                            check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = ROOT / name
         if source.is_file():
@@ -110,26 +127,40 @@ def _checkout(target: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_first_run_with_port_option_serves_and_leaves_tracked_files_alone(
-        tmp_path: Path) -> None:
+def test_first_run_with_port_option_serves_and_leaves_tracked_files_alone(tmp_path: Path) -> None:
     checkout = _checkout(tmp_path / "checkout")
     # Someone's own npm configuration, of the kind that made npm rewrite reflex.lock/.
     home = tmp_path / "home"
     home.mkdir()
     (home / ".npmrc").write_text("save-exact=true\nomit-lockfile-registry-resolved=false\n")
     port = _free_port()
-    env = {**os.environ, "HOME": str(home), "TUBEFLEET_ENV_FILE": "",
-           "TUBEFLEET_DATA_DIR": str(tmp_path / "data"), "TUBEFLEET_MODE": "google"}
-    for name in ("TUBEFLEET_PORT", "TUBEFLEET_PUBLIC_URL", "TUBEFLEET_DATABASE_URL",
-                 "TUBEFLEET_SECRET_KEY"):
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "TUBEFLEET_ENV_FILE": "",
+        "TUBEFLEET_DATA_DIR": str(tmp_path / "data"),
+        "TUBEFLEET_MODE": "google",
+    }
+    for name in (
+        "TUBEFLEET_PORT",
+        "TUBEFLEET_PUBLIC_URL",
+        "TUBEFLEET_DATABASE_URL",
+        "TUBEFLEET_SECRET_KEY",
+    ):
         env.pop(name, None)
     cache = Path(os.environ.get("HOME", "/nonexistent")) / ".npm"
     if cache.is_dir():  # only saves downloading; it does not change what npm writes
         env["npm_config_cache"] = str(cache)
 
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "run", "--port", str(port)],
-                            cwd=checkout, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "run", "--port", str(port)],
+        cwd=checkout,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     output: list[str] = []
     ready = threading.Event()
 
@@ -157,11 +188,18 @@ def test_first_run_with_port_option_serves_and_leaves_tracked_files_alone(
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                            cwd=checkout, capture_output=True, text=True, check=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert status == "", f"the first start changed tracked files:\n{status}" + (
-        subprocess.run(["git", "diff", "--stat"], cwd=checkout, capture_output=True,
-                       text=True, check=False).stdout)
+        subprocess.run(
+            ["git", "diff", "--stat"], cwd=checkout, capture_output=True, text=True, check=False
+        ).stdout
+    )
     assert (checkout / ".web").is_dir()  # it did build the frontend there
     assert oct((tmp_path / "data").stat().st_mode & 0o777) == "0o700"
     assert oct((tmp_path / "data" / "tubefleet.db").stat().st_mode & 0o777) == "0o600"

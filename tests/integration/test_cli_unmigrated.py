@@ -44,10 +44,14 @@ SOME = [COMMANDS[0], COMMANDS[4], COMMANDS[11], COMMANDS[-1]]
 
 
 def _env(data_dir: Path, url: str | None = None) -> dict[str, str]:
-    env = {**os.environ, "TUBEFLEET_ENV_FILE": "", "TUBEFLEET_DATA_DIR": str(data_dir),
-           "TUBEFLEET_MODE": "sandbox",
-           # Nothing answers here: a command that got as far as the sandbox would say so.
-           "TUBEFLEET_SANDBOX_URL": "http://127.0.0.1:9"}
+    env = {
+        **os.environ,
+        "TUBEFLEET_ENV_FILE": "",
+        "TUBEFLEET_DATA_DIR": str(data_dir),
+        "TUBEFLEET_MODE": "sandbox",
+        # Nothing answers here: a command that got as far as the sandbox would say so.
+        "TUBEFLEET_SANDBOX_URL": "http://127.0.0.1:9",
+    }
     env.pop("TUBEFLEET_DATABASE_URL", None)
     env.pop("TUBEFLEET_SECRET_KEY", None)
     if url:
@@ -55,15 +59,22 @@ def _env(data_dir: Path, url: str | None = None) -> dict[str, str]:
     return env
 
 
-def tubefleet(env: dict[str, str], *args: str, stdin: str = ""
-              ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=env,
-                          input=stdin, text=True, capture_output=True, timeout=120,
-                          check=False)
+def tubefleet(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
 
 
-def _assert_says_migrate(done: subprocess.CompletedProcess[str], args: list[str],
-                         reason: str) -> None:
+def _assert_says_migrate(
+    done: subprocess.CompletedProcess[str], args: list[str], reason: str
+) -> None:
     where = " ".join(args)
     assert done.returncode == 2, f"{where}: {done.returncode} {done.stderr}"
     assert "Traceback" not in done.stderr, f"{where}:\n{done.stderr}"
@@ -75,8 +86,7 @@ def _assert_says_migrate(done: subprocess.CompletedProcess[str], args: list[str]
 
 
 @pytest.mark.parametrize(("args", "stdin"), COMMANDS, ids=[" ".join(a) for a, _ in COMMANDS])
-def test_before_migrate_on_a_new_data_folder(tmp_path: Path, args: list[str],
-                                             stdin: str) -> None:
+def test_before_migrate_on_a_new_data_folder(tmp_path: Path, args: list[str], stdin: str) -> None:
     data = tmp_path / "data"
     done = tubefleet(_env(data), *args, stdin=stdin)
     _assert_says_migrate(done, args, f"there is no database at {data / 'tubefleet.db'} yet")
@@ -91,8 +101,9 @@ def test_an_empty_database_file_and_then_migrate(tmp_path: Path) -> None:
     sqlite3.connect(data / "tubefleet.db").close()  # e.g. touched by another tool
     env = _env(data)
     for args, stdin in SOME:
-        _assert_says_migrate(tubefleet(env, *args, stdin=stdin), args,
-                             "the database has no tables yet")
+        _assert_says_migrate(
+            tubefleet(env, *args, stdin=stdin), args, "the database has no tables yet"
+        )
     done = tubefleet(env, "migrate")
     assert done.returncode == 0, done.stderr
     done = tubefleet(env, "users", "--json")
@@ -115,15 +126,18 @@ def test_a_database_at_another_migration(tmp_path: Path) -> None:
     assert tubefleet(env, "migrate").returncode == 0
     first = list(ScriptDirectory.from_config(db.alembic_config()).walk_revisions())[-1]
     _set_revision(data / "tubefleet.db", first.revision)  # as an older version left it
-    _assert_says_migrate(tubefleet(env, "projects"), ["projects"],
-                         "the database schema is older than this TubeFleet")
+    _assert_says_migrate(
+        tubefleet(env, "projects"), ["projects"], "the database schema is older than this TubeFleet"
+    )
 
     _set_revision(data / "tubefleet.db", "ffffffffffff")  # from a newer version
     done = tubefleet(env, "projects")
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
-    assert done.stderr.strip() == ("tubefleet: error: the database was migrated by a newer "
-                                   "TubeFleet (revision ffffffffffff); upgrade TubeFleet to "
-                                   "use it")
+    assert done.stderr.strip() == (
+        "tubefleet: error: the database was migrated by a newer "
+        "TubeFleet (revision ffffffffffff); upgrade TubeFleet to "
+        "use it"
+    )
 
 
 @pytest.fixture
@@ -139,8 +153,9 @@ def empty_postgres() -> Iterator[str]:
 def test_before_migrate_on_postgresql(tmp_path: Path, empty_postgres: str) -> None:
     env = _env(tmp_path / "data", empty_postgres)
     for args, stdin in SOME:
-        _assert_says_migrate(tubefleet(env, *args, stdin=stdin), args,
-                             "the database has no tables yet")
+        _assert_says_migrate(
+            tubefleet(env, *args, stdin=stdin), args, "the database has no tables yet"
+        )
     assert tubefleet(env, "migrate").returncode == 0
     done = tubefleet(env, "projects", "--json")
     assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr

@@ -25,8 +25,7 @@ async def reflex_stand_in(scope: Scope, receive: Receive, send: Send) -> None:
 @pytest.fixture
 def client(database: str) -> Iterator[TestClient]:
     with db.session() as s:
-        auth.create_user(session=s, email="ops@example.com", password=PASSWORD,
-                         role=Role.OPERATOR)
+        auth.create_user(session=s, email="ops@example.com", password=PASSWORD, role=Role.OPERATOR)
     routes = build_routes()
     routes.mount("", reflex_stand_in)
     app = LoginRequired(routes)
@@ -48,8 +47,9 @@ def test_anonymous_api_call_gets_401(client: TestClient) -> None:
 
 
 def test_login_sets_an_httponly_samesite_cookie_and_opens_pages(client: TestClient) -> None:
-    response = client.post("/auth/login", data={"email": "ops@example.com",
-                                                "password": PASSWORD, "next": "/uploads"})
+    response = client.post(
+        "/auth/login", data={"email": "ops@example.com", "password": PASSWORD, "next": "/uploads"}
+    )
     assert response.status_code == 303 and response.headers["location"] == "/uploads"
     set_cookie = response.headers["set-cookie"].lower()
     assert auth.SESSION_COOKIE in set_cookie
@@ -59,16 +59,21 @@ def test_login_sets_an_httponly_samesite_cookie_and_opens_pages(client: TestClie
 
 
 def test_wrong_password_returns_to_login_with_a_reason(client: TestClient) -> None:
-    response = client.post("/auth/login", data={"email": "ops@example.com",
-                                                "password": "nope", "next": "https://evil/"})
+    response = client.post(
+        "/auth/login",
+        data={"email": "ops@example.com", "password": "nope", "next": "https://evil/"},
+    )
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login?error=invalid&next=%2F&")
     assert "set-cookie" not in response.headers
 
 
 def test_cross_site_login_post_is_refused(client: TestClient) -> None:
-    response = client.post("/auth/login", data={"email": "ops@example.com", "password": PASSWORD},
-                           headers={"origin": "https://evil.example"})
+    response = client.post(
+        "/auth/login",
+        data={"email": "ops@example.com", "password": PASSWORD},
+        headers={"origin": "https://evil.example"},
+    )
     assert response.status_code == 403
 
 
@@ -91,22 +96,31 @@ def test_healthz_is_public_and_reports_database_and_scheduler(client: TestClient
 
 
 def test_behind_a_trusted_proxy_the_rate_limit_sees_each_person(
-        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from core.settings import get_settings, reload_settings
 
     monkeypatch.setenv("TUBEFLEET_TRUSTED_PROXY_HOPS", "1")
     reload_settings()
     try:
         for _ in range(get_settings().login_max_failures):
-            client.post("/auth/login", data={"email": "someone@example.com", "password": "x"},
-                        headers={"x-forwarded-for": "198.51.100.1"})
+            client.post(
+                "/auth/login",
+                data={"email": "someone@example.com", "password": "x"},
+                headers={"x-forwarded-for": "198.51.100.1"},
+            )
         # Another person behind the same proxy is not locked out by the first one.
-        ok = client.post("/auth/login", data={"email": "ops@example.com", "password": PASSWORD},
-                         headers={"x-forwarded-for": "spoofed, 203.0.113.7"})
+        ok = client.post(
+            "/auth/login",
+            data={"email": "ops@example.com", "password": PASSWORD},
+            headers={"x-forwarded-for": "spoofed, 203.0.113.7"},
+        )
         assert ok.status_code == 303 and ok.headers["location"] == "/"
-        locked = client.post("/auth/login", data={"email": "ops@example.com",
-                                                  "password": PASSWORD},
-                             headers={"x-forwarded-for": "198.51.100.1"})
+        locked = client.post(
+            "/auth/login",
+            data={"email": "ops@example.com", "password": PASSWORD},
+            headers={"x-forwarded-for": "198.51.100.1"},
+        )
         assert "ratelimited" in locked.headers["location"]
     finally:
         monkeypatch.delenv("TUBEFLEET_TRUSTED_PROXY_HOPS")
@@ -114,11 +128,15 @@ def test_behind_a_trusted_proxy_the_rate_limit_sees_each_person(
 
 
 def test_a_form_sent_before_the_page_loaded_still_returns_to_next(client: TestClient) -> None:
-    response = client.post("/auth/login", data={"email": "ops@example.com",
-                                                "password": PASSWORD, "next": ""},
-                           headers={"referer": "http://testserver/login/?next=%2Fchannels"})
+    response = client.post(
+        "/auth/login",
+        data={"email": "ops@example.com", "password": PASSWORD, "next": ""},
+        headers={"referer": "http://testserver/login/?next=%2Fchannels"},
+    )
     assert response.status_code == 303 and response.headers["location"] == "/channels"
-    elsewhere = client.post("/auth/login", data={"email": "ops@example.com",
-                                                 "password": PASSWORD, "next": ""},
-                            headers={"referer": "https://evil.example/login?next=%2Fquota"})
+    elsewhere = client.post(
+        "/auth/login",
+        data={"email": "ops@example.com", "password": PASSWORD, "next": ""},
+        headers={"referer": "https://evil.example/login?next=%2Fquota"},
+    )
     assert elsewhere.headers["location"] == "/"

@@ -20,13 +20,15 @@ ROOT = Path(__file__).resolve().parents[2]
 def _start(url: str, owner: str, per_item: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.integration.lease_worker", url, owner, per_item],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "TUBEFLEET_ENV_FILE": ""},
     )
 
 
-def test_two_processes_do_each_item_exactly_once_even_when_one_is_killed(
-        any_database: str) -> None:
+def test_two_processes_do_each_item_exactly_once_even_when_one_is_killed(any_database: str) -> None:
     engine = create_engine(any_database)
     metadata.drop_all(engine)
     metadata.create_all(engine)
@@ -46,9 +48,13 @@ def test_two_processes_do_each_item_exactly_once_even_when_one_is_killed(
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait()
     with engine.connect() as conn:
-        held_by_dead = conn.execute(
-            select(items.c.id).where(items.c.lease_owner == "worker", items.c.state == "todo")
-        ).scalars().all()
+        held_by_dead = (
+            conn.execute(
+                select(items.c.id).where(items.c.lease_owner == "worker", items.c.state == "todo")
+            )
+            .scalars()
+            .all()
+        )
 
     _, err = web.communicate(timeout=120)
     assert web.returncode == 0, err

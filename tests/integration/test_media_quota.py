@@ -35,8 +35,9 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def media(database: str, tmp_path: Path) -> Iterator[Path]:
     """An empty media folder of its own, and a 3 MiB quota per person."""
-    saved = {k: os.environ.get(k) for k in ("TUBEFLEET_DATA_DIR",
-                                            "TUBEFLEET_MEDIA_QUOTA_BYTES_PER_USER")}
+    saved = {
+        k: os.environ.get(k) for k in ("TUBEFLEET_DATA_DIR", "TUBEFLEET_MEDIA_QUOTA_BYTES_PER_USER")
+    }
     os.environ["TUBEFLEET_DATA_DIR"] = str(tmp_path / "data")
     os.environ["TUBEFLEET_MEDIA_QUOTA_BYTES_PER_USER"] = str(QUOTA)
     reload_settings()
@@ -52,38 +53,37 @@ def media(database: str, tmp_path: Path) -> Iterator[Path]:
     clock.reset()
 
 
-
 def pieces(video: Path) -> list[bytes]:
     data = video.read_bytes()
-    return [data[i:i + PIECE] for i in range(0, len(data), PIECE)]
+    return [data[i : i + PIECE] for i in range(0, len(data), PIECE)]
 
 
 def files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-async def stream(name: str, blocks: list[bytes], *, fail: Exception | None = None
-                 ) -> AsyncIterator[rx.UploadChunk]:
+async def stream(
+    name: str, blocks: list[bytes], *, fail: Exception | None = None
+) -> AsyncIterator[rx.UploadChunk]:
     offset = 0
     for block in blocks:
-        yield rx.UploadChunk(filename=name, offset=offset, content_type="video/mp4",
-                             data=block)
+        yield rx.UploadChunk(filename=name, offset=offset, content_type="video/mp4", data=block)
         offset += len(block)
         await asyncio.sleep(0)
     if fail is not None:
         raise fail
 
 
-def receive(owner: auth.CurrentUser | None, video: Path, *,
-            fail: Exception | None = None) -> uploads.StoredFile | None:
-    return asyncio.run(uploads.receive(stream(video.name, pieces(video), fail=fail),
-                                       owner=owner))
+def receive(
+    owner: auth.CurrentUser | None, video: Path, *, fail: Exception | None = None
+) -> uploads.StoredFile | None:
+    return asyncio.run(uploads.receive(stream(video.name, pieces(video), fail=fail), owner=owner))
 
 
 # --- an aborted upload leaves nothing ---------------------------------------------------------
 
-def test_the_browser_going_away_mid_upload_leaves_no_part_file(media: Path,
-                                                                tmp_path: Path) -> None:
+
+def test_the_browser_going_away_mid_upload_leaves_no_part_file(media: Path, tmp_path: Path) -> None:
     alice = person("alice@example.com")
     blocks = pieces(fake_video(tmp_path / "big.mp4", 2 * MIB))
 
@@ -93,8 +93,11 @@ def test_the_browser_going_away_mid_upload_leaves_no_part_file(media: Path,
         chunks.set_consumer_task(task)
         offset = 0
         for block in blocks[:4]:
-            await chunks.push(rx.UploadChunk(filename="big.mp4", offset=offset,
-                                             content_type="video/mp4", data=block))
+            await chunks.push(
+                rx.UploadChunk(
+                    filename="big.mp4", offset=offset, content_type="video/mp4", data=block
+                )
+            )
             offset += len(block)
         deadline = time.monotonic() + 10
         while sum(p.stat().st_size for p in media.glob("*.part")) < 4 * PIECE:
@@ -113,11 +116,14 @@ def test_the_browser_going_away_mid_upload_leaves_no_part_file(media: Path,
     assert files(media) == []
 
 
-@pytest.mark.parametrize("failure", [ConnectionResetError("peer went away"),
-                                     ValueError("multipart stream ended early")],
-                         ids=["connection-reset", "broken-multipart"])
-def test_a_stream_that_breaks_mid_upload_leaves_no_part_file(media: Path, tmp_path: Path,
-                                                             failure: Exception) -> None:
+@pytest.mark.parametrize(
+    "failure",
+    [ConnectionResetError("peer went away"), ValueError("multipart stream ended early")],
+    ids=["connection-reset", "broken-multipart"],
+)
+def test_a_stream_that_breaks_mid_upload_leaves_no_part_file(
+    media: Path, tmp_path: Path, failure: Exception
+) -> None:
     video = fake_video(tmp_path / "clip.mp4", MIB)
     with pytest.raises(type(failure)):
         receive(person("alice@example.com"), video, fail=failure)
@@ -165,15 +171,23 @@ def test_a_finished_upload_is_kept_under_its_owners_name(media: Path, tmp_path: 
 
 # --- a media quota per person -----------------------------------------------------------------
 
+
 def schedule(stored: uploads.StoredFile, owner: auth.CurrentUser) -> int:
-    [job_id] = uploads.enqueue(uploads.UploadRequest(
-        video=stored, file_name=stored.name, title="Waiting", target=TargetKind.AUTO,
-        when_text="tomorrow 9am", tz="UTC"), actor=owner)
+    [job_id] = uploads.enqueue(
+        uploads.UploadRequest(
+            video=stored,
+            file_name=stored.name,
+            title="Waiting",
+            target=TargetKind.AUTO,
+            when_text="tomorrow 9am",
+            tz="UTC",
+        ),
+        actor=owner,
+    )
     return job_id
 
 
-def test_the_quota_stops_an_upload_as_soon_as_it_is_exceeded(media: Path,
-                                                             tmp_path: Path) -> None:
+def test_the_quota_stops_an_upload_as_soon_as_it_is_exceeded(media: Path, tmp_path: Path) -> None:
     alice, bob = person("alice@example.com"), person("bob@example.com")
     first = receive(alice, fake_video(tmp_path / "one.mp4", 2 * MIB, seed=1))
     assert first is not None
@@ -193,15 +207,17 @@ def test_the_quota_stops_an_upload_as_soon_as_it_is_exceeded(media: Path,
     assert refused.value.field == "file"
     assert refused.value.message.startswith(
         "you have 2.0 MiB of videos waiting (plus 1.2 MiB of this file so far); the limit "
-        "is 3.0 MiB per person")
+        "is 3.0 MiB per person"
+    )
     assert sum(consumed) == MIB + PIECE  # stopped at the first piece over the limit
     assert files(media) == [Path(first.path).name]  # the partial is gone
     # Bob's quota is his own.
     assert receive(bob, fake_video(tmp_path / "bob.mp4", 2 * MIB, seed=3)) is not None
 
 
-def test_waiting_media_counts_unsubmitted_and_in_progress_uploads(media: Path,
-                                                                  tmp_path: Path) -> None:
+def test_waiting_media_counts_unsubmitted_and_in_progress_uploads(
+    media: Path, tmp_path: Path
+) -> None:
     alice, bob = person("alice@example.com"), person("bob@example.com")
     # A form upload she never submitted counts (one tab could otherwise fill the disk).
     unsubmitted = receive(alice, fake_video(tmp_path / "draft.mp4", MIB + 512 * KIB))
@@ -223,10 +239,13 @@ def test_a_full_quota_refuses_before_a_byte_is_written(media: Path, tmp_path: Pa
     full = receive(alice, fake_video(tmp_path / "full.mp4", QUOTA))
     assert full is not None
     # Not scheduled yet (a form not submitted) still counts, and the message says so.
-    with pytest.raises(InputError, match=r"you have 3\.0 MiB of videos waiting \(3\.0 MiB of "
-                                         r"it uploaded but not scheduled yet, kept a day in "
-                                         r"case a form still submits it\); the limit is 3\.0 "
-                                         r"MiB per person"):
+    with pytest.raises(
+        InputError,
+        match=r"you have 3\.0 MiB of videos waiting \(3\.0 MiB of "
+        r"it uploaded but not scheduled yet, kept a day in "
+        r"case a form still submits it\); the limit is 3\.0 "
+        r"MiB per person",
+    ):
         uploads.MediaWriter("more.mp4", owner=alice)
     assert files(media) == [Path(full.path).name]
     schedule(full, alice)
@@ -235,14 +254,18 @@ def test_a_full_quota_refuses_before_a_byte_is_written(media: Path, tmp_path: Pa
     assert files(media) == [Path(full.path).name]
     # A file over the whole quota on its own says that.
     bob = person("bob@example.com")
-    with pytest.raises(InputError, match=r"is larger than the 3\.0 MiB of videos one person "
-                                         r"may have waiting to upload"):
+    with pytest.raises(
+        InputError,
+        match=r"is larger than the 3\.0 MiB of videos one person "
+        r"may have waiting to upload",
+    ):
         receive(bob, fake_video(tmp_path / "huge.mp4", QUOTA + PIECE))
     assert files(media) == [Path(full.path).name]
 
 
-def test_finished_jobs_and_shared_files_count_once_or_not_at_all(media: Path,
-                                                                 tmp_path: Path) -> None:
+def test_finished_jobs_and_shared_files_count_once_or_not_at_all(
+    media: Path, tmp_path: Path
+) -> None:
     alice = person("alice@example.com")
     stored = receive(alice, fake_video(tmp_path / "shared.mp4", 2 * MIB))
     assert stored is not None
@@ -267,6 +290,7 @@ def test_the_cli_and_a_zero_quota_are_not_limited(media: Path, tmp_path: Path) -
 
 
 # --- housekeeping -----------------------------------------------------------------------------
+
 
 def test_housekeeping_removes_part_files_orphaned_for_an_hour(media: Path) -> None:
     now = time.time()

@@ -19,27 +19,41 @@ COSTS = {"cheap.call": 1, "medium.call": 3, "big.call": 7}
 
 
 def _project(limit: int, reserve_percent: float = 0.0, name: str = "Quota test") -> Project:
-    policy = {"preset": "current", "limits": {"default": limit},
-              "costs": COSTS, "reserve_percent": {"default": reserve_percent}}
+    policy = {
+        "preset": "current",
+        "limits": {"default": limit},
+        "costs": COSTS,
+        "reserve_percent": {"default": reserve_percent},
+    }
     with db.session() as s:
         existing = s.exec(select(Project).where(Project.name == name)).first()
         if existing is not None:
             existing.quota_policy = projects.validate_policy(policy)
             s.add(existing)
             return existing
-        return projects.add_project(session=s, name=name, client_id=name.replace(" ", "-"),
-                                    client_secret="s3cret", quota_policy=policy, actor="test")
+        return projects.add_project(
+            session=s,
+            name=name,
+            client_id=name.replace(" ", "-"),
+            client_secret="s3cret",
+            quota_policy=policy,
+            actor="test",
+        )
 
 
 def _used(project: Project, bucket: str = "default") -> int:
     with db.read_session() as s:
-        row = s.exec(select(QuotaUsage).where(QuotaUsage.project_id == project.id,
-                                              QuotaUsage.bucket == bucket)).first()
+        row = s.exec(
+            select(QuotaUsage).where(
+                QuotaUsage.project_id == project.id, QuotaUsage.bucket == bucket
+            )
+        ).first()
     return row.used if row else 0
 
 
-def _hammer(project: Project, methods: list[str], threads: int,
-            priority: Priority = Priority.UPLOAD) -> int:
+def _hammer(
+    project: Project, methods: list[str], threads: int, priority: Priority = Priority.UPLOAD
+) -> int:
     """Threads reserve round-robin until refused; returns the units they were granted."""
     granted = []
     lock = threading.Lock()
@@ -68,13 +82,17 @@ def _hammer(project: Project, methods: list[str], threads: int,
     return sum(granted)
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(limit=st.integers(min_value=1, max_value=60),
-       methods=st.lists(st.sampled_from(sorted(COSTS)), min_size=1, max_size=3),
-       threads=st.integers(min_value=2, max_value=6))
-def test_concurrent_reservations_never_pass_the_limit(any_database: str, limit: int,
-                                                      methods: list[str], threads: int) -> None:
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    limit=st.integers(min_value=1, max_value=60),
+    methods=st.lists(st.sampled_from(sorted(COSTS)), min_size=1, max_size=3),
+    threads=st.integers(min_value=2, max_value=6),
+)
+def test_concurrent_reservations_never_pass_the_limit(
+    any_database: str, limit: int, methods: list[str], threads: int
+) -> None:
     from tests.dbutil import empty_all_tables
 
     empty_all_tables()
@@ -108,7 +126,10 @@ def test_thresholds_raise_one_alert_each_per_bucket_and_day(any_database: str) -
     with db.read_session() as s:
         rows = s.exec(select(Alert).order_by(Alert.id)).all()
     assert [(a.severity, a.subject.split(" at ")[1].split("%")[0]) for a in rows] == [
-        ("info", "70"), ("warning", "80"), ("critical", "90")]
+        ("info", "70"),
+        ("warning", "80"),
+        ("critical", "90"),
+    ]
     assert "background reads have stopped" in rows[2].message
 
 
@@ -122,7 +143,9 @@ def test_a_call_never_sent_gives_its_units_back(any_database: str) -> None:
     assert _used(project) == 7
     with db.read_session() as s:
         assert [x.outcome for x in s.exec(select(QuotaLedger).order_by(QuotaLedger.id))] == [
-            "refunded", "backendError"]
+            "refunded",
+            "backendError",
+        ]
 
 
 def test_quota_exceeded_stops_the_bucket_until_the_pacific_reset(any_database: str) -> None:
@@ -145,19 +168,23 @@ def test_quota_exceeded_stops_the_bucket_until_the_pacific_reset(any_database: s
     assert fresh.units == 1
 
 
-@pytest.mark.parametrize(("before", "after"), [
-    # An ordinary winter night: midnight Pacific is 08:00 UTC.
-    (datetime(2026, 1, 15, 7, 59, 30, tzinfo=UTC), datetime(2026, 1, 15, 8, 0, 30, tzinfo=UTC)),
-    # The night daylight saving starts (8 March 2026): the reset is still 08:00 UTC,
-    # and the next one comes 23 hours later, at 07:00 UTC.
-    (datetime(2026, 3, 8, 7, 59, 30, tzinfo=UTC), datetime(2026, 3, 8, 8, 0, 30, tzinfo=UTC)),
-    (datetime(2026, 3, 9, 6, 59, 30, tzinfo=UTC), datetime(2026, 3, 9, 7, 0, 30, tzinfo=UTC)),
-    # The night it ends (1 November 2026): 07:00 UTC, then 25 hours later 08:00 UTC.
-    (datetime(2026, 11, 1, 6, 59, 30, tzinfo=UTC), datetime(2026, 11, 1, 7, 0, 30, tzinfo=UTC)),
-    (datetime(2026, 11, 2, 7, 59, 30, tzinfo=UTC), datetime(2026, 11, 2, 8, 0, 30, tzinfo=UTC)),
-])
-def test_the_bucket_refills_exactly_at_pacific_midnight(any_database: str, before: datetime,
-                                                        after: datetime) -> None:
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # An ordinary winter night: midnight Pacific is 08:00 UTC.
+        (datetime(2026, 1, 15, 7, 59, 30, tzinfo=UTC), datetime(2026, 1, 15, 8, 0, 30, tzinfo=UTC)),
+        # The night daylight saving starts (8 March 2026): the reset is still 08:00 UTC,
+        # and the next one comes 23 hours later, at 07:00 UTC.
+        (datetime(2026, 3, 8, 7, 59, 30, tzinfo=UTC), datetime(2026, 3, 8, 8, 0, 30, tzinfo=UTC)),
+        (datetime(2026, 3, 9, 6, 59, 30, tzinfo=UTC), datetime(2026, 3, 9, 7, 0, 30, tzinfo=UTC)),
+        # The night it ends (1 November 2026): 07:00 UTC, then 25 hours later 08:00 UTC.
+        (datetime(2026, 11, 1, 6, 59, 30, tzinfo=UTC), datetime(2026, 11, 1, 7, 0, 30, tzinfo=UTC)),
+        (datetime(2026, 11, 2, 7, 59, 30, tzinfo=UTC), datetime(2026, 11, 2, 8, 0, 30, tzinfo=UTC)),
+    ],
+)
+def test_the_bucket_refills_exactly_at_pacific_midnight(
+    any_database: str, before: datetime, after: datetime
+) -> None:
     project = _project(5)
     clock.shift(before - clock.now())
     try:
@@ -174,9 +201,14 @@ def test_the_bucket_refills_exactly_at_pacific_midnight(any_database: str, befor
 
 def test_videos_insert_has_its_own_bucket_of_calls(any_database: str) -> None:
     with db.session() as s:
-        project = projects.add_project(session=s, name="Uploader", client_id="up-client",
-                                       client_secret="s3cret", actor="test",
-                                       quota_policy={"limits": {"videos.insert": 3}})
+        project = projects.add_project(
+            session=s,
+            name="Uploader",
+            client_id="up-client",
+            client_secret="s3cret",
+            actor="test",
+            quota_policy={"limits": {"videos.insert": 3}},
+        )
     for _ in range(3):
         r = quota.reserve(project=project, method="videos.insert", priority=Priority.UPLOAD)
         assert (r.bucket, r.units) == ("videos.insert", 1)
@@ -189,9 +221,14 @@ def test_videos_insert_has_its_own_bucket_of_calls(any_database: str) -> None:
 
 def test_legacy_preset_charges_1600_units_of_the_shared_bucket(any_database: str) -> None:
     with db.session() as s:
-        project = projects.add_project(session=s, name="Old project", client_id="old-client",
-                                       client_secret="s3cret", actor="test",
-                                       quota_policy={"preset": "legacy"})
+        project = projects.add_project(
+            session=s,
+            name="Old project",
+            client_id="old-client",
+            client_secret="s3cret",
+            actor="test",
+            quota_policy={"preset": "legacy"},
+        )
     uploads = 0
     while True:
         try:

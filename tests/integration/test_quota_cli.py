@@ -17,20 +17,58 @@ from core.quota import Priority
 from models import Project, Severity
 
 TUBEFLEET = Path(sys.executable).parent / "tubefleet"
-QUOTA_KEYS = {"project_id", "project", "bucket", "day", "used", "limit", "reserve",
-              "upload_ceiling", "background_ceiling", "percent", "level", "exhausted",
-              "exhausted_at", "resets_at", "rate_per_hour", "runs_out_at"}
-ALERT_KEYS = {"id", "severity", "kind", "status", "subject", "message", "project_id",
-              "project", "channel_id", "channel", "occurrences", "first_raised_at",
-              "last_raised_at", "acknowledged_by", "acknowledged_at", "resolved_by",
-              "resolved_at", "muted", "muted_until", "muted_by"}
+QUOTA_KEYS = {
+    "project_id",
+    "project",
+    "bucket",
+    "day",
+    "used",
+    "limit",
+    "reserve",
+    "upload_ceiling",
+    "background_ceiling",
+    "percent",
+    "level",
+    "exhausted",
+    "exhausted_at",
+    "resets_at",
+    "rate_per_hour",
+    "runs_out_at",
+}
+ALERT_KEYS = {
+    "id",
+    "severity",
+    "kind",
+    "status",
+    "subject",
+    "message",
+    "project_id",
+    "project",
+    "channel_id",
+    "channel",
+    "occurrences",
+    "first_raised_at",
+    "last_raised_at",
+    "acknowledged_by",
+    "acknowledged_at",
+    "resolved_by",
+    "resolved_at",
+    "muted",
+    "muted_until",
+    "muted_by",
+}
 
 
 def tubefleet(url: str, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TUBEFLEET_DATABASE_URL": url, "TUBEFLEET_ENV_FILE": "",
-           "TUBEFLEET_DATA_DIR": str(data_dir)}
-    return subprocess.run([str(TUBEFLEET), *args], env=env, text=True, capture_output=True,
-                          timeout=120, check=False)
+    env = {
+        **os.environ,
+        "TUBEFLEET_DATABASE_URL": url,
+        "TUBEFLEET_ENV_FILE": "",
+        "TUBEFLEET_DATA_DIR": str(data_dir),
+    }
+    return subprocess.run(
+        [str(TUBEFLEET), *args], env=env, text=True, capture_output=True, timeout=120, check=False
+    )
 
 
 def as_json(done: subprocess.CompletedProcess[str]) -> Any:
@@ -40,16 +78,19 @@ def as_json(done: subprocess.CompletedProcess[str]) -> Any:
 
 def add_project(name: str, **policy: object) -> Project:
     with db.session() as s:
-        return projects.add_project(session=s, name=name,
-                                    client_id=f"{name.replace(' ', '-')}.apps.test",
-                                    client_secret="s3cret", actor="test",
-                                    quota_policy={"preset": "current", **policy})
+        return projects.add_project(
+            session=s,
+            name=name,
+            client_id=f"{name.replace(' ', '-')}.apps.test",
+            client_secret="s3cret",
+            actor="test",
+            quota_policy={"preset": "current", **policy},
+        )
 
 
 def charge(project: Project, method: str, times: int = 1) -> None:
     for _ in range(times):
-        quota.settle(quota.reserve(project=project, method=method,
-                                   priority=Priority.UPLOAD), "ok")
+        quota.settle(quota.reserve(project=project, method=method, priority=Priority.UPLOAD), "ok")
 
 
 def test_quota_json_lists_each_project_and_bucket(database: str, data_dir: Path) -> None:
@@ -62,8 +103,11 @@ def test_quota_json_lists_each_project_and_bucket(database: str, data_dir: Path)
     after = clock.now()
 
     assert [(r["project"], r["bucket"]) for r in rows] == [
-        ("Brand A", "default"), ("Brand A", "videos.insert"), ("Brand A", "search.list"),
-        ("Old project", "default")]
+        ("Brand A", "default"),
+        ("Brand A", "videos.insert"),
+        ("Brand A", "search.list"),
+        ("Old project", "default"),
+    ]
     assert all(set(r) == QUOTA_KEYS for r in rows)
     shared, inserts, searches, legacy = rows
     assert (shared["used"], shared["limit"], shared["reserve"]) == (100, 10_000, 200)
@@ -88,10 +132,18 @@ def test_quota_for_one_project_and_the_table_for_people(database: str, data_dir:
     table = tubefleet(database, data_dir, "quota")
     assert table.returncode == 0, table.stderr
     lines = table.stdout.splitlines()
-    assert lines[0].split() == ["PROJECT", "BUCKET", "USED", "LIMIT", "RESERVE", "PERCENT",
-                                "LEVEL", "RESETS_AT", "RUNS_OUT_AT"]
-    assert any(line.startswith("Brand B") and " 7 " in line and "10000" in line
-               for line in lines)
+    assert lines[0].split() == [
+        "PROJECT",
+        "BUCKET",
+        "USED",
+        "LIMIT",
+        "RESERVE",
+        "PERCENT",
+        "LEVEL",
+        "RESETS_AT",
+        "RUNS_OUT_AT",
+    ]
+    assert any(line.startswith("Brand B") and " 7 " in line and "10000" in line for line in lines)
 
 
 def test_unknown_project_is_a_clear_error(database: str, data_dir: Path) -> None:
@@ -99,8 +151,9 @@ def test_unknown_project_is_a_clear_error(database: str, data_dir: Path) -> None
     for command in ("quota", "alerts"):
         done = tubefleet(database, data_dir, command, "--project", "Brnd A")
         assert done.returncode == 2
-        assert done.stderr.strip() == ("tubefleet: error: no project named 'Brnd A' "
-                                       "(projects: Brand A)")
+        assert done.stderr.strip() == (
+            "tubefleet: error: no project named 'Brnd A' (projects: Brand A)"
+        )
     done = tubefleet(database, data_dir, "alerts", "--severity", "urgent")
     assert done.returncode == 2 and "invalid choice: 'urgent'" in done.stderr
 
@@ -118,16 +171,27 @@ def three_alerts(database: str) -> dict[str, int]:
     ids = {}
     with db.session() as s:
         for kind, severity, subject in (
-                ("quota.threshold", Severity.WARNING, "Brand A: default at 80%"),
-                ("quota.exhausted", Severity.CRITICAL, "Brand A: videos.insert exhausted"),
-                ("token.dead", Severity.CRITICAL, "Travel Notes: refresh token revoked")):
-            alert, _ = alerts.raise_alert(session=s, kind=kind, severity=severity,
-                                          subject=subject, message="test",
-                                          project_id=brand.id)
+            ("quota.threshold", Severity.WARNING, "Brand A: default at 80%"),
+            ("quota.exhausted", Severity.CRITICAL, "Brand A: videos.insert exhausted"),
+            ("token.dead", Severity.CRITICAL, "Travel Notes: refresh token revoked"),
+        ):
+            alert, _ = alerts.raise_alert(
+                session=s,
+                kind=kind,
+                severity=severity,
+                subject=subject,
+                message="test",
+                project_id=brand.id,
+            )
             ids[kind] = alert.id or 0
-        alerts.raise_alert(session=s, kind="quota.threshold", severity=Severity.WARNING,
-                           subject="Brand A: default at 80%", message="again",
-                           project_id=brand.id)
+        alerts.raise_alert(
+            session=s,
+            kind="quota.threshold",
+            severity=Severity.WARNING,
+            subject="Brand A: default at 80%",
+            message="again",
+            project_id=brand.id,
+        )
     with db.session() as s:
         alerts.acknowledge(session=s, alert_id=ids["quota.exhausted"], actor="ops@example.com")
         alerts.resolve(session=s, alert_id=ids["token.dead"], actor="lead@example.com")
@@ -135,8 +199,9 @@ def three_alerts(database: str) -> dict[str, int]:
     return ids
 
 
-def test_alerts_json_lists_unresolved_ones_by_default(database: str, data_dir: Path,
-                                                      three_alerts: dict[str, int]) -> None:
+def test_alerts_json_lists_unresolved_ones_by_default(
+    database: str, data_dir: Path, three_alerts: dict[str, int]
+) -> None:
     rows = as_json(tubefleet(database, data_dir, "alerts", "--json"))
     assert all(set(r) == ALERT_KEYS for r in rows)
     by_kind = {r["kind"]: r for r in rows}
@@ -156,20 +221,22 @@ def test_alerts_json_lists_unresolved_ones_by_default(database: str, data_dir: P
 @pytest.mark.slow
 def test_alerts_filters(database: str, data_dir: Path, three_alerts: dict[str, int]) -> None:
     def kinds(*args: str) -> list[str]:
-        return sorted(r["kind"] for r in as_json(tubefleet(database, data_dir, "alerts",
-                                                           "--json", *args)))
+        return sorted(
+            r["kind"] for r in as_json(tubefleet(database, data_dir, "alerts", "--json", *args))
+        )
 
     assert kinds("--status", "all") == ["quota.exhausted", "quota.threshold", "token.dead"]
     assert kinds("--status", "resolved") == ["token.dead"]
     assert kinds("--status", "acknowledged") == ["quota.exhausted"]
     assert kinds("--severity", "critical") == ["quota.exhausted"]
-    assert kinds("--severity", "critical", "--status", "all") == ["quota.exhausted",
-                                                                   "token.dead"]
+    assert kinds("--severity", "critical", "--status", "all") == ["quota.exhausted", "token.dead"]
     assert kinds("--kind", "quota.threshold") == ["quota.threshold"]
     assert kinds("--project", "Brand B") == []
-    resolved = as_json(tubefleet(database, data_dir, "alerts", "--json", "--status",
-                                 "resolved"))[0]
+    resolved = as_json(tubefleet(database, data_dir, "alerts", "--json", "--status", "resolved"))[0]
     assert resolved["resolved_by"] == "lead@example.com" and resolved["resolved_at"]
     table = tubefleet(database, data_dir, "alerts")
     assert table.returncode == 0 and table.stdout.splitlines()[0].split()[:3] == [
-        "ID", "SEVERITY", "STATUS"]
+        "ID",
+        "SEVERITY",
+        "STATUS",
+    ]

@@ -26,8 +26,9 @@ REPEATS = 20
 
 
 @pytest.fixture
-def race_world(any_database: str, control: SandboxControl, sandbox_url: str,
-               monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxWorld]:
+def race_world(
+    any_database: str, control: SandboxControl, sandbox_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[SandboxWorld]:
     """`upload_world` (256 KiB chunks, quick processing) on SQLite and on PostgreSQL."""
     from core.settings import reload_settings
     from youtube.oauth import allow_plain_http
@@ -44,15 +45,28 @@ def race_world(any_database: str, control: SandboxControl, sandbox_url: str,
 
 @pytest.mark.parametrize("attempt", range(REPEATS))
 def test_auto_jobs_that_lose_the_race_for_the_last_insert_wait_for_the_quota_reset(
-        race_world: SandboxWorld, tmp_path: Path, attempt: int) -> None:
+    race_world: SandboxWorld, tmp_path: Path, attempt: int
+) -> None:
     world = race_world
     limits = {"videos.insert": INSERT_LIMIT}
     project = world.project("Nearly Full", limits=limits, our_limits=limits)
     channels = [world.connected_channel(project, f"Racer {n}") for n in range(2)]
     video = uploads.store_path(fake_video(tmp_path / "race.mp4", 300_000, seed=attempt))
-    job_ids = [jid for n in range(JOBS) for jid in uploads.enqueue(uploads.UploadRequest(
-        video=video, file_name="race.mp4", title=f"Race {attempt}.{n}",
-        target=TargetKind.AUTO, when_text="now", tz="UTC"), actor="test")]
+    job_ids = [
+        jid
+        for n in range(JOBS)
+        for jid in uploads.enqueue(
+            uploads.UploadRequest(
+                video=video,
+                file_name="race.mp4",
+                title=f"Race {attempt}.{n}",
+                target=TargetKind.AUTO,
+                when_text="now",
+                tz="UTC",
+            ),
+            actor="test",
+        )
+    ]
 
     started = clock.now()
     # Enough workers that all five are claimed in one tick and route at the same time.
@@ -60,9 +74,19 @@ def test_auto_jobs_that_lose_the_race_for_the_last_insert_wait_for_the_quota_res
     try:
         # A job is done here once its video exists (processing) or once it waits: what
         # happens after the insert is not what races.
-        final = run_jobs_until_done(job_ids, runner=runner, timeout=30, done=(
-            UploadState.PROCESSING, UploadState.PUBLISHED, UploadState.FAILED,
-            UploadState.CANCELLED, UploadState.WAITING_QUOTA, UploadState.WAITING_CHANNEL))
+        final = run_jobs_until_done(
+            job_ids,
+            runner=runner,
+            timeout=30,
+            done=(
+                UploadState.PROCESSING,
+                UploadState.PUBLISHED,
+                UploadState.FAILED,
+                UploadState.CANCELLED,
+                UploadState.WAITING_QUOTA,
+                UploadState.WAITING_CHANNEL,
+            ),
+        )
     finally:
         runner.shutdown(wait=True)
         fencing.stopping.clear()
@@ -71,8 +95,11 @@ def test_auto_jobs_that_lose_the_race_for_the_last_insert_wait_for_the_quota_res
     # happened to straddle midnight).
     resets = {clock.next_pacific_midnight(started), clock.next_pacific_midnight(clock.now())}
     states = {j: (UploadState(job.state).value, job.state_reason) for j, job in final.items()}
-    published = [j for j, job in final.items()
-                 if job.state in (UploadState.PROCESSING, UploadState.PUBLISHED)]
+    published = [
+        j
+        for j, job in final.items()
+        if job.state in (UploadState.PROCESSING, UploadState.PUBLISHED)
+    ]
     waiting = [j for j, job in final.items() if job.state == UploadState.WAITING_QUOTA]
     assert len(published) == INSERT_LIMIT and len(waiting) == JOBS - INSERT_LIMIT, states
     videos = world.control.videos()
@@ -81,8 +108,11 @@ def test_auto_jobs_that_lose_the_race_for_the_last_insert_wait_for_the_quota_res
     assert {final[j].channel_id for j in published} <= {c.id for c in channels}
     assert len(world.control.log(reason="quotaExceeded")) == 0  # our count stopped them
     with db.read_session() as s:
-        usage = s.exec(select(QuotaUsage).where(QuotaUsage.project_id == project.id,
-                                                QuotaUsage.bucket == "videos.insert")).one()
+        usage = s.exec(
+            select(QuotaUsage).where(
+                QuotaUsage.project_id == project.id, QuotaUsage.bucket == "videos.insert"
+            )
+        ).one()
         assert usage.used == INSERT_LIMIT
         for job_id in waiting:
             job = s.get(UploadJob, job_id)
@@ -110,8 +140,7 @@ def test_rotation_tells_no_channel_from_no_quota(race_world: SandboxWorld) -> No
     assert (empty.channel, empty.waits_for, empty.until) == (None, rotation.Wait.CHANNEL, None)
     assert "no active channel" in empty.why
 
-    full = race_world.project("Full", limits={"videos.insert": 1},
-                              our_limits={"videos.insert": 1})
+    full = race_world.project("Full", limits={"videos.insert": 1}, our_limits={"videos.insert": 1})
     first = race_world.connected_channel(full, "In Full")
     assert choose().channel.id == first.id  # type: ignore[union-attr]
     # Refused for quota in this run (the race): the quota reset, not "no channel".
@@ -127,8 +156,9 @@ def test_rotation_tells_no_channel_from_no_quota(race_world: SandboxWorld) -> No
     # Another project's channel, resting: whichever frees up first decides.
     other = race_world.connected_channel(race_world.project("Spare"), "Resting")
     with db.session() as s:  # half the time left until the reset
-        rotation.rest_channel(s, other.id or 0, reason="test",
-                              hours=(reset - clock.now()).total_seconds() / 7200)
+        rotation.rest_channel(
+            s, other.id or 0, reason="test", hours=(reset - clock.now()).total_seconds() / 7200
+        )
     with db.read_session() as s:
         rests_until = clock.as_utc(s.get(type(other), other.id).resting_until)  # type: ignore[union-attr]
     soon = choose()

@@ -45,28 +45,44 @@ def fresh_clock() -> Iterator[None]:
 
 def add_project(name: str = "Brand A", **policy: object) -> Project:
     with db.session() as s:
-        return projects.add_project(session=s, name=name,
-                                    client_id=f"{name.replace(' ', '-')}.apps.test",
-                                    client_secret="s3cret", actor="test",
-                                    quota_policy={"preset": "current", **policy})
+        return projects.add_project(
+            session=s,
+            name=name,
+            client_id=f"{name.replace(' ', '-')}.apps.test",
+            client_secret="s3cret",
+            actor="test",
+            quota_policy={"preset": "current", **policy},
+        )
 
 
 def add_channel(project: Project, title: str) -> int:
     now = clock.now()
     with db.session() as s:
-        channel = Channel(youtube_id=f"UC-{title}", project_id=project.id or 0, title=title,
-                          refresh_token_enc="not-a-token", connected_at=now, created_at=now)
+        channel = Channel(
+            youtube_id=f"UC-{title}",
+            project_id=project.id or 0,
+            title=title,
+            refresh_token_enc="not-a-token",
+            connected_at=now,
+            created_at=now,
+        )
         s.add(channel)
         s.flush()
         return channel.id or 0
 
 
-def call(project: Project, method: str, times: int = 1, channel_id: int | None = None,
-         outcome: str = "ok") -> list[quota.Reservation]:
+def call(
+    project: Project,
+    method: str,
+    times: int = 1,
+    channel_id: int | None = None,
+    outcome: str = "ok",
+) -> list[quota.Reservation]:
     made = []
     for _ in range(times):
-        r = quota.reserve(project=project, method=method, priority=Priority.UPLOAD,
-                          channel_id=channel_id)
+        r = quota.reserve(
+            project=project, method=method, priority=Priority.UPLOAD, channel_id=channel_id
+        )
         quota.settle(r, outcome)
         made.append(r)
     return made
@@ -77,8 +93,9 @@ def report(now: datetime | None = None) -> quota_report.QuotaReport:
         return quota_report.quota_report(session=s, now=now)
 
 
-def bucket(rep: quota_report.QuotaReport, name: str, project: str = "Brand A"
-           ) -> quota_report.BucketStatus:
+def bucket(
+    rep: quota_report.QuotaReport, name: str, project: str = "Brand A"
+) -> quota_report.BucketStatus:
     return next(b for b in rep.buckets if b.bucket == name and b.project == project)
 
 
@@ -91,7 +108,10 @@ def test_each_bucket_shows_used_limit_reserve_ceilings_and_reset(any_database: s
 
     rep = report()
     assert [(b.project, b.bucket) for b in rep.buckets] == [
-        ("Brand A", "default"), ("Brand A", "videos.insert"), ("Brand A", "search.list")]
+        ("Brand A", "default"),
+        ("Brand A", "videos.insert"),
+        ("Brand A", "search.list"),
+    ]
     shared = bucket(rep, "default")
     assert (shared.used, shared.limit, shared.reserve) == (103, 10_000, 200)
     assert shared.upload_ceiling == 9_800 and shared.background_ceiling == 9_000
@@ -139,16 +159,20 @@ def test_the_day_and_the_reset_turn_over_at_pacific_midnight(any_database: str) 
     assert fresh.by_method == [] and fresh.by_channel == []
 
 
-@pytest.mark.parametrize(("local", "resets_utc"), [
-    # The day daylight saving time ends (25 hours): starts 07:00 UTC, resets 08:00 UTC.
-    (pacific(2026, 11, 1, 0, 30), utc(2026, 11, 2, 8)),
-    (pacific(2026, 10, 31, 23, 30), utc(2026, 11, 1, 7)),
-    # The day it starts (23 hours): starts 08:00 UTC, resets 07:00 UTC.
-    (pacific(2027, 3, 14, 1, 30), utc(2027, 3, 15, 7)),
-    (pacific(2027, 3, 13, 23, 30), utc(2027, 3, 14, 8)),
-])
-def test_reset_time_follows_daylight_saving(any_database: str, local: datetime,
-                                            resets_utc: datetime) -> None:
+@pytest.mark.parametrize(
+    ("local", "resets_utc"),
+    [
+        # The day daylight saving time ends (25 hours): starts 07:00 UTC, resets 08:00 UTC.
+        (pacific(2026, 11, 1, 0, 30), utc(2026, 11, 2, 8)),
+        (pacific(2026, 10, 31, 23, 30), utc(2026, 11, 1, 7)),
+        # The day it starts (23 hours): starts 08:00 UTC, resets 07:00 UTC.
+        (pacific(2027, 3, 14, 1, 30), utc(2027, 3, 15, 7)),
+        (pacific(2027, 3, 13, 23, 30), utc(2027, 3, 14, 8)),
+    ],
+)
+def test_reset_time_follows_daylight_saving(
+    any_database: str, local: datetime, resets_utc: datetime
+) -> None:
     project = add_project()
     move_clock_to(local)
     call(project, "videos.list")
@@ -229,8 +253,9 @@ def test_breakdown_today_by_method_and_by_channel(any_database: str) -> None:
     call(project, "videos.insert", channel_id=travel)
     call(project, "videos.list", channel_id=travel, outcome="backendError")
     call(project, "videoCategories.list")
-    never_sent = quota.reserve(project=project, method="videos.update",
-                               priority=Priority.UPLOAD, channel_id=travel)
+    never_sent = quota.reserve(
+        project=project, method="videos.update", priority=Priority.UPLOAD, channel_id=travel
+    )
     quota.settle(never_sent, "authError", sent=False)  # refunded: not counted
     move_clock_to(pacific(2026, 11, 20, 11, 30))
 
@@ -243,8 +268,7 @@ def test_breakdown_today_by_method_and_by_channel(any_database: str) -> None:
         ("videos.insert", "videos.insert", 1, 1, 0),
     ]
     channels = {c.channel: c for c in rep.by_channel}
-    assert list(channels) == ["Cooking Daily", "Travel Notes",
-                              quota_report.NO_CHANNEL]
+    assert list(channels) == ["Cooking Daily", "Travel Notes", quota_report.NO_CHANNEL]
     assert channels["Cooking Daily"].units_by_bucket == {"default": 52}
     assert channels["Cooking Daily"].calls == 3
     assert channels["Travel Notes"].units_by_bucket == {"default": 1, "videos.insert": 1}
@@ -267,8 +291,9 @@ def test_hourly_series_covers_seven_days_hour_by_hour(any_database: str) -> None
     shared = next(s for s in rep.series if s.bucket == "default")
     assert len(shared.hours) == 7 * 24
     assert shared.hours[-1] == utc(2026, 11, 20, 20)
-    assert all(b - a == timedelta(hours=1) for a, b in zip(shared.hours, shared.hours[1:],
-                                                           strict=False))
+    assert all(
+        b - a == timedelta(hours=1) for a, b in zip(shared.hours, shared.hours[1:], strict=False)
+    )
     assert sum(shared.units) == 5 and sum(shared.calls) == 5
     assert shared.units[shared.hours.index(utc(2026, 11, 17, 20))] == 4
     assert shared.units[-1] == 1
@@ -281,8 +306,9 @@ def test_a_late_refund_shows_everywhere(any_database: str) -> None:
     channel = add_channel(project, "Cooking Daily")
     move_clock_to(pacific(2026, 11, 20, 9, 10))
     call(project, "videos.list", 3, channel_id=channel)
-    slow = quota.reserve(project=project, method="thumbnails.set", priority=Priority.FINISH,
-                         channel_id=channel)
+    slow = quota.reserve(
+        project=project, method="thumbnails.set", priority=Priority.FINISH, channel_id=channel
+    )
     move_clock_to(pacific(2026, 11, 20, 12, 5))
     first = report()  # 09:00 is a closed hour now
     assert bucket(first, "default").used == 53

@@ -35,13 +35,28 @@ MB = 1024 * 1024
 pytestmark = pytest.mark.usefixtures("upload_world")
 
 
-def enqueue(video: Path, *, channel: Channel | None = None, title: str = "Edge case",
-            target: TargetKind = TargetKind.CHANNEL, when_text: str = "now",
-            mode: PublishMode = PublishMode.UPLOAD_AT) -> int:
-    [job_id] = uploads.enqueue(uploads.UploadRequest(
-        video=uploads.store_path(video), file_name=video.name, title=title, target=target,
-        channel_id=channel.id if channel else None, when_text=when_text, tz="UTC",
-        mode=mode), actor="test")
+def enqueue(
+    video: Path,
+    *,
+    channel: Channel | None = None,
+    title: str = "Edge case",
+    target: TargetKind = TargetKind.CHANNEL,
+    when_text: str = "now",
+    mode: PublishMode = PublishMode.UPLOAD_AT,
+) -> int:
+    [job_id] = uploads.enqueue(
+        uploads.UploadRequest(
+            video=uploads.store_path(video),
+            file_name=video.name,
+            title=title,
+            target=target,
+            channel_id=channel.id if channel else None,
+            when_text=when_text,
+            tz="UTC",
+            mode=mode,
+        ),
+        actor="test",
+    )
     return job_id
 
 
@@ -52,8 +67,9 @@ def job(job_id: int) -> UploadJob:
     return found
 
 
-def test_cancel_during_an_upload_stops_it_and_creates_no_video(world: SandboxWorld,
-                                                                tmp_path: Path) -> None:
+def test_cancel_during_an_upload_stops_it_and_creates_no_video(
+    world: SandboxWorld, tmp_path: Path
+) -> None:
     project = world.project()
     channel = world.connected_channel(project, "Cancel Me")
     world.control.add_fault("latency", method="upload_chunk", latency_ms=40, count=1000)
@@ -81,7 +97,8 @@ def test_cancel_during_an_upload_stops_it_and_creates_no_video(world: SandboxWor
 
 
 def test_a_lost_final_answer_finds_the_video_instead_of_uploading_again(
-        world: SandboxWorld, tmp_path: Path) -> None:
+    world: SandboxWorld, tmp_path: Path
+) -> None:
     project = world.project()
     channel = world.connected_channel(project, "Lost Answer")
     video = fake_video(tmp_path / "one-chunk.mp4", 200_000)  # smaller than one chunk
@@ -97,8 +114,9 @@ def test_a_lost_final_answer_finds_the_video_instead_of_uploading_again(
     assert len(world.control.log(method="videos.insert")) == 1
 
 
-def test_quota_exceeded_moves_an_auto_job_to_another_project(world: SandboxWorld,
-                                                             tmp_path: Path) -> None:
+def test_quota_exceeded_moves_an_auto_job_to_another_project(
+    world: SandboxWorld, tmp_path: Path
+) -> None:
     empty = world.project("Empty Project", limits={"videos.insert": 0})  # Google says 0
     world.connected_channel(empty, "First Choice")
     spare = world.project("Spare Project")
@@ -109,19 +127,24 @@ def test_quota_exceeded_moves_an_auto_job_to_another_project(world: SandboxWorld
     assert final.channel_id == fallback.id and final.project_id == spare.id
     assert len(world.control.log(reason="quotaExceeded")) == 1
     with db.read_session() as s:
-        usage = s.exec(select(QuotaUsage).where(QuotaUsage.project_id == empty.id,
-                                                QuotaUsage.bucket == "videos.insert")).one()
+        usage = s.exec(
+            select(QuotaUsage).where(
+                QuotaUsage.project_id == empty.id, QuotaUsage.bucket == "videos.insert"
+            )
+        ).one()
     assert usage.exhausted_at is not None  # and it stays closed until the reset
 
 
 def test_rotation_skips_a_project_its_own_count_says_is_full(
-        world: SandboxWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    world: SandboxWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The legacy model: 1,600 units an upload; 8,300 used leaves less than that under the
     # 2 % reserve (9,800), so a new upload would be refused by our own reservation.
     legacy = world.project("Legacy Project")
     with db.session() as s:
-        projects.update_project(session=s, project_id=legacy.id or 0, actor="test",
-                                quota_policy={"preset": "legacy"})
+        projects.update_project(
+            session=s, project_id=legacy.id or 0, actor="test", quota_policy={"preset": "legacy"}
+        )
     world.connected_channel(legacy, "Old Channel")
     with db.read_session() as s:
         legacy = s.get(type(legacy), legacy.id)
@@ -144,8 +167,9 @@ def test_rotation_skips_a_project_its_own_count_says_is_full(
     assert not any("quota" in m for m in history)  # picked right the first time
 
 
-def test_reconsent_mid_upload_waits_then_resumes_the_same_session(world: SandboxWorld,
-                                                                  tmp_path: Path) -> None:
+def test_reconsent_mid_upload_waits_then_resumes_the_same_session(
+    world: SandboxWorld, tmp_path: Path
+) -> None:
     project = world.project()
     channel = world.connected_channel(project, "Revoked Mid-Way")
     world.connected_channel(project, "Another Channel")  # must not take the session over
@@ -162,9 +186,11 @@ def test_reconsent_mid_upload_waits_then_resumes_the_same_session(world: Sandbox
         # The person revokes access on Google's side; the next chunk gets a 401.
         world.control.revoke_grant(grant["id"])
         world.control.add_fault("auth_401", method="upload_chunk")
-        waiting = run_jobs_until_done([job_id], runner=runner,
-                                      done=(UploadState.WAITING_REAUTH, UploadState.FAILED,
-                                            UploadState.PUBLISHED))
+        waiting = run_jobs_until_done(
+            [job_id],
+            runner=runner,
+            done=(UploadState.WAITING_REAUTH, UploadState.FAILED, UploadState.PUBLISHED),
+        )
     finally:
         runner.shutdown(wait=True)
     from core.uploads import fencing
@@ -176,8 +202,9 @@ def test_reconsent_mid_upload_waits_then_resumes_the_same_session(world: Sandbox
     assert 0 < stuck.bytes_confirmed < stuck.file_size
     # Someone reconnects the channel (a fresh grant); the job resumes where it stopped.
     fresh = world.grant(project, {"id": channel.youtube_id})
-    channels.import_channel(project=project, refresh_token=fresh["refresh_token"],
-                            actor="ops@example.com")
+    channels.import_channel(
+        project=project, refresh_token=fresh["refresh_token"], actor="ops@example.com"
+    )
     with db.session() as s:
         s.get(UploadJob, job_id).not_before = clock.now()  # type: ignore[union-attr]
     final = run_jobs_until_done([job_id])[job_id]
@@ -188,8 +215,9 @@ def test_reconsent_mid_upload_waits_then_resumes_the_same_session(world: Sandbox
     assert len(world.control.uploads()) == 1  # one session, resumed
 
 
-def test_a_missing_video_file_fails_clearly_and_costs_no_quota(world: SandboxWorld,
-                                                               tmp_path: Path) -> None:
+def test_a_missing_video_file_fails_clearly_and_costs_no_quota(
+    world: SandboxWorld, tmp_path: Path
+) -> None:
     project = world.project()
     channel = world.connected_channel(project, "Forgetful")
     job_id = enqueue(fake_video(tmp_path / "gone.mp4", MB), channel=channel)
@@ -208,12 +236,15 @@ def test_a_missing_video_file_fails_clearly_and_costs_no_quota(world: SandboxWor
 def test_reschedule_keeps_the_form_rules(world: SandboxWorld, tmp_path: Path) -> None:
     project = world.project()
     channel = world.connected_channel(project, "Planner")
-    premiere = enqueue(fake_video(tmp_path / "p.mp4", MB), channel=channel,
-                       when_text="in 3 days", mode=PublishMode.PUBLISH_AT)
+    premiere = enqueue(
+        fake_video(tmp_path / "p.mp4", MB),
+        channel=channel,
+        when_text="in 3 days",
+        mode=PublishMode.PUBLISH_AT,
+    )
     with pytest.raises(InputError, match="future time"):
         uploads.reschedule(job_id=premiere, when_text="now", tz="UTC", actor="t")
-    later = enqueue(fake_video(tmp_path / "l.mp4", MB), channel=channel,
-                    when_text="tomorrow 9am")
+    later = enqueue(fake_video(tmp_path / "l.mp4", MB), channel=channel, when_text="tomorrow 9am")
     uploads.reschedule(job_id=later, when_text="in 2 days", tz="UTC", actor="t")
     moved = job(later)
     assert moved.state == UploadState.SCHEDULED
@@ -222,12 +253,17 @@ def test_reschedule_keeps_the_form_rules(world: SandboxWorld, tmp_path: Path) ->
     assert job(later).state == UploadState.QUEUED
 
 
-def test_publish_time_passed_while_waiting_fails_with_a_message(world: SandboxWorld,
-                                                                tmp_path: Path) -> None:
+def test_publish_time_passed_while_waiting_fails_with_a_message(
+    world: SandboxWorld, tmp_path: Path
+) -> None:
     project = world.project()
     channel = world.connected_channel(project, "Too Late")
-    job_id = enqueue(fake_video(tmp_path / "late.mp4", MB), channel=channel,
-                     when_text="in 1 hour", mode=PublishMode.PUBLISH_AT)
+    job_id = enqueue(
+        fake_video(tmp_path / "late.mp4", MB),
+        channel=channel,
+        when_text="in 1 hour",
+        mode=PublishMode.PUBLISH_AT,
+    )
     clock.shift(timedelta(hours=2))
     final = run_jobs_until_done([job_id])[job_id]
     assert final.state == UploadState.FAILED

@@ -43,14 +43,28 @@ def person(email: str, role: Role = Role.MARKETER) -> auth.CurrentUser:
     return someone(email, role, timezone="Europe/Berlin")
 
 
-
-def schedule(video: Path, actor: uploads.Actor, *, channel: Channel | None = None,
-             when_text: str = "now", mode: PublishMode = PublishMode.UPLOAD_AT) -> int:
-    [job_id] = uploads.enqueue(uploads.UploadRequest(
-        video=uploads.store_path(video), file_name=video.name, title="Permissions",
-        privacy="public", target=TargetKind.CHANNEL if channel else TargetKind.AUTO,
-        channel_id=channel.id if channel else None, when_text=when_text, tz="UTC",
-        mode=mode), actor=actor)
+def schedule(
+    video: Path,
+    actor: uploads.Actor,
+    *,
+    channel: Channel | None = None,
+    when_text: str = "now",
+    mode: PublishMode = PublishMode.UPLOAD_AT,
+) -> int:
+    [job_id] = uploads.enqueue(
+        uploads.UploadRequest(
+            video=uploads.store_path(video),
+            file_name=video.name,
+            title="Permissions",
+            privacy="public",
+            target=TargetKind.CHANNEL if channel else TargetKind.AUTO,
+            channel_id=channel.id if channel else None,
+            when_text=when_text,
+            tz="UTC",
+            mode=mode,
+        ),
+        actor=actor,
+    )
     return job_id
 
 
@@ -72,11 +86,9 @@ def test_a_job_records_the_account_that_scheduled_it(database: str, tmp_path: Pa
 
 def test_who_may_change_which_job(database: str, tmp_path: Path) -> None:
     alice, bob = person("alice@example.com"), person("bob@example.com")
-    ops, admin = person("ops@example.com", Role.OPERATOR), person("root@example.com",
-                                                                 Role.ADMIN)
+    ops, admin = person("ops@example.com", Role.OPERATOR), person("root@example.com", Role.ADMIN)
     hers = schedule(fake_video(tmp_path / "a.mp4", MB), alice, when_text="tomorrow 9am")
-    from_cli = schedule(fake_video(tmp_path / "c.mp4", MB), uploads.CLI,
-                        when_text="tomorrow 9am")
+    from_cli = schedule(fake_video(tmp_path / "c.mp4", MB), uploads.CLI, when_text="tomorrow 9am")
     # The queue's buttons follow the same rule as the actions.
     assert uploads.allowed_actions(job(hers), actor=alice) == {"cancel", "reschedule"}
     assert uploads.allowed_actions(job(hers), actor=bob) == set()
@@ -84,8 +96,9 @@ def test_who_may_change_which_job(database: str, tmp_path: Path) -> None:
     assert uploads.allowed_actions(job(from_cli), actor=alice) == set()
     assert uploads.allowed_actions(job(from_cli), actor=admin) == {"cancel", "reschedule"}
     # Nobody owns a CLI job: a marketer may not touch it, an operator may.
-    with pytest.raises(uploads.NotAllowed, match="only the person who scheduled it or an "
-                                                 "operator can cancel it"):
+    with pytest.raises(
+        uploads.NotAllowed, match="only the person who scheduled it or an operator can cancel it"
+    ):
         uploads.cancel(job_id=from_cli, actor=alice)
     uploads.cancel(job_id=from_cli, actor=ops)
     uploads.retry(job_id=from_cli, actor=admin)
@@ -94,14 +107,19 @@ def test_who_may_change_which_job(database: str, tmp_path: Path) -> None:
         uploads.retry(job_id=hers, actor=bob)
     uploads.reschedule(job_id=hers, when_text="in 3 days", tz="UTC", actor=alice)
     with db.read_session() as s:
-        actors = [e.actor for e in s.exec(select(UploadEvent).where(
-            UploadEvent.job_id == from_cli).order_by(UploadEvent.id)).all()]
+        actors = [
+            e.actor
+            for e in s.exec(
+                select(UploadEvent).where(UploadEvent.job_id == from_cli).order_by(UploadEvent.id)
+            ).all()
+        ]
     assert actors == ["cli", "ops@example.com", "root@example.com"]
 
 
 def test_the_actor_must_be_a_person_or_the_system(database: str, tmp_path: Path) -> None:
-    hers = schedule(fake_video(tmp_path / "a.mp4", MB), person("alice@example.com"),
-                    when_text="tomorrow 9am")
+    hers = schedule(
+        fake_video(tmp_path / "a.mp4", MB), person("alice@example.com"), when_text="tomorrow 9am"
+    )
     with pytest.raises(TypeError):
         uploads.cancel(job_id=hers, actor=42)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
@@ -109,12 +127,12 @@ def test_the_actor_must_be_a_person_or_the_system(database: str, tmp_path: Path)
     assert job(hers).state == UploadState.SCHEDULED
 
 
-def test_retry_runs_now_a_job_whose_time_passed(upload_world: SandboxWorld,
-                                                tmp_path: Path) -> None:
+def test_retry_runs_now_a_job_whose_time_passed(upload_world: SandboxWorld, tmp_path: Path) -> None:
     alice = person("alice@example.com")
     channel = upload_world.connected_channel(upload_world.project(), "Retry Channel")
-    job_id = schedule(fake_video(tmp_path / "r.mp4", MB), alice, channel=channel,
-                      when_text="in 1 hour")
+    job_id = schedule(
+        fake_video(tmp_path / "r.mp4", MB), alice, channel=channel, when_text="in 1 hour"
+    )
     uploads.cancel(job_id=job_id, actor=alice)
     clock.shift(timedelta(hours=2))  # its time passed while it was cancelled
     retried = uploads.retry(job_id=job_id, actor=alice)
@@ -123,8 +141,9 @@ def test_retry_runs_now_a_job_whose_time_passed(upload_world: SandboxWorld,
     assert run_jobs_until_done([job_id])[job_id].state == UploadState.PUBLISHED
 
 
-def test_retry_of_a_job_still_ahead_keeps_its_time_and_says_so(database: str,
-                                                               tmp_path: Path) -> None:
+def test_retry_of_a_job_still_ahead_keeps_its_time_and_says_so(
+    database: str, tmp_path: Path
+) -> None:
     alice = person("alice@example.com")
     job_id = schedule(fake_video(tmp_path / "k.mp4", MB), alice, when_text="in 5 days")
     planned = job(job_id).not_before
@@ -136,15 +155,23 @@ def test_retry_of_a_job_still_ahead_keeps_its_time_and_says_so(database: str,
 
 
 def test_retry_of_a_publish_at_job_whose_time_passed_is_refused(
-        database: str, tmp_path: Path) -> None:
+    database: str, tmp_path: Path
+) -> None:
     alice = person("alice@example.com")
-    job_id = schedule(fake_video(tmp_path / "p.mp4", MB), alice, when_text="in 1 hour",
-                      mode=PublishMode.PUBLISH_AT)
+    job_id = schedule(
+        fake_video(tmp_path / "p.mp4", MB),
+        alice,
+        when_text="in 1 hour",
+        mode=PublishMode.PUBLISH_AT,
+    )
     uploads.cancel(job_id=job_id, actor=alice)
     clock.shift(timedelta(hours=2))
     before = job(job_id)
-    with pytest.raises(InputError, match=r"has passed; retrying now would make it "
-                                                 r"public at once\. Reschedule it"):
+    with pytest.raises(
+        InputError,
+        match=r"has passed; retrying now would make it "
+        r"public at once\. Reschedule it",
+    ):
         uploads.retry(job_id=job_id, actor=alice)
     assert job(job_id).state == UploadState.CANCELLED
     assert job(job_id).updated_at == before.updated_at
@@ -158,10 +185,15 @@ def test_retry_of_a_publish_at_job_whose_time_passed_is_refused(
 
 
 def test_retry_of_a_publish_at_job_still_ahead_uploads_now_as_private(
-        database: str, tmp_path: Path) -> None:
+    database: str, tmp_path: Path
+) -> None:
     alice = person("alice@example.com")
-    job_id = schedule(fake_video(tmp_path / "q.mp4", MB), alice, when_text="in 3 days",
-                      mode=PublishMode.PUBLISH_AT)
+    job_id = schedule(
+        fake_video(tmp_path / "q.mp4", MB),
+        alice,
+        when_text="in 3 days",
+        mode=PublishMode.PUBLISH_AT,
+    )
     publish_at = job(job_id).publish_at
     uploads.cancel(job_id=job_id, actor=alice)
     retried = uploads.retry(job_id=job_id, actor=alice)
@@ -169,8 +201,7 @@ def test_retry_of_a_publish_at_job_still_ahead_uploads_now_as_private(
     assert retried.privacy == "private"
 
 
-def test_a_missing_file_is_said_before_a_new_time_is_taken(database: str,
-                                                           tmp_path: Path) -> None:
+def test_a_missing_file_is_said_before_a_new_time_is_taken(database: str, tmp_path: Path) -> None:
     alice = person("alice@example.com")
     job_id = schedule(fake_video(tmp_path / "m.mp4", MB), alice, when_text="in 3 days")
     uploads.cancel(job_id=job_id, actor=alice)
@@ -187,8 +218,14 @@ def test_the_cli_acts_as_the_system(database: str, tmp_path: Path) -> None:
     env = {**os.environ, "TUBEFLEET_DATABASE_URL": database, "TUBEFLEET_ENV_FILE": ""}
 
     def tubefleet(*args: str) -> dict:
-        done = subprocess.run([str(TUBEFLEET), "job", str(job_id), *args, "--json"], env=env,
-                              text=True, capture_output=True, timeout=120, check=False)
+        done = subprocess.run(
+            [str(TUBEFLEET), "job", str(job_id), *args, "--json"],
+            env=env,
+            text=True,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 
@@ -196,14 +233,14 @@ def test_the_cli_acts_as_the_system(database: str, tmp_path: Path) -> None:
     assert tubefleet("cancel")["state"] == "cancelled"
     shown = tubefleet("retry")
     assert shown["state"] == "scheduled" and shown["history"][-1]["message"].startswith(
-        "retry requested by cli; starts")
+        "retry requested by cli; starts"
+    )
 
 
 def test_the_migration_gives_existing_jobs_their_owner(database: str, tmp_path: Path) -> None:
     alice = person("alice@example.com")
     hers = schedule(fake_video(tmp_path / "o.mp4", MB), alice, when_text="tomorrow 9am")
-    from_cli = schedule(fake_video(tmp_path / "s.mp4", MB), uploads.CLI,
-                        when_text="tomorrow 9am")
+    from_cli = schedule(fake_video(tmp_path / "s.mp4", MB), uploads.CLI, when_text="tomorrow 9am")
     with db.engine().begin() as conn:
         conn.execute(text("UPDATE upload_jobs SET created_by_id = NULL"))
     cfg = db.alembic_config(database)

@@ -24,8 +24,11 @@ def person(app: RunningApp, role: str) -> str:
 
 
 def cookie_of(app: RunningApp, email: str) -> str:
-    answer = httpx.post(f"{app.base_url}/auth/login",
-                        data={"email": email, "password": PASSWORD}, follow_redirects=False)
+    answer = httpx.post(
+        f"{app.base_url}/auth/login",
+        data={"email": email, "password": PASSWORD},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303 and "error" not in answer.headers["location"], answer.text
     value = answer.cookies.get("tubefleet_session")
     assert value

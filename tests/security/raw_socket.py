@@ -24,10 +24,11 @@ class Refused(Exception):
 
 
 class RawReflexSocket:
-    def __init__(self, base_url: str, *, token: str, cookie: str = "",
-                 origin: str | None = None) -> None:
+    def __init__(
+        self, base_url: str, *, token: str, cookie: str = "", origin: str | None = None
+    ) -> None:
         parts = urlsplit(base_url)
-        url = (f"ws://{parts.netloc}{NAMESPACE}/?token={token}&EIO=4&transport=websocket")
+        url = f"ws://{parts.netloc}{NAMESPACE}/?token={token}&EIO=4&transport=websocket"
         headers: dict[str, str] = {}
         if cookie:
             headers["Cookie"] = cookie
@@ -38,8 +39,11 @@ class RawReflexSocket:
             self.ws = simple_websocket.Client.connect(url, headers=headers)
             started = time.monotonic()
             opening = self.ws.receive(timeout=30)
-        except (simple_websocket.ConnectionError, simple_websocket.ConnectionClosed,
-                ConnectionError) as exc:
+        except (
+            simple_websocket.ConnectionError,
+            simple_websocket.ConnectionClosed,
+            ConnectionError,
+        ) as exc:
             raise Refused(str(exc)) from exc
         if not opening or not str(opening).startswith("0"):
             waited = time.monotonic() - started
@@ -64,8 +68,11 @@ class RawReflexSocket:
         return text
 
     def emit(self, handler: str, payload: dict[str, Any], *, path: str = "/") -> None:
-        event = {"name": handler, "payload": payload,
-                 "router_data": {"pathname": path, "query": {}, "asPath": path}}
+        event = {
+            "name": handler,
+            "payload": payload,
+            "router_data": {"pathname": path, "query": {}, "asPath": path},
+        }
         self.ws.send(f"42{NAMESPACE},{json.dumps(['event', event])}")
 
     def listen(self, seconds: float) -> str:

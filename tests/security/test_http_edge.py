@@ -53,24 +53,28 @@ def forget_cached_headers() -> None:
 @pytest.fixture
 def people(database: str) -> Iterator[None]:
     with db.session() as s:
-        auth.create_user(session=s, email="ops@example.com", password=PASSWORD,
-                         role=Role.OPERATOR)
+        auth.create_user(session=s, email="ops@example.com", password=PASSWORD, role=Role.OPERATOR)
     forget_cached_headers()
     yield
     forget_cached_headers()
 
 
-def log_in(client: TestClient, email: str = "ops@example.com", password: str = PASSWORD,
-           **headers: str) -> str:
-    response = client.post("/auth/login", data={"email": email, "password": password},
-                           headers=headers)
+def log_in(
+    client: TestClient, email: str = "ops@example.com", password: str = PASSWORD, **headers: str
+) -> str:
+    response = client.post(
+        "/auth/login", data={"email": email, "password": password}, headers=headers
+    )
     return response.headers.get("location", "")
 
 
 # --- origins -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("origin", ["http://localhost:3001", "http://evil.localhost:3000",
-                                    "null", "https://localhost:3000"])
+
+@pytest.mark.parametrize(
+    "origin",
+    ["http://localhost:3001", "http://evil.localhost:3000", "null", "https://localhost:3000"],
+)
 def test_a_foreign_origin_cannot_post_with_the_cookie(people: None, origin: str) -> None:
     with edge() as client:
         assert log_in(client) == "/"
@@ -95,10 +99,14 @@ def test_our_own_origin_may_post(people: None) -> None:
 
 # --- security headers ---------------------------------------------------------------------
 
+
 def test_every_answer_carries_the_security_headers(people: None) -> None:
     with edge() as client:
-        for response in (client.get("/login"), client.get("/healthz"),
-                         client.post("/auth/login", data={"email": "x@y.z", "password": "n"})):
+        for response in (
+            client.get("/login"),
+            client.get("/healthz"),
+            client.post("/auth/login", data={"email": "x@y.z", "password": "n"}),
+        ):
             csp = response.headers["content-security-policy"]
             assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
             assert response.headers["x-frame-options"] == "DENY"
@@ -123,8 +131,10 @@ def test_hsts_when_served_over_https(people: None, monkeypatch: pytest.MonkeyPat
 
 # --- the client's address -----------------------------------------------------------------
 
+
 def test_x_forwarded_for_from_an_untrusted_peer_is_ignored(
-        people: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    people: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With a proxy configured, someone reaching the app directly cannot pick the address
     the rate limit counts: not to dodge it, not to lock out somebody else's address."""
     monkeypatch.setenv("TUBEFLEET_TRUSTED_PROXY_HOPS", "1")
@@ -133,8 +143,12 @@ def test_x_forwarded_for_from_an_untrusted_peer_is_ignored(
     try:
         with edge(peer="203.0.113.66") as attacker:  # not a trusted proxy
             for n in range(get_settings().login_max_failures + 3):
-                log_in(attacker, email=f"guess{n}@example.com", password="x",
-                       **{"x-forwarded-for": victim_address})
+                log_in(
+                    attacker,
+                    email=f"guess{n}@example.com",
+                    password="x",
+                    **{"x-forwarded-for": victim_address},
+                )
             # The attacker's own address is the one limited…
             assert "ratelimited" in log_in(attacker, **{"x-forwarded-for": "192.0.2.9"})
         # …and the victim, arriving through the real proxy, is not.
@@ -147,13 +161,16 @@ def test_x_forwarded_for_from_an_untrusted_peer_is_ignored(
 
 # --- health -------------------------------------------------------------------------------
 
+
 def test_healthz_tells_anonymous_callers_no_host_or_process(people: None) -> None:
     from core import heartbeat, lease
 
     with db.session() as s:
         from core import clock
-        heartbeat.beat(session=s, worker_id=lease.process_owner(), kind="web",
-                       started_at=clock.now())
+
+        heartbeat.beat(
+            session=s, worker_id=lease.process_owner(), kind="web", started_at=clock.now()
+        )
     host_and_pid = lease.process_owner().rsplit(":", 1)[0]
     with edge() as client:
         anonymous = client.get("/healthz")

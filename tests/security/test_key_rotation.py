@@ -78,21 +78,42 @@ class Fleet:
         return self.data_dir / "tubefleet.db"
 
     def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT,
-                              env=self.env, input=stdin, text=True, capture_output=True,
-                              timeout=300, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "app.cli", *args],
+            cwd=ROOT,
+            env=self.env,
+            input=stdin,
+            text=True,
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
 
     def python(self, script: str, *args: str, stdin: str = "") -> None:
-        done = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, env=self.env,
-                              input=stdin, text=True, capture_output=True, timeout=120,
-                              check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", script, *args],
+            cwd=ROOT,
+            env=self.env,
+            input=stdin,
+            text=True,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
 
-    def start(self, argv: list[str], ready: str | None = None,
-              stdin: bool = False) -> subprocess.Popen[str]:
-        proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, text=True,
-                                stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    def start(
+        self, argv: list[str], ready: str | None = None, stdin: bool = False
+    ) -> subprocess.Popen[str]:
+        proc = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env=self.env,
+            text=True,
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
         self.processes.append(proc)
         if ready is not None:
             assert proc.stdout is not None
@@ -102,16 +123,24 @@ class Fleet:
 
     def keys(self) -> list[bytes]:
         text = (self.data_dir / "secret.keys").read_text()
-        return [line.split()[-1].encode() for line in text.splitlines()
-                if line.strip() and not line.startswith("#")]
+        return [
+            line.split()[-1].encode()
+            for line in text.splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
 
 
 @pytest.fixture
 def fleet(tmp_path: Path, control: SandboxControl, sandbox_url: str) -> Iterator[Fleet]:
     """A migrated data folder with a sandbox project and CHANNELS imported channels."""
-    env = {**os.environ, "TUBEFLEET_ENV_FILE": "", "TUBEFLEET_DATA_DIR": str(tmp_path / "data"),
-           "TUBEFLEET_MODE": "sandbox", "TUBEFLEET_SANDBOX_URL": sandbox_url,
-           "TUBEFLEET_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "TUBEFLEET_ENV_FILE": "",
+        "TUBEFLEET_DATA_DIR": str(tmp_path / "data"),
+        "TUBEFLEET_MODE": "sandbox",
+        "TUBEFLEET_SANDBOX_URL": sandbox_url,
+        "TUBEFLEET_LOG_LEVEL": "WARNING",
+    }
     for name in ("TUBEFLEET_DATABASE_URL", "TUBEFLEET_SECRET_KEY"):
         env.pop(name, None)
     world = Fleet(env, tmp_path / "data")
@@ -127,14 +156,16 @@ def fleet(tmp_path: Path, control: SandboxControl, sandbox_url: str) -> Iterator
 
 def _store_channels(world: Fleet, control: SandboxControl) -> None:
     created = control.create_project("Rotation test", verified=True)
-    world.python(ADD_PROJECT, "Rotation test", created["client_id"],
-                 stdin=created["client_secret"] + "\n")
+    world.python(
+        ADD_PROJECT, "Rotation test", created["client_id"], stdin=created["client_secret"] + "\n"
+    )
     account = control.create_account("owner@rotation.test", "Owner")
     for n in range(CHANNELS):
         yt = control.create_channel(account["id"], f"Rotating {n}", brand=n > 0)
         grant = control.grant(created["client_id"], yt["id"])
-        done = world.cli("channel", "import", "--project", "Rotation test",
-                         stdin=grant["refresh_token"] + "\n")
+        done = world.cli(
+            "channel", "import", "--project", "Rotation test", stdin=grant["refresh_token"] + "\n"
+        )
         assert done.returncode == 0, done.stderr
         world.refresh_tokens.append(grant["refresh_token"])
 
@@ -182,9 +213,11 @@ def _scan(world: Fleet) -> tuple[list[bytes], dict[str, int]]:
 
 def _live_secrets(world: Fleet) -> list[bytes]:
     with sqlite3.connect(world.database, timeout=30) as con:
-        rows = con.execute("SELECT client_secret_enc FROM projects UNION ALL "
-                           "SELECT refresh_token_enc FROM channels UNION ALL "
-                           "SELECT access_token_enc FROM channels").fetchall()
+        rows = con.execute(
+            "SELECT client_secret_enc FROM projects UNION ALL "
+            "SELECT refresh_token_enc FROM channels UNION ALL "
+            "SELECT access_token_enc FROM channels"
+        ).fetchall()
     con.close()
     return [value.encode() for (value,) in rows if value]
 
@@ -201,11 +234,13 @@ def _assert_retired_key_opens_nothing(world: Fleet, old_keys: list[bytes]) -> No
         opened = [t for t in tokens if _opens(Fernet(old), t)]
         assert not opened, (
             f"{len(opened)} of {len(tokens)} ciphertexts in the database files still open "
-            f"with the retired key ({sizes})")
+            f"with the retired key ({sizes})"
+        )
 
 
 def test_rotation_while_a_worker_reads_leaves_nothing_the_old_key_opens(
-        fleet: Fleet, control: SandboxControl) -> None:
+    fleet: Fleet, control: SandboxControl
+) -> None:
     worker = _start_workers(fleet)
     _store_channels(fleet, control)
     old_keys = fleet.keys()
@@ -225,12 +260,14 @@ def test_rotation_while_a_worker_reads_leaves_nothing_the_old_key_opens(
 
 
 def test_a_reader_holding_a_snapshot_is_reported_then_scrub_finishes(
-        fleet: Fleet, control: SandboxControl) -> None:
+    fleet: Fleet, control: SandboxControl
+) -> None:
     _start_workers(fleet)
     _store_channels(fleet, control)
     old_keys = fleet.keys()
-    holder = fleet.start([sys.executable, "-c", HOLDER, str(fleet.database)],
-                         ready="holding", stdin=True)
+    holder = fleet.start(
+        [sys.executable, "-c", HOLDER, str(fleet.database)], ready="holding", stdin=True
+    )
 
     started = time.monotonic()
     done = fleet.cli("keys", "rotate", "--wait", "2")

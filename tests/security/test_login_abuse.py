@@ -79,12 +79,22 @@ def test_wrong_current_passwords_count_as_failed_logins(database: str) -> None:
     user_id = add_admin()
     for n in range(get_settings().login_max_failures):
         with pytest.raises(InputError, match="current password is wrong"):
-            call(auth.change_password, user_id=user_id, current=f"guess {n}",
-                 new="a brand new password", ip="192.0.2.10")
+            call(
+                auth.change_password,
+                user_id=user_id,
+                current=f"guess {n}",
+                new="a brand new password",
+                ip="192.0.2.10",
+            )
     # Someone who took over an open session gets no further guesses now, not even right ones.
     with pytest.raises(InputError, match="Too many failed logins"):
-        call(auth.change_password, user_id=user_id, current=PASSWORD,
-             new="a brand new password", ip="192.0.2.10")
+        call(
+            auth.change_password,
+            user_id=user_id,
+            current=PASSWORD,
+            new="a brand new password",
+            ip="192.0.2.10",
+        )
     with db.read_session() as s:
         assert auth._verify(s.exec(select(User)).one().password_hash, PASSWORD)
 
@@ -92,8 +102,13 @@ def test_wrong_current_passwords_count_as_failed_logins(database: str) -> None:
 def test_a_password_change_signs_out_every_other_session(database: str) -> None:
     user_id = add_admin()
     here, elsewhere = login(ip="192.0.2.10"), login(ip="203.0.113.50")
-    call(auth.change_password, user_id=user_id, current=PASSWORD, new="a brand new password",
-         keep_token=here)
+    call(
+        auth.change_password,
+        user_id=user_id,
+        current=PASSWORD,
+        new="a brand new password",
+        keep_token=here,
+    )
     with db.read_session() as s:
         assert auth.user_for_token(session=s, token=elsewhere) is None
         assert auth.user_for_token(session=s, token=here) is not None
@@ -144,4 +159,5 @@ def test_password_hashing_never_holds_the_write_lock(database: str) -> None:
     assert held, "no write transaction seen"
     assert max(held) < one_hash / 2, (
         f"a write transaction was held {max(held) * 1000:.0f} ms; one Argon2 hash takes "
-        f"{one_hash * 1000:.0f} ms")
+        f"{one_hash * 1000:.0f} ms"
+    )

@@ -46,8 +46,9 @@ def _host_of(url: str) -> str:
 @pytest.mark.parametrize("content_type", NO_CORS_TYPES)
 def test_a_no_cors_post_cannot_move_the_clock(sandbox_url, control, content_type):
     before = _offset(control)
-    answer = httpx.post(f"{sandbox_url}/_sandbox/clock", content=ONE_DAY,
-                        headers={"content-type": content_type})
+    answer = httpx.post(
+        f"{sandbox_url}/_sandbox/clock", content=ONE_DAY, headers={"content-type": content_type}
+    )
     assert answer.status_code == 415
     assert "application/json" in answer.json()["error"]
     assert _offset(control) == pytest.approx(before, abs=1)
@@ -55,16 +56,18 @@ def test_a_no_cors_post_cannot_move_the_clock(sandbox_url, control, content_type
 
 @pytest.mark.parametrize("content_type", NO_CORS_TYPES)
 def test_a_no_cors_post_cannot_inject_a_fault(sandbox_url, control, content_type):
-    answer = httpx.post(f"{sandbox_url}/_sandbox/faults", content=A_FAULT,
-                        headers={"content-type": content_type})
+    answer = httpx.post(
+        f"{sandbox_url}/_sandbox/faults", content=A_FAULT, headers={"content-type": content_type}
+    )
     assert answer.status_code == 415
     assert control.faults() == []
 
 
 def test_an_empty_no_cors_post_cannot_reset_the_sandbox(sandbox_url, control):
     kept = control.create_project("Keep me")
-    answer = httpx.post(f"{sandbox_url}/_sandbox/reset", content=b"",
-                        headers={"content-type": "text/plain"})
+    answer = httpx.post(
+        f"{sandbox_url}/_sandbox/reset", content=b"", headers={"content-type": "text/plain"}
+    )
     assert answer.status_code == 415
     assert [p["client_id"] for p in control.projects()] == [kept["client_id"]]
 
@@ -73,29 +76,45 @@ def test_a_dns_rebinding_page_is_refused(sandbox_url, control):
     """evil.example first resolves to the attacker, then to 127.0.0.1: the browser now
     calls it same-origin, but the Host header still says evil.example."""
     port = urlsplit(sandbox_url).port
-    page = {"host": f"evil.example:{port}", "origin": f"http://evil.example:{port}",
-            "sec-fetch-site": "same-origin"}
+    page = {
+        "host": f"evil.example:{port}",
+        "origin": f"http://evil.example:{port}",
+        "sec-fetch-site": "same-origin",
+    }
     before = _offset(control)
     read = httpx.get(f"{sandbox_url}/_sandbox/projects", headers=page)
-    write = httpx.post(f"{sandbox_url}/_sandbox/clock", content=ONE_DAY,
-                       headers={**page, "content-type": "application/json"})
+    write = httpx.post(
+        f"{sandbox_url}/_sandbox/clock",
+        content=ONE_DAY,
+        headers={**page, "content-type": "application/json"},
+    )
     assert read.status_code == 403 and "Host" in read.json()["error"]
     assert write.status_code == 403
     assert _offset(control) == pytest.approx(before, abs=1)
 
 
-@pytest.mark.parametrize("page", [
-    {"origin": "http://evil.example"},
-    {"origin": "null"},  # a sandboxed iframe or a file:// page
-    {"sec-fetch-site": "cross-site"},
-    {"origin": "http://localhost:8000", "sec-fetch-site": "same-site"},  # another local app
-], ids=["foreign-origin", "null-origin", "cross-site", "other-local-port"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        {"origin": "http://evil.example"},
+        {"origin": "null"},  # a sandboxed iframe or a file:// page
+        {"sec-fetch-site": "cross-site"},
+        {"origin": "http://localhost:8000", "sec-fetch-site": "same-site"},  # another local app
+    ],
+    ids=["foreign-origin", "null-origin", "cross-site", "other-local-port"],
+)
 def test_a_foreign_page_is_refused(sandbox_url, control, page):
     before = _offset(control)
-    write = httpx.post(f"{sandbox_url}/_sandbox/clock", content=ONE_DAY,
-                       headers={**page, "content-type": "application/json"})
-    fault = httpx.post(f"{sandbox_url}/_sandbox/faults", content=A_FAULT,
-                       headers={**page, "content-type": "application/json"})
+    write = httpx.post(
+        f"{sandbox_url}/_sandbox/clock",
+        content=ONE_DAY,
+        headers={**page, "content-type": "application/json"},
+    )
+    fault = httpx.post(
+        f"{sandbox_url}/_sandbox/faults",
+        content=A_FAULT,
+        headers={**page, "content-type": "application/json"},
+    )
     read = httpx.get(f"{sandbox_url}/_sandbox/projects", headers=page)
     assert [write.status_code, fault.status_code, read.status_code] == [403, 403, 403]
     assert "web pages" in write.json()["error"]
@@ -125,8 +144,7 @@ def test_the_control_client_and_the_sandbox_own_pages_still_work(sandbox_url, co
 def test_a_control_token_is_demanded_when_the_sandbox_has_one():
     with running_sandbox(control_token="t0ken-for-tests") as url:
         assert httpx.get(f"{url}/_sandbox/projects").status_code == 401
-        wrong = httpx.get(f"{url}/_sandbox/projects",
-                          headers={"authorization": "Bearer guessed"})
+        wrong = httpx.get(f"{url}/_sandbox/projects", headers={"authorization": "Bearer guessed"})
         assert wrong.status_code == 401
         assert httpx.get(f"{url}/_sandbox/health").status_code == 200  # liveness only
         with SandboxControl(url, token="nope") as stranger, pytest.raises(SandboxControlError):
@@ -162,27 +180,46 @@ def test_the_project_secret_is_shown_once_and_still_works(sandbox_url, control):
     assert project["client_secret"].startswith("GOCSPX-")
     assert "client_secret" not in control.project(project["client_id"])
     assert all("client_secret" not in p for p in control.projects())
-    token = httpx.post(f"{sandbox_url}/token", data={
-        "grant_type": "refresh_token", "refresh_token": grant["refresh_token"],
-        "client_id": project["client_id"], "client_secret": project["client_secret"]})
+    token = httpx.post(
+        f"{sandbox_url}/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": grant["refresh_token"],
+            "client_id": project["client_id"],
+            "client_secret": project["client_secret"],
+        },
+    )
     assert token.status_code == 200 and token.json()["access_token"]
-    wrong = httpx.post(f"{sandbox_url}/token", data={
-        "grant_type": "refresh_token", "refresh_token": grant["refresh_token"],
-        "client_id": project["client_id"], "client_secret": "GOCSPX-guessed"})
+    wrong = httpx.post(
+        f"{sandbox_url}/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": grant["refresh_token"],
+            "client_id": project["client_id"],
+            "client_secret": "GOCSPX-guessed",
+        },
+    )
     assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
 
 
 def test_no_client_secret_or_token_lies_in_the_clear_on_disk(tmp_path):
     data_dir = tmp_path / "sandbox-data"
     with running_sandbox(data_dir) as url, SandboxControl(url) as control:
-        project = control.create_project("On disk", verified=True,
-                                         client_secret="GOCSPX-chosen-by-the-test-0123")
+        project = control.create_project(
+            "On disk", verified=True, client_secret="GOCSPX-chosen-by-the-test-0123"
+        )
         account = control.create_account("mallory@example.com")
         channel = control.create_channel(account["email"], "Mallory Makes")
         grant = control.grant(project["client_id"], channel["id"])
-        refreshed = httpx.post(f"{url}/token", data={
-            "grant_type": "refresh_token", "refresh_token": grant["refresh_token"],
-            "client_id": project["client_id"], "client_secret": project["client_secret"]})
+        refreshed = httpx.post(
+            f"{url}/token",
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": grant["refresh_token"],
+                "client_id": project["client_id"],
+                "client_secret": project["client_secret"],
+            },
+        )
         assert refreshed.status_code == 200
         credentials = {
             "client secret": project["client_secret"].encode(),

@@ -34,7 +34,6 @@ REFUSED = getattr(uploads, "NotAllowed", PermissionError)
 pytestmark = pytest.mark.usefixtures("upload_world")
 
 
-
 def acting(who: auth.CurrentUser) -> Any:
     """`who` as the code under test takes an actor: the person, or (before the fix, when
     `actor` was annotated `str`) the email the Uploads page passed."""
@@ -47,13 +46,21 @@ def next_march() -> str:
     return f"{now.year + (1 if now.month >= 3 else 0)}-03-15 18:00 UTC"
 
 
-def schedule(tmp_path: Path, channel: Channel, owner: auth.CurrentUser, *,
-             when_text: str) -> int:
+def schedule(tmp_path: Path, channel: Channel, owner: auth.CurrentUser, *, when_text: str) -> int:
     video = fake_video(tmp_path / f"{owner.email}.mp4", MB)
-    [job_id] = uploads.enqueue(uploads.UploadRequest(
-        video=uploads.store_path(video), file_name=video.name, title="Spring launch",
-        privacy="public", target=TargetKind.CHANNEL, channel_id=channel.id,
-        when_text=when_text, tz="UTC"), actor=acting(owner))
+    [job_id] = uploads.enqueue(
+        uploads.UploadRequest(
+            video=uploads.store_path(video),
+            file_name=video.name,
+            title="Spring launch",
+            privacy="public",
+            target=TargetKind.CHANNEL,
+            channel_id=channel.id,
+            when_text=when_text,
+            tz="UTC",
+        ),
+        actor=acting(owner),
+    )
     return job_id
 
 
@@ -62,16 +69,24 @@ def snapshot(job_id: int) -> dict[str, Any]:
     with db.read_session() as s:
         job = s.get(UploadJob, job_id)
         assert job is not None
-        events = s.exec(select(func.count()).select_from(UploadEvent)
-                        .where(UploadEvent.job_id == job_id)).one()
-        return {"state": job.state, "not_before": job.not_before,
-                "scheduled_for": job.scheduled_for, "publish_at": job.publish_at,
-                "updated_at": job.updated_at, "attempts": job.attempts, "events": events}
+        events = s.exec(
+            select(func.count()).select_from(UploadEvent).where(UploadEvent.job_id == job_id)
+        ).one()
+        return {
+            "state": job.state,
+            "not_before": job.not_before,
+            "scheduled_for": job.scheduled_for,
+            "publish_at": job.publish_at,
+            "updated_at": job.updated_at,
+            "attempts": job.attempts,
+            "events": events,
+        }
 
 
 @pytest.fixture
-def victim_job(world: SandboxWorld, tmp_path: Path) -> tuple[int, auth.CurrentUser,
-                                                             auth.CurrentUser, Channel]:
+def victim_job(
+    world: SandboxWorld, tmp_path: Path
+) -> tuple[int, auth.CurrentUser, auth.CurrentUser, Channel]:
     """Alice's public video, scheduled for next March; Mallory is another marketer."""
     alice = person("alice@example.com")
     mallory = person("mallory@example.com")
@@ -105,8 +120,7 @@ def test_a_marketer_cannot_reschedule_another_marketers_job(victim_job: Any) -> 
     assert snapshot(job_id) == before
 
 
-def test_retry_of_a_cancelled_job_keeps_next_march(world: SandboxWorld,
-                                                   victim_job: Any) -> None:
+def test_retry_of_a_cancelled_job_keeps_next_march(world: SandboxWorld, victim_job: Any) -> None:
     job_id, alice, _mallory, channel = victim_job
     planned = snapshot(job_id)
     assert planned["state"] == UploadState.SCHEDULED
@@ -132,8 +146,7 @@ def test_retry_of_a_cancelled_job_keeps_next_march(world: SandboxWorld,
     assert (starts.month, starts.day, starts.hour) == (3, 15, 18) and starts > clock.now()
 
 
-def test_an_operator_may_change_anyones_job_and_the_owner_their_own(
-        victim_job: Any) -> None:
+def test_an_operator_may_change_anyones_job_and_the_owner_their_own(victim_job: Any) -> None:
     job_id, alice, _mallory, _channel = victim_job
     ops = person("ops@example.com", Role.OPERATOR)
     uploads.cancel(job_id=job_id, actor=acting(ops))

@@ -42,14 +42,17 @@ def admin(app_server: RunningApp) -> str:
 
 # --- cross-site websocket hijacking -------------------------------------------------------
 
+
 @pytest.mark.parametrize("origin", ["http://localhost:1", "http://evil.localhost:3000", "null"])
-def test_a_foreign_origin_cannot_open_the_websocket(app_server: RunningApp, admin: str,
-                                                    origin: str) -> None:
+def test_a_foreign_origin_cannot_open_the_websocket(
+    app_server: RunningApp, admin: str, origin: str
+) -> None:
     cookie = cookie_of(app_server, admin)
     victim = f"made-by-{uuid.uuid4().hex[:6]}@example.com"
     try:
-        sock = RawReflexSocket(app_server.base_url, token=str(uuid.uuid4()), cookie=cookie,
-                               origin=origin)
+        sock = RawReflexSocket(
+            app_server.base_url, token=str(uuid.uuid4()), cookie=cookie, origin=origin
+        )
     except Refused:
         sock = None
     if sock is not None:  # the handshake went through: show what an attacker then does
@@ -63,8 +66,12 @@ def test_a_foreign_origin_cannot_open_the_websocket(app_server: RunningApp, admi
 
 def test_our_own_origin_still_works(app_server: RunningApp, admin: str) -> None:
     """The control for the test above: the same event from our origin does create a user."""
-    sock = RawReflexSocket(app_server.base_url, token=str(uuid.uuid4()),
-                           cookie=cookie_of(app_server, admin), origin=app_server.base_url)
+    sock = RawReflexSocket(
+        app_server.base_url,
+        token=str(uuid.uuid4()),
+        cookie=cookie_of(app_server, admin),
+        origin=app_server.base_url,
+    )
     made = f"made-{uuid.uuid4().hex[:6]}@example.com"
     sock.emit(f"{SESSION}.set_browser_timezone", {"tz": "UTC"}, path="/settings/")
     sock.emit(*add_user_event(made, role="marketer"), path="/settings/")
@@ -99,13 +106,24 @@ def attacker_site() -> Iterator[tuple[str, type[_AttackPage]]]:
 
 
 def test_a_page_on_another_port_cannot_drive_the_admins_websocket(
-        browser: Browser, app_server: RunningApp, admin: str,
-        attacker_site: tuple[str, type[_AttackPage]]) -> None:
+    browser: Browser,
+    app_server: RunningApp,
+    admin: str,
+    attacker_site: tuple[str, type[_AttackPage]],
+) -> None:
     site, handler = attacker_site
     victim = f"planted-{uuid.uuid4().hex[:6]}@example.com"
     name, payload = add_user_event(victim)
-    event = json.dumps(["event", {"name": name, "payload": payload,
-                                  "router_data": {"pathname": "/settings/", "query": {}}}])
+    event = json.dumps(
+        [
+            "event",
+            {
+                "name": name,
+                "payload": payload,
+                "router_data": {"pathname": "/settings/", "query": {}},
+            },
+        ]
+    )
     ws_url = app_server.base_url.replace("http", "ws") + "/_event/?token=" + str(uuid.uuid4())
     handler.body = f"""<html><body><script>
       const ws = new WebSocket({json.dumps(ws_url + "&EIO=4&transport=websocket")});
@@ -128,24 +146,33 @@ def test_a_page_on_another_port_cannot_drive_the_admins_websocket(
 
 
 def test_settings_cannot_be_framed_by_another_origin(
-        browser: Browser, app_server: RunningApp, admin: str,
-        attacker_site: tuple[str, type[_AttackPage]]) -> None:
+    browser: Browser,
+    app_server: RunningApp,
+    admin: str,
+    attacker_site: tuple[str, type[_AttackPage]],
+) -> None:
     site, handler = attacker_site
-    handler.body = (f'<iframe id="f" src="{app_server.base_url}/settings" width="800" '
-                    'height="600"></iframe>').encode()
+    handler.body = (
+        f'<iframe id="f" src="{app_server.base_url}/settings" width="800" height="600"></iframe>'
+    ).encode()
     page = logged_in_page(browser, app_server, admin)
     page.goto(site)
     page.wait_for_timeout(3000)
     framed = [f for f in page.frames if f != page.main_frame]
     assert framed
     # A refused frame is replaced by the browser's error page: nothing of ours renders.
-    assert all(f.url.startswith("chrome-error://") or "/settings" not in f.url or
-               not f.query_selector("[data-testid='user-email']") for f in framed)
+    assert all(
+        f.url.startswith("chrome-error://")
+        or "/settings" not in f.url
+        or not f.query_selector("[data-testid='user-email']")
+        for f in framed
+    )
     assert not any(f.query_selector("[data-testid='user-email']") for f in framed)
     page.context.close()
 
 
 # --- identity follows the cookie, not the client token ------------------------------------
+
 
 def _tab_token(page: Page) -> str:
     token = page.evaluate("sessionStorage.getItem('token')")
@@ -155,8 +182,8 @@ def _tab_token(page: Page) -> str:
 
 @pytest.mark.parametrize("attacker_role", ["marketer", None])
 def test_a_stolen_client_token_does_not_carry_the_admins_identity(
-        browser: Browser, app_server: RunningApp, admin: str,
-        attacker_role: str | None) -> None:
+    browser: Browser, app_server: RunningApp, admin: str, attacker_role: str | None
+) -> None:
     cookie = cookie_of(app_server, person(app_server, attacker_role)) if attacker_role else ""
     page = logged_in_page(browser, app_server, admin)
     page.goto(f"{app_server.base_url}/settings")
@@ -167,8 +194,9 @@ def test_a_stolen_client_token_does_not_carry_the_admins_identity(
     page.context.close()
     time.sleep(1.0)
     victim = f"hijack-{uuid.uuid4().hex[:6]}@example.com"
-    sock = RawReflexSocket(app_server.base_url, token=token, cookie=cookie,
-                           origin=app_server.base_url)
+    sock = RawReflexSocket(
+        app_server.base_url, token=token, cookie=cookie, origin=app_server.base_url
+    )
     sock.emit(*add_user_event(victim), path="/settings/")
     seen = sock.listen(3)
     sock.close()
@@ -178,7 +206,8 @@ def test_a_stolen_client_token_does_not_carry_the_admins_identity(
 
 
 def test_the_next_person_in_the_same_tab_gets_nothing_of_the_previous(
-        browser: Browser, app_server: RunningApp, admin: str) -> None:
+    browser: Browser, app_server: RunningApp, admin: str
+) -> None:
     marketer = person(app_server, "marketer")
     page = logged_in_page(browser, app_server, admin)
     page.goto(f"{app_server.base_url}/settings")
@@ -204,8 +233,12 @@ def test_the_next_person_in_the_same_tab_gets_nothing_of_the_previous(
 
 def test_helper_methods_and_setvar_are_not_events(app_server: RunningApp) -> None:
     marketer = person(app_server, "marketer")
-    sock = RawReflexSocket(app_server.base_url, token=str(uuid.uuid4()),
-                           cookie=cookie_of(app_server, marketer), origin=app_server.base_url)
+    sock = RawReflexSocket(
+        app_server.base_url,
+        token=str(uuid.uuid4()),
+        cookie=cookie_of(app_server, marketer),
+        origin=app_server.base_url,
+    )
     sock.emit(f"{SESSION}.set_browser_timezone", {"tz": "UTC"}, path="/settings/")
     # Promote itself in its own state, then use the cached identity.
     sock.emit(f"{SESSION}.setvar", {"var_name": "role", "value": "admin"}, path="/settings/")
@@ -224,8 +257,10 @@ def test_helper_methods_and_setvar_are_not_events(app_server: RunningApp) -> Non
 
 # --- uploads ------------------------------------------------------------------------------
 
+
 def test_an_upload_into_another_persons_form_is_refused(
-        browser: Browser, app_server: RunningApp) -> None:
+    browser: Browser, app_server: RunningApp
+) -> None:
     owner, other = person(app_server, "marketer"), person(app_server, "marketer")
     page = logged_in_page(browser, app_server, owner)
     page.goto(f"{app_server.base_url}/uploads")
@@ -233,15 +268,16 @@ def test_an_upload_into_another_persons_form_is_refused(
     token = _tab_token(page)
     answer = httpx.post(
         f"{app_server.base_url}/_upload",
-        headers={"reflex-client-token": token,
-                 "reflex-event-handler": f"{UPLOADS}.receive_video",
-                 "cookie": cookie_of(app_server, other)},
-        files={"files": ("swap.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4096,
-                         "video/mp4")},
-        timeout=30)
+        headers={
+            "reflex-client-token": token,
+            "reflex-event-handler": f"{UPLOADS}.receive_video",
+            "cookie": cookie_of(app_server, other),
+        },
+        files={"files": ("swap.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4096, "video/mp4")},
+        timeout=30,
+    )
     page.wait_for_timeout(1500)
     shown = page.content()
     page.context.close()
     assert answer.status_code == 403, (answer.status_code, answer.text[:200])
     assert "swap.mp4" not in shown
-

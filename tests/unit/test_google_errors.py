@@ -10,29 +10,38 @@ from youtube.errors import Action, classify, classify_status
 
 
 def body(code: int, reason: str, domain: str = "youtube.video", message: str = "msg") -> bytes:
-    return json.dumps({"error": {"code": code, "message": message,
-                                 "errors": [{"reason": reason, "domain": domain,
-                                             "message": message}]}}).encode()
+    return json.dumps(
+        {
+            "error": {
+                "code": code,
+                "message": message,
+                "errors": [{"reason": reason, "domain": domain, "message": message}],
+            }
+        }
+    ).encode()
 
 
-@pytest.mark.parametrize(("status", "reason", "action"), [
-    (403, "quotaExceeded", Action.WAIT_FOR_QUOTA),
-    (400, "uploadLimitExceeded", Action.REST_CHANNEL),
-    (403, "rateLimitExceeded", Action.RETRY),
-    (403, "userRateLimitExceeded", Action.RETRY),
-    (429, "", Action.RETRY),
-    (503, "backendError", Action.RETRY),
-    (500, "internalError", Action.RETRY),
-    (401, "authError", Action.REFRESH),
-    (403, "forbidden", Action.FORBIDDEN),
-    (400, "invalidTitle", Action.FIX_INPUT),
-    (400, "invalidDescription", Action.FIX_INPUT),
-    (400, "invalidTags", Action.FIX_INPUT),
-    (400, "invalidCategoryId", Action.FIX_INPUT),
-    (400, "invalidPublishAt", Action.FIX_INPUT),
-    (400, "invalidVideoMetadata", Action.FIX_INPUT),
-    (404, "notFound", Action.NOT_FOUND),
-])
+@pytest.mark.parametrize(
+    ("status", "reason", "action"),
+    [
+        (403, "quotaExceeded", Action.WAIT_FOR_QUOTA),
+        (400, "uploadLimitExceeded", Action.REST_CHANNEL),
+        (403, "rateLimitExceeded", Action.RETRY),
+        (403, "userRateLimitExceeded", Action.RETRY),
+        (429, "", Action.RETRY),
+        (503, "backendError", Action.RETRY),
+        (500, "internalError", Action.RETRY),
+        (401, "authError", Action.REFRESH),
+        (403, "forbidden", Action.FORBIDDEN),
+        (400, "invalidTitle", Action.FIX_INPUT),
+        (400, "invalidDescription", Action.FIX_INPUT),
+        (400, "invalidTags", Action.FIX_INPUT),
+        (400, "invalidCategoryId", Action.FIX_INPUT),
+        (400, "invalidPublishAt", Action.FIX_INPUT),
+        (400, "invalidVideoMetadata", Action.FIX_INPUT),
+        (404, "notFound", Action.NOT_FOUND),
+    ],
+)
 def test_each_reason_maps_to_its_action(status: int, reason: str, action: Action) -> None:
     error = classify_status(status, body(status, reason, message=f"{reason} happened"))
     assert error.action == action
@@ -41,8 +50,9 @@ def test_each_reason_maps_to_its_action(status: int, reason: str, action: Action
 
 
 def test_oauth_error_bodies_are_understood() -> None:
-    error = classify_status(400, json.dumps({"error": "invalid_grant",
-                                             "error_description": "Token has been expired"}))
+    error = classify_status(
+        400, json.dumps({"error": "invalid_grant", "error_description": "Token has been expired"})
+    )
     assert error.reason == "invalid_grant" and "expired" in error.message
 
 

@@ -24,8 +24,9 @@ class FakeState:
 
 
 def person(role: Role, temporary: bool = False) -> CurrentUser:
-    return CurrentUser(id=1, email="p@example.com", role=role, timezone="UTC",
-                       must_change_password=temporary)
+    return CurrentUser(
+        id=1, email="p@example.com", role=role, timezone="UTC", must_change_password=temporary
+    )
 
 
 @requires(Role.OPERATOR)

@@ -67,13 +67,16 @@ def test_emoji_fill_the_description_four_times_faster() -> None:
     assert "5,004 bytes" in message and "1,251 characters" in message
 
 
-@pytest.mark.parametrize(("tags", "total"), [
-    ([], 0),
-    (["a"], 1),
-    (["a", "b"], 3),  # the comma counts
-    (["two words"], 11),  # counted as "two words" with quotes
-    (["a", "", "  ", "b c"], 7),  # blank tags are ignored
-])
+@pytest.mark.parametrize(
+    ("tags", "total"),
+    [
+        ([], 0),
+        (["a"], 1),
+        (["a", "b"], 3),  # the comma counts
+        (["two words"], 11),  # counted as "two words" with quotes
+        (["a", "", "  ", "b c"], 7),  # blank tags are ignored
+    ],
+)
 def test_tags_length_counts_like_youtube(tags: list[str], total: int) -> None:
     assert tags_length(tags) == total
 
@@ -114,8 +117,9 @@ def test_unknown_privacy_is_named() -> None:
 @pytest.mark.parametrize("privacy", ["public", "unlisted"])
 def test_publish_at_needs_private(privacy: str) -> None:
     message = problems(privacy=privacy, publish_at=NOW + timedelta(days=1))["publish_at"]
-    assert message == ("publish at needs privacy private: "
-                       "YouTube publishes the private video at that time")
+    assert message == (
+        "publish at needs privacy private: YouTube publishes the private video at that time"
+    )
 
 
 def test_publish_at_must_be_in_the_future() -> None:
@@ -142,11 +146,24 @@ def test_category_must_be_allowed_when_a_set_is_given() -> None:
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    found = problems(title="", description="<", tags=["x" * 501], privacy="public",
-                     publish_at=NOW - timedelta(days=1), made_for_kids="no",
-                     category_id="99", categories={"22"})
-    assert set(found) == {"title", "description", "tags", "publish_at", "made_for_kids",
-                          "category_id"}
+    found = problems(
+        title="",
+        description="<",
+        tags=["x" * 501],
+        privacy="public",
+        publish_at=NOW - timedelta(days=1),
+        made_for_kids="no",
+        category_id="99",
+        categories={"22"},
+    )
+    assert set(found) == {
+        "title",
+        "description",
+        "tags",
+        "publish_at",
+        "made_for_kids",
+        "category_id",
+    }
     assert "needs privacy private" in found["publish_at"]
     assert "not in the future" in found["publish_at"]
 
@@ -183,32 +200,38 @@ def ts_packets(first: int, packet: int) -> bytes:
     return bytes(data)
 
 
-@pytest.mark.parametrize(("head", "name"), [
-    (padded(b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00"), "mp4"),
-    (padded(b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00"), "mov"),
-    (padded(b"\x00\x00\x00\x08wide\x00\x00\x00\x00mdat"), "mov"),
-    (padded(b"\x00\x00\x00\x18ftyp3gp4\x00\x00\x00\x00"), "3gp"),
-    (padded(b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm"), "webm"),
-    (padded(b"\x1a\x45\xdf\xa3\xa3\x42\x86\x81\x01\x42\x82\x88matroska"), "mkv"),
-    (padded(b"RIFF\x00\x10\x00\x00AVI LIST"), "avi"),
-    (padded(b"FLV\x01\x05\x00\x00\x00\x09"), "flv"),
-    (padded(b"\x00\x00\x01\xba\x44\x00\x04\x00"), "mpeg-ps"),
-    (ts_packets(0, 188), "mpeg-ts"),
-    (ts_packets(4, 192), "m2ts"),
-    (padded(b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa"), "wmv"),
-    (padded(b"OggS\x00\x02\x00\x00"), "ogg"),
-])
+@pytest.mark.parametrize(
+    ("head", "name"),
+    [
+        (padded(b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00"), "mp4"),
+        (padded(b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00"), "mov"),
+        (padded(b"\x00\x00\x00\x08wide\x00\x00\x00\x00mdat"), "mov"),
+        (padded(b"\x00\x00\x00\x18ftyp3gp4\x00\x00\x00\x00"), "3gp"),
+        (padded(b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm"), "webm"),
+        (padded(b"\x1a\x45\xdf\xa3\xa3\x42\x86\x81\x01\x42\x82\x88matroska"), "mkv"),
+        (padded(b"RIFF\x00\x10\x00\x00AVI LIST"), "avi"),
+        (padded(b"FLV\x01\x05\x00\x00\x00\x09"), "flv"),
+        (padded(b"\x00\x00\x01\xba\x44\x00\x04\x00"), "mpeg-ps"),
+        (ts_packets(0, 188), "mpeg-ts"),
+        (ts_packets(4, 192), "m2ts"),
+        (padded(b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa"), "wmv"),
+        (padded(b"OggS\x00\x02\x00\x00"), "ogg"),
+    ],
+)
 def test_video_containers_are_recognised(head: bytes, name: str) -> None:
     assert sniff_video_container(head) == name
 
 
-@pytest.mark.parametrize("head", [
-    b"",
-    padded(JPEG_HEAD),
-    padded(b"RIFF\x00\x10\x00\x00WAVEfmt "),  # RIFF, but audio
-    padded(b"\x47\x40\x00\x10"),  # one sync byte is not a transport stream
-    b"\x47" + b"\x00" * 100,  # too short to see the second packet
-    b"just some text that happens to be long enough" * 12,
-])
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"",
+        padded(JPEG_HEAD),
+        padded(b"RIFF\x00\x10\x00\x00WAVEfmt "),  # RIFF, but audio
+        padded(b"\x47\x40\x00\x10"),  # one sync byte is not a transport stream
+        b"\x47" + b"\x00" * 100,  # too short to see the second packet
+        b"just some text that happens to be long enough" * 12,
+    ],
+)
 def test_non_videos_are_not_recognised(head: bytes) -> None:
     assert sniff_video_container(head) is None

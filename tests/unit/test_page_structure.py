@@ -49,29 +49,37 @@ def test_every_page_is_declared_once_with_a_title() -> None:
 
     routes = [p.route for p in PAGES]
     assert sorted(routes) == sorted(set(routes))
-    assert {"/", "/login", "/channels", "/uploads", "/quota", "/alerts", "/settings"} \
-        <= set(routes)
+    assert {"/", "/login", "/channels", "/uploads", "/quota", "/alerts", "/settings"} <= set(routes)
     assert all(p.title.endswith(" · TubeFleet") for p in PAGES)
 
 
 def test_every_page_state_handler_is_guarded() -> None:
     from app.pages import uploads  # noqa: F401  (loads every page state)
 
-    unguarded = [(cls.__name__, name) for cls in _page_states()
-                 for name, handler in cls.event_handlers.items()
-                 if name != "setvar" and not hasattr(handler.fn, GUARD_MARK)]
+    unguarded = [
+        (cls.__name__, name)
+        for cls in _page_states()
+        for name, handler in cls.event_handlers.items()
+        if name != "setvar" and not hasattr(handler.fn, GUARD_MARK)
+    ]
     assert not unguarded
 
 
 def test_states_and_views_keep_to_their_layer() -> None:
     for path in (APP / "states").glob("*.py"):
         imports = _imports(path)
-        assert not {m for m in imports if m.startswith(("app.components", "youtube",
-                                                        "sqlmodel", "sqlalchemy"))}, path
+        assert not {
+            m
+            for m in imports
+            if m.startswith(("app.components", "youtube", "sqlmodel", "sqlalchemy"))
+        }, path
     for path in (APP / "views").glob("*.py"):
         imports = _imports(path)
-        assert not {m for m in imports if m.startswith(("app.states", "reflex", "core.db",
-                                                        "sqlmodel", "youtube"))}, path
+        assert not {
+            m
+            for m in imports
+            if m.startswith(("app.states", "reflex", "core.db", "sqlmodel", "youtube"))
+        }, path
     for path in APP.rglob("*.py"):
         assert not {m for m in _imports(path) if m.split(".")[0] == "youtube"}, path
 

@@ -22,8 +22,9 @@ class FakeHttp:
         self.answer = (Response(status, **headers), content)
         self.sent: list[tuple[str, str, Any, dict[str, str]]] = []
 
-    def request(self, uri: str, method: str, body: Any = None,
-                headers: dict[str, str] | None = None) -> tuple[Response, bytes]:
+    def request(
+        self, uri: str, method: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> tuple[Response, bytes]:
         self.sent.append((uri, method, body, headers or {}))
         return self.answer
 
@@ -57,6 +58,13 @@ def test_an_expired_session_is_gone() -> None:
 
 def test_other_answers_are_classified() -> None:
     with pytest.raises(GoogleError) as raised:
-        query_session(FakeHttp(503, b'{"error": {"code": 503, "message": "busy", "errors": '
-                                    b'[{"reason": "backendError"}]}}'), "u", 10)
+        query_session(
+            FakeHttp(
+                503,
+                b'{"error": {"code": 503, "message": "busy", "errors": '
+                b'[{"reason": "backendError"}]}}',
+            ),
+            "u",
+            10,
+        )
     assert raised.value.action == Action.RETRY

@@ -10,8 +10,9 @@ from pydantic import ValidationError
 from core.settings import Settings
 
 
-def test_defaults_use_an_sqlite_file_under_the_data_folder(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_defaults_use_an_sqlite_file_under_the_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TUBEFLEET_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("TUBEFLEET_DATABASE_URL", raising=False)
     settings = Settings()
@@ -33,7 +34,8 @@ def test_chunk_size_must_be_a_multiple_of_256_kib(monkeypatch: pytest.MonkeyPatc
 
 
 def test_public_url_needs_a_scheme_and_loses_its_trailing_slash(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("TUBEFLEET_PUBLIC_URL", "dash.example.com")
     with pytest.raises(ValidationError, match="must start with http"):
         Settings()

@@ -38,11 +38,14 @@ def test_now_words_mean_now(text: str) -> None:
     assert result.local.hour == 10 and result.zone == BERLIN
 
 
-@pytest.mark.parametrize(("text", "delta"), [
-    ("in 2 hours", timedelta(hours=2)),
-    ("in 1 minute", timedelta(minutes=1)),
-    ("in 90 minutes", timedelta(minutes=90)),
-])
+@pytest.mark.parametrize(
+    ("text", "delta"),
+    [
+        ("in 2 hours", timedelta(hours=2)),
+        ("in 1 minute", timedelta(minutes=1)),
+        ("in 90 minutes", timedelta(minutes=90)),
+    ],
+)
 def test_relative_times_count_from_now(text: str, delta: timedelta) -> None:
     result = parse_when(text, tz=BERLIN, now=WED_10_BERLIN)
     assert result.at_utc == WED_10_BERLIN + delta
@@ -69,31 +72,38 @@ def test_tomorrow_9am_is_in_the_persons_zone() -> None:
     assert result.local.hour == 9 and result.local.utcoffset() == timedelta(hours=1)
 
 
-@pytest.mark.parametrize(("tz", "now", "expected"), [
-    # Saturday before the US switch: Sunday 09:00 is already PDT (UTC-7), not PST.
-    (LA, utc(2026, 3, 7, 18, 0), utc(2026, 3, 8, 16, 0)),
-    # Saturday before the EU switch: Sunday 09:00 is CEST (UTC+2).
-    (BERLIN, utc(2026, 3, 28, 11, 0), utc(2026, 3, 29, 7, 0)),
-    # Saturday before the EU switch back: Sunday 09:00 is CET (UTC+1) again.
-    (BERLIN, utc(2026, 10, 24, 10, 0), utc(2026, 10, 25, 8, 0)),
-])
+@pytest.mark.parametrize(
+    ("tz", "now", "expected"),
+    [
+        # Saturday before the US switch: Sunday 09:00 is already PDT (UTC-7), not PST.
+        (LA, utc(2026, 3, 7, 18, 0), utc(2026, 3, 8, 16, 0)),
+        # Saturday before the EU switch: Sunday 09:00 is CEST (UTC+2).
+        (BERLIN, utc(2026, 3, 28, 11, 0), utc(2026, 3, 29, 7, 0)),
+        # Saturday before the EU switch back: Sunday 09:00 is CET (UTC+1) again.
+        (BERLIN, utc(2026, 10, 24, 10, 0), utc(2026, 10, 25, 8, 0)),
+    ],
+)
 def test_tomorrow_9am_on_daylight_saving_days(tz: str, now: datetime, expected: datetime) -> None:
     assert parse_when("tomorrow 9am", tz=tz, now=now).at_utc == expected
 
 
 # Local Berlin times; 27 Nov and 4 Dec 2026 are Fridays.
-@pytest.mark.parametrize(("now_local", "friday"), [
-    (datetime(2026, 11, 23, 10), 27),  # Monday
-    (datetime(2026, 11, 25, 10), 27),  # Wednesday
-    (datetime(2026, 11, 26, 19), 27),  # Thursday evening: tomorrow
-    (datetime(2026, 11, 27, 10), 4),  # Friday morning: "next" Friday is a week away
-    (datetime(2026, 11, 27, 19), 4),  # Friday evening
-    (datetime(2026, 11, 28, 10), 4),  # Saturday
-    (datetime(2026, 11, 29, 23), 4),  # Sunday night
-])
+@pytest.mark.parametrize(
+    ("now_local", "friday"),
+    [
+        (datetime(2026, 11, 23, 10), 27),  # Monday
+        (datetime(2026, 11, 25, 10), 27),  # Wednesday
+        (datetime(2026, 11, 26, 19), 27),  # Thursday evening: tomorrow
+        (datetime(2026, 11, 27, 10), 4),  # Friday morning: "next" Friday is a week away
+        (datetime(2026, 11, 27, 19), 4),  # Friday evening
+        (datetime(2026, 11, 28, 10), 4),  # Saturday
+        (datetime(2026, 11, 29, 23), 4),  # Sunday night
+    ],
+)
 @pytest.mark.parametrize("text", ["next friday 6pm", "next friday 18:00"])
-def test_next_friday_evening_from_every_weekday(text: str, now_local: datetime,
-                                                friday: int) -> None:
+def test_next_friday_evening_from_every_weekday(
+    text: str, now_local: datetime, friday: int
+) -> None:
     now = (now_local - timedelta(hours=1)).replace(tzinfo=UTC)
     result = parse_when(text, tz=BERLIN, now=now)
     month = 11 if friday == 27 else 12
@@ -101,13 +111,15 @@ def test_next_friday_evening_from_every_weekday(text: str, now_local: datetime,
     assert result.local.strftime("%a %H:%M") == "Fri 18:00"
 
 
-@pytest.mark.parametrize(("now_local", "expected"), [
-    (datetime(2026, 11, 26, 10), utc(2026, 11, 27, 17)),  # Thursday: tomorrow
-    (datetime(2026, 11, 27, 10), utc(2026, 11, 27, 17)),  # Friday morning: tonight
-    (datetime(2026, 11, 27, 19), utc(2026, 12, 4, 17)),  # Friday, 18:00 gone: next week
-])
-def test_plain_friday_6pm_is_the_soonest_one_ahead(now_local: datetime,
-                                                   expected: datetime) -> None:
+@pytest.mark.parametrize(
+    ("now_local", "expected"),
+    [
+        (datetime(2026, 11, 26, 10), utc(2026, 11, 27, 17)),  # Thursday: tomorrow
+        (datetime(2026, 11, 27, 10), utc(2026, 11, 27, 17)),  # Friday morning: tonight
+        (datetime(2026, 11, 27, 19), utc(2026, 12, 4, 17)),  # Friday, 18:00 gone: next week
+    ],
+)
+def test_plain_friday_6pm_is_the_soonest_one_ahead(now_local: datetime, expected: datetime) -> None:
     now = (now_local - timedelta(hours=1)).replace(tzinfo=UTC)
     assert parse_when("friday 6pm", tz=BERLIN, now=now).at_utc == expected
 
@@ -117,11 +129,14 @@ def test_iso_date_and_time_in_the_persons_zone() -> None:
     assert result.at_utc == utc(2026, 12, 1, 13, 30)
 
 
-@pytest.mark.parametrize("text", [
-    "2026-12-01 14:30 Europe/Berlin",
-    "Europe/Berlin 2026-12-01 14:30",
-    "2026-12-01 14:30 europe/berlin",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-12-01 14:30 Europe/Berlin",
+        "Europe/Berlin 2026-12-01 14:30",
+        "2026-12-01 14:30 europe/berlin",
+    ],
+)
 def test_a_zone_name_in_the_text_overrides_the_persons_zone(text: str) -> None:
     result = parse_when(text, tz="America/New_York", now=WED_10_BERLIN)
     assert result.at_utc == utc(2026, 12, 1, 13, 30)
@@ -179,7 +194,8 @@ def test_more_than_a_year_ahead_is_refused() -> None:
     assert "more than 365 days ahead" in message
     assert "Thu 25 Nov 2027 10:00 CET" in message
     assert parse_when("2027-11-24 10:00", tz=BERLIN, now=WED_10_BERLIN).at_utc == utc(
-        2027, 11, 24, 9, 0)
+        2027, 11, 24, 9, 0
+    )
     assert "more than 365 days" in refusal("2027-11-26 10:00")
 
 
@@ -195,10 +211,13 @@ def test_day_month_swappable_dates_ask_for_iso(text: str) -> None:
     assert "2027-04-03 for 3 April" in message and "2027-03-04 for 4 March" in message
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2027-03-04 12:00", utc(2027, 3, 4, 11, 0)),  # ISO order is never ambiguous
-    ("25.12.2026 18:00", utc(2026, 12, 25, 17, 0)),  # 25 can only be the day
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2027-03-04 12:00", utc(2027, 3, 4, 11, 0)),  # ISO order is never ambiguous
+        ("25.12.2026 18:00", utc(2026, 12, 25, 17, 0)),  # 25 can only be the day
+    ],
+)
 def test_dates_that_cannot_swap_are_accepted(text: str, expected: datetime) -> None:
     assert parse_when(text, tz=BERLIN, now=WED_10_BERLIN).at_utc == expected
 
@@ -225,23 +244,29 @@ def test_berlin_repeated_and_skipped_hours_are_refused() -> None:
     assert "does not exist in Europe/Berlin" in spring
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2026-11-01 00:30", utc(2026, 11, 1, 7, 30)),  # still PDT
-    ("2026-11-01 02:30", utc(2026, 11, 1, 10, 30)),  # already PST
-    ("2026-11-01 09:30 UTC", utc(2026, 11, 1, 9, 30)),  # the second 01:30, said in UTC
-    ("2026-03-08 03:30", utc(2026, 3, 8, 10, 30)),  # just after the gap
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-01 00:30", utc(2026, 11, 1, 7, 30)),  # still PDT
+        ("2026-11-01 02:30", utc(2026, 11, 1, 10, 30)),  # already PST
+        ("2026-11-01 09:30 UTC", utc(2026, 11, 1, 9, 30)),  # the second 01:30, said in UTC
+        ("2026-03-08 03:30", utc(2026, 3, 8, 10, 30)),  # just after the gap
+    ],
+)
 def test_hours_around_the_los_angeles_switch_are_exact(text: str, expected: datetime) -> None:
     assert parse_when(text, tz=LA, now=utc(2026, 2, 1, 12)).at_utc == expected
 
 
-@pytest.mark.parametrize(("at", "tz", "expected"), [
-    (utc(2026, 12, 4, 17), BERLIN, "Fri 4 Dec 2026 18:00 CET (17:00 UTC)"),
-    (utc(2026, 7, 3, 16), BERLIN, "Fri 3 Jul 2026 18:00 CEST (16:00 UTC)"),
-    (utc(2026, 12, 3, 23, 30), BERLIN, "Fri 4 Dec 2026 00:30 CET (Thu 3 Dec 23:30 UTC)"),
-    (utc(2026, 12, 4, 17), "UTC", "Fri 4 Dec 2026 17:00 UTC"),
-    (datetime(2026, 12, 4, 17), LA, "Fri 4 Dec 2026 09:00 PST (17:00 UTC)"),  # naive = UTC
-])
+@pytest.mark.parametrize(
+    ("at", "tz", "expected"),
+    [
+        (utc(2026, 12, 4, 17), BERLIN, "Fri 4 Dec 2026 18:00 CET (17:00 UTC)"),
+        (utc(2026, 7, 3, 16), BERLIN, "Fri 3 Jul 2026 18:00 CEST (16:00 UTC)"),
+        (utc(2026, 12, 3, 23, 30), BERLIN, "Fri 4 Dec 2026 00:30 CET (Thu 3 Dec 23:30 UTC)"),
+        (utc(2026, 12, 4, 17), "UTC", "Fri 4 Dec 2026 17:00 UTC"),
+        (datetime(2026, 12, 4, 17), LA, "Fri 4 Dec 2026 09:00 PST (17:00 UTC)"),  # naive = UTC
+    ],
+)
 def test_describe_shows_local_time_and_utc(at: datetime, tz: str, expected: str) -> None:
     assert describe(at, tz) == expected
 

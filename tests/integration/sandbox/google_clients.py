@@ -36,8 +36,9 @@ def youtube_document(base_url: str) -> dict[str, Any]:
     return document
 
 
-def youtube_client(credentials: Credentials, base_url: str, *,
-                   refresh_on_401: bool = True) -> Resource:
+def youtube_client(
+    credentials: Credentials, base_url: str, *, refresh_on_401: bool = True
+) -> Resource:
     """build_http() keeps 308 out of httplib2's redirects. refresh_on_401=False makes a 401
     surface as HttpError: AuthorizedHttp's automatic retry would re-send a chunk stream that
     is already consumed (it cannot rewind MediaFileUpload's slice) and hang until timeout."""
@@ -45,15 +46,18 @@ def youtube_client(credentials: Credentials, base_url: str, *,
     return build_from_document(youtube_document(base_url), http=http)
 
 
-def authorized_http(credentials: Credentials, *, refresh_on_401: bool = True
-                    ) -> google_auth_httplib2.AuthorizedHttp:
+def authorized_http(
+    credentials: Credentials, *, refresh_on_401: bool = True
+) -> google_auth_httplib2.AuthorizedHttp:
     codes = (401,) if refresh_on_401 else ()
-    return google_auth_httplib2.AuthorizedHttp(credentials, http=build_http(),
-                                               refresh_status_codes=codes)
+    return google_auth_httplib2.AuthorizedHttp(
+        credentials, http=build_http(), refresh_status_codes=codes
+    )
 
 
-def credentials_from_grant(grant: dict[str, Any], project: dict[str, Any],
-                           base_url: str) -> Credentials:
+def credentials_from_grant(
+    grant: dict[str, Any], project: dict[str, Any], base_url: str
+) -> Credentials:
     """Credentials for a grant made through the control API (refresh token only, so the
     first call refreshes like a stored channel would)."""
     return Credentials(
@@ -70,8 +74,9 @@ def refresh(credentials: Credentials) -> None:
     credentials.refresh(AuthRequest())
 
 
-def oauth_flow(base_url: str, project: dict[str, Any], scopes: list[str],
-               redirect_uri: str = REDIRECT_URI) -> Flow:
+def oauth_flow(
+    base_url: str, project: dict[str, Any], scopes: list[str], redirect_uri: str = REDIRECT_URI
+) -> Flow:
     config = {
         "web": {
             "client_id": project["client_id"],
@@ -147,12 +152,14 @@ def answer_consent(auth_url: str, channel_title: str | None, *, allow: bool = Tr
     return answer.headers["location"]
 
 
-def connect_channel(base_url: str, project: dict[str, Any], channel_title: str,
-                    scopes: list[str]) -> Credentials:
+def connect_channel(
+    base_url: str, project: dict[str, Any], channel_title: str, scopes: list[str]
+) -> Credentials:
     """The whole browser flow with PKCE: authorization URL, consent, code exchange."""
     flow = oauth_flow(base_url, project, scopes)
-    auth_url, _state = flow.authorization_url(access_type="offline",
-                                              prompt="consent select_account")
+    auth_url, _state = flow.authorization_url(
+        access_type="offline", prompt="consent select_account"
+    )
     location = answer_consent(auth_url, channel_title)
     flow.fetch_token(authorization_response=location)
     return flow.credentials

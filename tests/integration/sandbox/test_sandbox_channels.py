@@ -20,8 +20,11 @@ def youtube(sandbox_url, control, project, channel):
 
 def upload(youtube, title: str) -> str:
     media = MediaIoBaseUpload(io.BytesIO(b"\0" * 4096), mimetype="video/mp4", resumable=True)
-    request = youtube.videos().insert(part="snippet,status", media_body=media, body={
-        "snippet": {"title": title}, "status": {"privacyStatus": "public"}})
+    request = youtube.videos().insert(
+        part="snippet,status",
+        media_body=media,
+        body={"snippet": {"title": title}, "status": {"privacyStatus": "public"}},
+    )
     response = None
     while response is None:
         _, response = request.next_chunk(num_retries=0)
@@ -29,8 +32,11 @@ def upload(youtube, title: str) -> str:
 
 
 def test_channels_list_mine_with_all_parts(youtube, channel):
-    answer = youtube.channels().list(
-        part="snippet,contentDetails,statistics,status", mine=True).execute()
+    answer = (
+        youtube.channels()
+        .list(part="snippet,contentDetails,statistics,status", mine=True)
+        .execute()
+    )
 
     assert answer["kind"] == "youtube#channelListResponse"
     assert answer["pageInfo"]["totalResults"] == 1
@@ -46,8 +52,11 @@ def test_channels_list_mine_with_all_parts(youtube, channel):
 
 
 def test_channels_list_by_id_and_parts_filter(youtube, channel, brand_channel):
-    answer = youtube.channels().list(
-        part="snippet", id=f"{channel['id']},{brand_channel['id']},UCmissing").execute()
+    answer = (
+        youtube.channels()
+        .list(part="snippet", id=f"{channel['id']},{brand_channel['id']},UCmissing")
+        .execute()
+    )
 
     assert [i["id"] for i in answer["items"]] == [channel["id"], brand_channel["id"]]
     assert "statistics" not in answer["items"][0]
@@ -61,16 +70,35 @@ def test_unknown_part_is_refused(youtube):
 
 def test_playlists_and_items(youtube, control, channel):
     video_id = upload(youtube, "Episode 1")
-    playlist = youtube.playlists().insert(part="snippet,status", body={
-        "snippet": {"title": "Season 1"}, "status": {"privacyStatus": "unlisted"}}).execute()
-    item = youtube.playlistItems().insert(part="snippet", body={"snippet": {
-        "playlistId": playlist["id"],
-        "resourceId": {"kind": "youtube#video", "videoId": video_id}}}).execute()
+    playlist = (
+        youtube.playlists()
+        .insert(
+            part="snippet,status",
+            body={"snippet": {"title": "Season 1"}, "status": {"privacyStatus": "unlisted"}},
+        )
+        .execute()
+    )
+    item = (
+        youtube.playlistItems()
+        .insert(
+            part="snippet",
+            body={
+                "snippet": {
+                    "playlistId": playlist["id"],
+                    "resourceId": {"kind": "youtube#video", "videoId": video_id},
+                }
+            },
+        )
+        .execute()
+    )
 
     mine = youtube.playlists().list(part="snippet,contentDetails", mine=True).execute()
     items = youtube.playlistItems().list(part="snippet", playlistId=playlist["id"]).execute()
-    uploads = youtube.playlistItems().list(part="contentDetails",
-                                           playlistId="UU" + channel["id"][2:]).execute()
+    uploads = (
+        youtube.playlistItems()
+        .list(part="contentDetails", playlistId="UU" + channel["id"][2:])
+        .execute()
+    )
 
     assert item["snippet"]["position"] == 0
     assert [p["snippet"]["title"] for p in mine["items"]] == ["Season 1"]
@@ -83,8 +111,7 @@ def test_playlists_and_items(youtube, control, channel):
 def test_video_categories_have_youtubes_ids(youtube):
     answer = youtube.videoCategories().list(part="snippet", regionCode="US").execute()
 
-    titles = {c["id"]: (c["snippet"]["title"], c["snippet"]["assignable"])
-              for c in answer["items"]}
+    titles = {c["id"]: (c["snippet"]["title"], c["snippet"]["assignable"]) for c in answer["items"]}
     assert titles["22"] == ("People & Blogs", True)
     assert titles["28"] == ("Science & Technology", True)
     assert titles["30"][1] is False
@@ -95,8 +122,11 @@ def test_search_for_mine_uses_the_search_bucket(youtube, control, project):
     upload(youtube, "Cooking rice")
     upload(youtube, "Travel vlog")
 
-    found = youtube.search().list(part="snippet", forMine=True, type="video", q="cooking",
-                                  maxResults=1).execute()
+    found = (
+        youtube.search()
+        .list(part="snippet", forMine=True, type="video", q="cooking", maxResults=1)
+        .execute()
+    )
 
     assert found["pageInfo"]["totalResults"] == 2
     assert len(found["items"]) == 1 and "nextPageToken" in found

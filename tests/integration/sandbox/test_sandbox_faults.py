@@ -29,8 +29,9 @@ def youtube(sandbox_url, credentials):
 
 
 def test_rate_limit_fault_fires_count_times_and_is_not_charged(youtube, control, project):
-    control.add_fault("status", method="channels.list", status=429,
-                      reason="rateLimitExceeded", count=2)
+    control.add_fault(
+        "status", method="channels.list", status=429, reason="rateLimitExceeded", count=2
+    )
     reasons = []
     for _ in range(3):
         try:
@@ -55,8 +56,12 @@ def test_latency_fault_delays_the_answer(youtube, control):
 
 
 def test_fault_filtered_to_another_client_does_not_fire(youtube, control):
-    control.add_fault("status", method="channels.list", status=503,
-                      client_id="someone-else.apps.googleusercontent.com")
+    control.add_fault(
+        "status",
+        method="channels.list",
+        status=503,
+        client_id="someone-else.apps.googleusercontent.com",
+    )
     assert youtube.channels().list(part="id", mine=True).execute()["items"]
     assert control.faults()[0]["fired"] == 0
 
@@ -76,8 +81,9 @@ def test_token_endpoint_faults(credentials, control):
 
 def test_owner_deletes_a_video(youtube, control, sandbox_url, project, brand_channel):
     media = MediaIoBaseUpload(io.BytesIO(b"\0" * 1000), mimetype="video/mp4", resumable=True)
-    request = youtube.videos().insert(part="snippet", body={"snippet": {"title": "bye"}},
-                                      media_body=media)
+    request = youtube.videos().insert(
+        part="snippet", body={"snippet": {"title": "bye"}}, media_body=media
+    )
     video = None
     while video is None:
         _, video = request.next_chunk(num_retries=0)

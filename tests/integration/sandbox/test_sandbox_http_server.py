@@ -27,8 +27,11 @@ def read_until(sock: socket.socket, marker: bytes, count: int = 1) -> bytes:
 
 def test_chunked_request_body(sandbox_url, control):
     body = iter([b'{"name": "chunked', b' body", "verified": true}'])
-    answer = httpx.post(f"{sandbox_url}/_sandbox/projects", content=body,
-                        headers={"content-type": "application/json"})
+    answer = httpx.post(
+        f"{sandbox_url}/_sandbox/projects",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
     assert answer.status_code == 201 and answer.json()["name"] == "chunked body"
 
 
@@ -46,9 +49,11 @@ def test_pipelined_requests_are_answered_in_order(sandbox_url, control):
 def test_expect_100_continue(sandbox_url, control):
     body = json.dumps({"name": "expect"}).encode()
     with connect(sandbox_url) as sock:
-        sock.sendall(b"POST /_sandbox/projects HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     b"Content-Type: application/json\r\nExpect: 100-continue\r\n"
-                     b"Content-Length: %d\r\n\r\n" % len(body))
+        sock.sendall(
+            b"POST /_sandbox/projects HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nExpect: 100-continue\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body)
+        )
         assert read_until(sock, b"\r\n\r\n").startswith(b"HTTP/1.1 100 Continue")
         sock.sendall(body)
         answer = read_until(sock, b"}")
@@ -71,8 +76,10 @@ def test_head_has_no_body(sandbox_url):
 def test_an_early_answer_skips_the_unread_body_and_keeps_the_connection(sandbox_url):
     with connect(sandbox_url) as sock:
         # No route reads this 1 MB body; the connection must still serve the next request.
-        sock.sendall(b"POST /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n"
-                     + b"x" * 1_000_000)
+        sock.sendall(
+            b"POST /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n"
+            + b"x" * 1_000_000
+        )
         sock.sendall(b"GET /_sandbox/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         data = b""
         while b'"ok"' not in data:
@@ -92,11 +99,14 @@ def test_expect_100_continue_on_an_upload_chunk(sandbox_url, control):
     start = httpx.post(
         f"{sandbox_url}/upload/youtube/v3/videos?uploadType=resumable&part=snippet",
         json={"snippet": {"title": "expect"}},
-        headers={"Authorization": f"Bearer {token}", "X-Upload-Content-Length": "1000"})
+        headers={"Authorization": f"Bearer {token}", "X-Upload-Content-Length": "1000"},
+    )
     target = start.headers["location"].split("/", 3)[3]
     with connect(sandbox_url) as sock:
-        sock.sendall(f"PUT /{target} HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
-                     f"Content-Range: bytes 0-999/1000\r\nContent-Length: 1000\r\n\r\n".encode())
+        sock.sendall(
+            f"PUT /{target} HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+            f"Content-Range: bytes 0-999/1000\r\nContent-Length: 1000\r\n\r\n".encode()
+        )
         assert read_until(sock, b"\r\n\r\n").startswith(b"HTTP/1.1 100 Continue")
         sock.sendall(body)
         answer = read_until(sock, b"youtube#video")

@@ -51,8 +51,12 @@ def test_pkce_flow_gives_tokens_for_the_picked_brand_channel(
 
     assert credentials.token and credentials.refresh_token
     assert set(credentials.granted_scopes or credentials.scopes) == {UPLOAD, READONLY}
-    mine = youtube_client(credentials, sandbox_url).channels().list(
-        part="snippet", mine=True).execute()
+    mine = (
+        youtube_client(credentials, sandbox_url)
+        .channels()
+        .list(part="snippet", mine=True)
+        .execute()
+    )
     assert [item["id"] for item in mine["items"]] == [brand_channel["id"]]
     grant = control.grants()[0]
     assert grant["code_challenge_method"] == "S256"
@@ -67,8 +71,9 @@ def test_refresh_gives_a_new_working_access_token(sandbox_url, project, channel)
 
     assert credentials.token != first
     youtube = youtube_client(credentials, sandbox_url)
-    assert youtube.channels().list(part="id", mine=True).execute()["items"][0]["id"] == \
-        channel["id"]
+    assert (
+        youtube.channels().list(part="id", mine=True).execute()["items"][0]["id"] == channel["id"]
+    )
 
 
 def test_refresh_token_only_on_first_consent_or_when_consent_is_forced(
@@ -110,9 +115,13 @@ def test_code_is_single_use_and_needs_the_pkce_verifier(sandbox_url, project, ch
     auth_url, _ = flow.authorization_url(access_type="offline", prompt="consent")
     location = answer_consent(auth_url, "Alice Cooks")
     code = parse_qs(urlsplit(location).query)["code"][0]
-    form = {"grant_type": "authorization_code", "code": code,
-            "redirect_uri": flow.redirect_uri, "client_id": project["client_id"],
-            "client_secret": project["client_secret"]}
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": flow.redirect_uri,
+        "client_id": project["client_id"],
+        "client_secret": project["client_secret"],
+    }
 
     missing = httpx.post(f"{sandbox_url}/token", data=form)
     wrong = httpx.post(f"{sandbox_url}/token", data={**form, "code_verifier": "x" * 50})
@@ -155,16 +164,28 @@ def test_revoke_kills_the_grant(sandbox_url, control, project, channel):
 
 def test_control_api_grant_and_revoke(sandbox_url, control, project, channel):
     grant = control.grant(project["client_id"], channel["id"])
-    token = httpx.post(f"{sandbox_url}/token", data={
-        "grant_type": "refresh_token", "refresh_token": grant["refresh_token"],
-        "client_id": project["client_id"], "client_secret": project["client_secret"]})
+    token = httpx.post(
+        f"{sandbox_url}/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": grant["refresh_token"],
+            "client_id": project["client_id"],
+            "client_secret": project["client_secret"],
+        },
+    )
     assert token.status_code == 200 and token.json()["scope"].split() == grant["scopes"]
 
     control.revoke_grant(grant["grant_id"])
 
-    again = httpx.post(f"{sandbox_url}/token", data={
-        "grant_type": "refresh_token", "refresh_token": grant["refresh_token"],
-        "client_id": project["client_id"], "client_secret": project["client_secret"]})
+    again = httpx.post(
+        f"{sandbox_url}/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": grant["refresh_token"],
+            "client_id": project["client_id"],
+            "client_secret": project["client_secret"],
+        },
+    )
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
 
 

@@ -18,10 +18,12 @@ def youtube(sandbox_url, control, project, channel):
 
 
 def start_upload(youtube, title: str = "quota test"):
-    media = MediaIoBaseUpload(io.BytesIO(b"\0" * 1024), mimetype="video/mp4",
-                              chunksize=256 * 1024, resumable=True)
-    request = youtube.videos().insert(part="snippet", body={"snippet": {"title": title}},
-                                      media_body=media)
+    media = MediaIoBaseUpload(
+        io.BytesIO(b"\0" * 1024), mimetype="video/mp4", chunksize=256 * 1024, resumable=True
+    )
+    request = youtube.videos().insert(
+        part="snippet", body={"snippet": {"title": title}}, media_body=media
+    )
     return request.next_chunk(num_retries=0)
 
 
@@ -108,8 +110,9 @@ def exhaust(youtube, control, project) -> None:
         ("2026-11-01T07:30:00Z", "2026-11-02T07:59:00Z", "2026-11-02T08:00:30Z", "2026-11-02"),
     ],
 )
-def test_quota_resets_at_pacific_midnight(youtube, control, project, start, before_reset,
-                                          after_reset, day):
+def test_quota_resets_at_pacific_midnight(
+    youtube, control, project, start, before_reset, after_reset, day
+):
     control.set_clock(start)
     exhaust(youtube, control, project)
 

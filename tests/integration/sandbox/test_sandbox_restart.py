@@ -23,8 +23,7 @@ def test_state_and_an_unfinished_upload_survive_a_restart(tmp_path):
     clip.write_bytes(payload)
 
     with running_sandbox(data_dir) as url, SandboxControl(url) as control:
-        project = control.create_project("Persistent", verified=True,
-                                         limits={"default": 5})
+        project = control.create_project("Persistent", verified=True, limits={"default": 5})
         account = control.create_account("carol@example.com", "Carol")
         channel = control.create_channel(account["email"], "Carol Codes", brand=True)
         grant = control.grant(project["client_id"], channel["id"])
@@ -32,9 +31,12 @@ def test_state_and_an_unfinished_upload_survive_a_restart(tmp_path):
         credentials = credentials_from_grant(grant, project, url)
         youtube = youtube_client(credentials, url)
         request = youtube.videos().insert(
-            part="snippet", body={"snippet": {"title": "Across a restart"}},
-            media_body=MediaFileUpload(str(clip), mimetype="video/mp4", chunksize=CHUNK,
-                                       resumable=True))
+            part="snippet",
+            body={"snippet": {"title": "Across a restart"}},
+            media_body=MediaFileUpload(
+                str(clip), mimetype="video/mp4", chunksize=CHUNK, resumable=True
+            ),
+        )
         for _ in range(2):
             request.next_chunk(num_retries=0)
         session_uri = request.resumable_uri
@@ -49,14 +51,20 @@ def test_state_and_an_unfinished_upload_survive_a_restart(tmp_path):
         # Refresh tokens still work; the new port goes into the session URI host only.
         credentials = credentials_from_grant(grant, project, url)
         youtube = youtube_client(credentials, url)
-        port_fixed_uri = url + session_uri[session_uri.index("/upload/"):]
+        port_fixed_uri = url + session_uri[session_uri.index("/upload/") :]
         request = youtube.videos().insert(
-            part="snippet", body={"snippet": {"title": "Across a restart"}},
-            media_body=MediaFileUpload(str(clip), mimetype="video/mp4", chunksize=CHUNK,
-                                       resumable=True))
+            part="snippet",
+            body={"snippet": {"title": "Across a restart"}},
+            media_body=MediaFileUpload(
+                str(clip), mimetype="video/mp4", chunksize=CHUNK, resumable=True
+            ),
+        )
         request.resumable_uri = port_fixed_uri
-        response, _ = request.http.request(port_fixed_uri, "PUT", headers={
-            "Content-Range": f"bytes */{len(payload)}", "Content-Length": "0"})
+        response, _ = request.http.request(
+            port_fixed_uri,
+            "PUT",
+            headers={"Content-Range": f"bytes */{len(payload)}", "Content-Length": "0"},
+        )
         assert response.status == 308 and response["range"] == f"bytes=0-{2 * CHUNK - 1}"
         request.resumable_progress = 2 * CHUNK
         video = None

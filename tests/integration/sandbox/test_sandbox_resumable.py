@@ -26,8 +26,12 @@ CHUNK = MIB
 SIZE = 24 * MIB + 12_345  # the last chunk is short, as with real files
 TRANSIENT = {429, 500, 502, 503, 504}
 METADATA = {
-    "snippet": {"title": "Sandbox resumable test", "description": "24 MB in 1 MiB chunks",
-                "tags": ["sandbox", "resumable upload"], "categoryId": "28"},
+    "snippet": {
+        "title": "Sandbox resumable test",
+        "description": "24 MB in 1 MiB chunks",
+        "tags": ["sandbox", "resumable upload"],
+        "categoryId": "28",
+    },
     "status": {"privacyStatus": "unlisted", "selfDeclaredMadeForKids": False},
 }
 
@@ -42,8 +46,9 @@ def video_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 def query_session(http: Any, uri: str, total: int) -> tuple[int, dict | None]:
     """Ask the session where it stands: (next byte to send, finished video or None)."""
-    response, content = http.request(uri, "PUT", headers={
-        "Content-Range": f"bytes */{total}", "Content-Length": "0"})
+    response, content = http.request(
+        uri, "PUT", headers={"Content-Range": f"bytes */{total}", "Content-Length": "0"}
+    )
     if response.status in (200, 201):
         import json
 
@@ -58,8 +63,9 @@ def insert_request(youtube: Any, path: Path) -> HttpRequest:
     return youtube.videos().insert(part="snippet,status", body=METADATA, media_body=media)
 
 
-def drive(request: HttpRequest, credentials: Any, seen: list[Any],
-          stop_at: int | None = None) -> dict | None:
+def drive(
+    request: HttpRequest, credentials: Any, seen: list[Any], stop_at: int | None = None
+) -> dict | None:
     """Our own retry loop (num_retries=0): on any failure ask the session for its range and
     continue from there; on 401 refresh the token first."""
     while True:
@@ -79,8 +85,9 @@ def drive(request: HttpRequest, credentials: Any, seen: list[Any],
             if stop_at is not None and status.resumable_progress >= stop_at:
                 return None
             continue
-        progress, done = query_session(request.http, request.resumable_uri,
-                                       request.resumable.size())
+        progress, done = query_session(
+            request.http, request.resumable_uri, request.resumable.size()
+        )
         seen.append(("range", progress))
         if done is not None:
             return done
@@ -104,7 +111,9 @@ def test_upload_survives_503_drop_and_401_and_resumes_in_a_fresh_client(
     # A new process would only have the stored session URI and the refresh token.
     fresh_credentials = credentials_from_grant(
         {"refresh_token": credentials.refresh_token, "scopes": [UPLOAD, READONLY]},
-        project, sandbox_url)
+        project,
+        sandbox_url,
+    )
     fresh_youtube = youtube_client(fresh_credentials, sandbox_url, refresh_on_401=False)
     second = insert_request(fresh_youtube, path)
     second.resumable_uri = session_uri
@@ -137,9 +146,12 @@ def test_status_query_after_completion_returns_the_same_video(
     credentials = credentials_from_grant(grant, project, sandbox_url)
     youtube = youtube_client(credentials, sandbox_url)
     request = youtube.videos().insert(
-        part="snippet", body={"snippet": {"title": "lost answer"}},
-        media_body=MediaFileUpload(str(path), mimetype="video/mp4", chunksize=CHUNK,
-                                   resumable=True))
+        part="snippet",
+        body={"snippet": {"title": "lost answer"}},
+        media_body=MediaFileUpload(
+            str(path), mimetype="video/mp4", chunksize=CHUNK, resumable=True
+        ),
+    )
     video = drive(request, credentials, [])
 
     # The final answer was lost: asking the session again must not make a second video.
@@ -157,9 +169,12 @@ def test_chunk_that_is_not_a_multiple_of_256_kib_is_refused(
     grant = control.grant(project["client_id"], channel["id"])
     youtube = youtube_client(credentials_from_grant(grant, project, sandbox_url), sandbox_url)
     request = youtube.videos().insert(
-        part="snippet", body={"snippet": {"title": "odd chunks"}},
-        media_body=MediaFileUpload(str(path), mimetype="video/mp4", chunksize=100_000,
-                                   resumable=True))
+        part="snippet",
+        body={"snippet": {"title": "odd chunks"}},
+        media_body=MediaFileUpload(
+            str(path), mimetype="video/mp4", chunksize=100_000, resumable=True
+        ),
+    )
 
     with pytest.raises(HttpError) as caught:
         request.next_chunk(num_retries=0)

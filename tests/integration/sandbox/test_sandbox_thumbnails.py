@@ -27,8 +27,12 @@ def png(width: int = 4, height: int = 3) -> bytes:
 
     raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -45,8 +49,9 @@ def youtube(sandbox_url, credentials):
 @pytest.fixture
 def video_id(youtube) -> str:
     media = MediaIoBaseUpload(io.BytesIO(b"\0" * 2048), mimetype="video/mp4", resumable=True)
-    request = youtube.videos().insert(part="snippet", body={"snippet": {"title": "thumb"}},
-                                      media_body=media)
+    request = youtube.videos().insert(
+        part="snippet", body={"snippet": {"title": "thumb"}}, media_body=media
+    )
     response = None
     while response is None:
         _, response = request.next_chunk(num_retries=0)
@@ -95,7 +100,10 @@ def test_thumbnail_over_50_mb_is_refused(youtube, credentials, video_id, sandbox
     # ...and the sandbox refuses it too when a client sends it anyway.
     response, content = authorized_http(credentials).request(
         f"{sandbox_url}/upload/youtube/v3/thumbnails/set?videoId={video_id}&uploadType=media",
-        "POST", body=too_big, headers={"Content-Type": "image/png"})
+        "POST",
+        body=too_big,
+        headers={"Content-Type": "image/png"},
+    )
     assert response.status == 413
     assert b"uploadTooLarge" in content
 
@@ -112,8 +120,7 @@ def test_channel_without_custom_thumbnail_permission_is_forbidden(
     assert caught.value.error_details[0]["reason"] == "forbidden"
 
 
-def test_other_channels_video_is_forbidden(sandbox_url, control, project, brand_channel,
-                                           video_id):
+def test_other_channels_video_is_forbidden(sandbox_url, control, project, brand_channel, video_id):
     grant = control.grant(project["client_id"], brand_channel["id"])
     other = youtube_client(credentials_from_grant(grant, project, sandbox_url), sandbox_url)
 

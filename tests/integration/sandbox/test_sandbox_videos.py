@@ -21,8 +21,9 @@ def youtube(sandbox_url, control, project, channel):
 
 
 def upload(youtube, body: dict, *, resumable: bool = True) -> dict:
-    media = MediaIoBaseUpload(io.BytesIO(CLIP), mimetype="video/mp4",
-                              chunksize=256 * 1024, resumable=resumable)
+    media = MediaIoBaseUpload(
+        io.BytesIO(CLIP), mimetype="video/mp4", chunksize=256 * 1024, resumable=resumable
+    )
     request = youtube.videos().insert(part="snippet,status", body=body, media_body=media)
     if not resumable:
         return request.execute(num_retries=0)
@@ -49,10 +50,16 @@ def reason_of(error: HttpError) -> str:
         ({"title": "ok", "tags": ["two words"] * 46}, {}, "invalidTags"),
         ({"title": "ok", "categoryId": "999"}, {}, "invalidCategoryId"),
         ({"title": "ok", "categoryId": "30"}, {}, "invalidCategoryId"),  # not assignable
-        ({"title": "ok"}, {"privacyStatus": "public", "publishAt": "2099-01-01T00:00:00Z"},
-         "invalidPublishAt"),
-        ({"title": "ok"}, {"privacyStatus": "private", "publishAt": "2001-01-01T00:00:00Z"},
-         "invalidPublishAt"),
+        (
+            {"title": "ok"},
+            {"privacyStatus": "public", "publishAt": "2099-01-01T00:00:00Z"},
+            "invalidPublishAt",
+        ),
+        (
+            {"title": "ok"},
+            {"privacyStatus": "private", "publishAt": "2001-01-01T00:00:00Z"},
+            "invalidPublishAt",
+        ),
         ({"title": "ok"}, {"privacyStatus": "secret"}, "invalidVideoMetadata"),
     ],
 )
@@ -74,8 +81,13 @@ def test_tags_exactly_at_the_limit_are_accepted(youtube, control):
 
 def test_upload_then_processing_then_scheduled_publish(youtube, control, channel):
     publish_at = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    video = upload(youtube, {"snippet": {"title": "Scheduled", "categoryId": "27"},
-                             "status": {"privacyStatus": "private", "publishAt": publish_at}})
+    video = upload(
+        youtube,
+        {
+            "snippet": {"title": "Scheduled", "categoryId": "27"},
+            "status": {"privacyStatus": "private", "publishAt": publish_at},
+        },
+    )
     assert video["status"]["uploadStatus"] == "uploaded"
     assert video["status"]["publishAt"] == publish_at
 
@@ -97,8 +109,12 @@ def test_processing_outcome_set_through_the_control_api(youtube, control):
     control.set_processing(failed["id"], "failed", "codec")
     control.set_processing(rejected["id"], "rejected", "duplicate")
 
-    items = {v["id"]: v["status"] for v in youtube.videos().list(
-        part="status", id=f"{failed['id']},{rejected['id']}").execute()["items"]}
+    items = {
+        v["id"]: v["status"]
+        for v in youtube.videos()
+        .list(part="status", id=f"{failed['id']},{rejected['id']}")
+        .execute()["items"]
+    }
 
     assert items[failed["id"]]["uploadStatus"] == "failed"
     assert items[failed["id"]]["failureReason"] == "codec"
@@ -111,8 +127,9 @@ def test_unverified_project_uploads_are_locked_private(sandbox_url, control, cha
     grant = control.grant(unverified["client_id"], channel["id"])
     youtube = youtube_client(credentials_from_grant(grant, unverified, sandbox_url), sandbox_url)
 
-    video = upload(youtube, {"snippet": {"title": "wants public"},
-                             "status": {"privacyStatus": "public"}})
+    video = upload(
+        youtube, {"snippet": {"title": "wants public"}, "status": {"privacyStatus": "public"}}
+    )
 
     assert video["status"]["privacyStatus"] == "private"
     stored = control.video(video["id"])
@@ -120,8 +137,14 @@ def test_unverified_project_uploads_are_locked_private(sandbox_url, control, cha
 
 
 def test_multipart_upload_for_small_files(youtube, control):
-    video = upload(youtube, {"snippet": {"title": "multipart", "tags": ["small"]},
-                             "status": {"privacyStatus": "unlisted"}}, resumable=False)
+    video = upload(
+        youtube,
+        {
+            "snippet": {"title": "multipart", "tags": ["small"]},
+            "status": {"privacyStatus": "unlisted"},
+        },
+        resumable=False,
+    )
 
     stored = control.video(video["id"])
     assert stored["title"] == "multipart" and stored["byte_count"] == len(CLIP)
@@ -132,14 +155,21 @@ def test_multipart_upload_for_small_files(youtube, control):
 def test_update_replaces_the_snippet_and_validates(youtube, control):
     video = upload(youtube, {"snippet": {"title": "before", "tags": ["a"], "categoryId": "22"}})
 
-    updated = youtube.videos().update(part="snippet", body={
-        "id": video["id"], "snippet": {"title": "after", "categoryId": "24"}}).execute()
+    updated = (
+        youtube.videos()
+        .update(
+            part="snippet",
+            body={"id": video["id"], "snippet": {"title": "after", "categoryId": "24"}},
+        )
+        .execute()
+    )
     assert updated["snippet"]["title"] == "after"
     assert "tags" not in updated["snippet"]  # an update replaces the whole snippet
 
     with pytest.raises(HttpError) as missing_category:
-        youtube.videos().update(part="snippet", body={
-            "id": video["id"], "snippet": {"title": "no category"}}).execute()
+        youtube.videos().update(
+            part="snippet", body={"id": video["id"], "snippet": {"title": "no category"}}
+        ).execute()
     assert reason_of(missing_category.value) == "invalidCategoryId"
     assert control.video(video["id"])["title"] == "after"
 
@@ -152,8 +182,10 @@ def test_another_channel_cannot_update_or_see_a_private_video(
     other = youtube_client(credentials_from_grant(grant, project, sandbox_url), sandbox_url)
 
     with pytest.raises(HttpError) as caught:
-        other.videos().update(part="snippet", body={
-            "id": video["id"], "snippet": {"title": "stolen", "categoryId": "22"}}).execute()
+        other.videos().update(
+            part="snippet",
+            body={"id": video["id"], "snippet": {"title": "stolen", "categoryId": "22"}},
+        ).execute()
 
     assert caught.value.status_code == 403 and reason_of(caught.value) == "forbidden"
     assert other.videos().list(part="id", id=video["id"]).execute()["items"] == []

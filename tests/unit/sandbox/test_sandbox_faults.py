@@ -9,8 +9,14 @@ from sandbox.faults import FaultBook, FaultError
 
 def test_nth_and_count():
     book = FaultBook()
-    book.add({"action": "status", "status": 503, "match": {"method": "upload_chunk", "nth": 2},
-              "count": 2})
+    book.add(
+        {
+            "action": "status",
+            "status": 503,
+            "match": {"method": "upload_chunk", "nth": 2},
+            "count": 2,
+        }
+    )
     fired = [book.take("upload_chunk", "c", "ch")[1] is not None for _ in range(5)]
     assert fired == [False, True, True, False, False]
     assert book.list()[0].reason == "backendError" and book.list()[0].exhausted
@@ -34,10 +40,16 @@ def test_oldest_due_rule_fires_first_and_the_other_waits():
     assert book.take("videos.insert", None, None)[1] is second
 
 
-@pytest.mark.parametrize("spec", [
-    {"action": "explode"}, {"action": "status"}, {"action": "status", "status": 200},
-    {"action": "latency"}, {"action": "status", "status": 503, "count": 0},
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"action": "explode"},
+        {"action": "status"},
+        {"action": "status", "status": 200},
+        {"action": "latency"},
+        {"action": "status", "status": 503, "count": 0},
+    ],
+)
 def test_invalid_rules(spec):
     with pytest.raises(FaultError):
         FaultBook().add(spec)

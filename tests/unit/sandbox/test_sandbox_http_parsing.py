@@ -8,8 +8,10 @@ from sandbox.http_parsing import ChunkedDecoder, HttpParseError, parse_head
 
 
 def test_head_with_content_length_and_expect():
-    head = parse_head(b"PUT /upload?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 42\r\n"
-                      b"Expect: 100-continue\r\nX-Thing:  spaced  ")
+    head = parse_head(
+        b"PUT /upload?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 42\r\n"
+        b"Expect: 100-continue\r\nX-Thing:  spaced  "
+    )
     assert (head.method, head.target, head.version) == ("PUT", b"/upload?x=1", "1.1")
     assert head.content_length == 42 and not head.chunked
     assert head.keep_alive and head.expect_continue
@@ -27,12 +29,18 @@ def test_chunked_wins_over_length_and_closes_afterwards():
     assert head.chunked and not head.keep_alive
 
 
-@pytest.mark.parametrize("raw", [
-    b"GET /", b"GET / HTTP/2.0", b"GET / HTTP/1.1\r\nBad Header: x",
-    b"GET / HTTP/1.1\r\nA: b\r\n folded", b"POST / HTTP/1.1\r\nContent-Length: -1",
-    b"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2",
-    b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GET /",
+        b"GET / HTTP/2.0",
+        b"GET / HTTP/1.1\r\nBad Header: x",
+        b"GET / HTTP/1.1\r\nA: b\r\n folded",
+        b"POST / HTTP/1.1\r\nContent-Length: -1",
+        b"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip",
+    ],
+)
 def test_malformed_heads(raw):
     with pytest.raises(HttpParseError):
         parse_head(raw)

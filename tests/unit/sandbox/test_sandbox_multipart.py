@@ -51,8 +51,10 @@ def test_reads_metadata_and_streams_media_whatever_the_piece_size(piece):
 
 
 def test_crlf_bodies_work_too():
-    body = (b"--B\r\nContent-Type: application/json\r\n\r\n{}\r\n--B\r\n"
-            b"Content-Type: image/png\r\n\r\nDATA\r\n--B--\r\n")
+    body = (
+        b"--B\r\nContent-Type: application/json\r\n\r\n{}\r\n--B\r\n"
+        b"Content-Type: image/png\r\n\r\nDATA\r\n--B--\r\n"
+    )
     sink = io.BytesIO()
     reader = RelatedReader(b"B", sink)
     reader.feed(body)

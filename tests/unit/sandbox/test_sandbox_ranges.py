@@ -16,8 +16,9 @@ def test_parse_chunk_and_query_forms():
     assert parse_content_range("bytes */*") == ContentRange(None, None, None)
 
 
-@pytest.mark.parametrize("value", ["bytes 5-4/10", "bytes 0-10/10", "0-1/2", "bytes a-b/c",
-                                   "bytes 0-1/2, 3-4/5", ""])
+@pytest.mark.parametrize(
+    "value", ["bytes 5-4/10", "bytes 0-10/10", "0-1/2", "bytes a-b/c", "bytes 0-1/2, 3-4/5", ""]
+)
 def test_malformed_ranges_are_refused(value):
     with pytest.raises(ValueError):
         parse_content_range(value)

@@ -29,14 +29,20 @@ CREATE TABLE projects (
 
 
 def _files(path):
-    return [p for p in (path, path.with_name(path.name + "-wal"),
-                        path.with_name(path.name + "-shm")) if p.exists()]
+    return [
+        p
+        for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+        if p.exists()
+    ]
 
 
 def test_a_new_project_stores_only_the_hash_of_its_secret(tmp_path):
     store = Store(tmp_path / "sandbox.db")
-    create_project(store, {"client_id": "new.apps.googleusercontent.com",
-                           "client_secret": "GOCSPX-fresh-one"}, now=0)
+    create_project(
+        store,
+        {"client_id": "new.apps.googleusercontent.com", "client_secret": "GOCSPX-fresh-one"},
+        now=0,
+    )
     assert all(b"GOCSPX-fresh-one" not in p.read_bytes() for p in _files(store.path))
     row = store.one("SELECT * FROM projects")
     assert row is not None and "client_secret" not in row
@@ -57,16 +63,20 @@ def test_an_old_database_is_rewritten_without_the_secret(tmp_path):
     old = sqlite3.connect(path, isolation_level=None)
     old.execute("PRAGMA journal_mode=WAL")
     old.executescript(SCHEMA_1_PROJECTS)
-    old.execute("INSERT INTO projects (name, client_id, client_secret, created_at) "
-                "VALUES ('Old', 'old.apps.googleusercontent.com', ?, 0)", (OLD_SECRET,))
+    old.execute(
+        "INSERT INTO projects (name, client_id, client_secret, created_at) "
+        "VALUES ('Old', 'old.apps.googleusercontent.com', ?, 0)",
+        (OLD_SECRET,),
+    )
     old.execute("PRAGMA user_version=1")
     old.close()
     os.chmod(path, 0o644)
     assert any(OLD_SECRET.encode() in p.read_bytes() for p in _files(path))
 
     store = Store(path)
-    project = store.one("SELECT * FROM projects WHERE client_id = ?",
-                        ("old.apps.googleusercontent.com",))
+    project = store.one(
+        "SELECT * FROM projects WHERE client_id = ?", ("old.apps.googleusercontent.com",)
+    )
     assert project is not None and "client_secret" not in project
     assert project["client_secret_hash"] == secret_hash(OLD_SECRET)
     assert all(OLD_SECRET.encode() not in p.read_bytes() for p in _files(path))

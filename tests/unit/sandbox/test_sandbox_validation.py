@@ -60,13 +60,18 @@ def test_publish_at_needs_private_and_a_future_time():
     future = "2026-12-01T10:00:00+01:00"
     meta = parse_insert({"status": {"privacyStatus": "private", "publishAt": future}}, now=NOW)
     assert meta.publish_at == datetime(2026, 12, 1, 9, 0, tzinfo=UTC).timestamp()
-    assert reason({"status": {"privacyStatus": "unlisted", "publishAt": future}}) == \
-        "invalidPublishAt"
+    assert (
+        reason({"status": {"privacyStatus": "unlisted", "publishAt": future}}) == "invalidPublishAt"
+    )
     assert reason({"status": {"publishAt": future}}) == "invalidPublishAt"  # default public
-    assert reason({"status": {"privacyStatus": "private",
-                              "publishAt": "2026-11-22T11:59:59Z"}}) == "invalidPublishAt"
-    assert reason({"status": {"privacyStatus": "private",
-                              "publishAt": "2026-12-01T10:00:00"}}) == "invalidPublishAt"
+    assert (
+        reason({"status": {"privacyStatus": "private", "publishAt": "2026-11-22T11:59:59Z"}})
+        == "invalidPublishAt"
+    )
+    assert (
+        reason({"status": {"privacyStatus": "private", "publishAt": "2026-12-01T10:00:00"}})
+        == "invalidPublishAt"
+    )
 
 
 def test_malformed_metadata():
@@ -82,8 +87,11 @@ def test_no_metadata_gives_defaults():
 
 def test_update_replaces_only_the_named_parts():
     existing = VideoMetadata(title="old", tags=["a"], privacy="unlisted")
-    body = {"id": "v", "snippet": {"title": "new", "categoryId": "10"},
-            "status": {"privacyStatus": "public"}}
+    body = {
+        "id": "v",
+        "snippet": {"title": "new", "categoryId": "10"},
+        "status": {"privacyStatus": "public"},
+    }
     meta = parse_update(body, {"snippet"}, existing, now=NOW)
     assert (meta.title, meta.tags, meta.category_id, meta.privacy) == ("new", [], "10", "unlisted")
     with pytest.raises(ApiError) as caught:
