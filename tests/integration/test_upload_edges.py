@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from core import channels, clock, db, projects, quota, uploads
-from core.errors import InputError
+from core.errors import InputError, InputErrors
 from core.quota import Priority
 from core.settings import reload_settings
 from core.uploads import Runner, slots
@@ -251,6 +251,22 @@ def test_reschedule_keeps_the_form_rules(world: SandboxWorld, tmp_path: Path) ->
     assert abs((moved.not_before - clock.now()).total_seconds() - 2 * 86400) < 120
     uploads.reschedule(job_id=later, when_text="now", tz="UTC", actor="t")
     assert job(later).state == UploadState.QUEUED
+
+
+def test_a_publish_time_too_close_to_meet_is_refused_when_planned(
+    world: SandboxWorld, tmp_path: Path
+) -> None:
+    """Accepted and then failed by the runner a minute later was the old behaviour."""
+    project = world.project()
+    channel = world.connected_channel(project, "Soon")
+    video = fake_video(tmp_path / "soon.mp4", MB)
+    with pytest.raises(InputErrors) as refused:
+        enqueue(video, channel=channel, when_text="in 1 minute", mode=PublishMode.PUBLISH_AT)
+    assert "at least 3 minutes from now" in refused.value.errors["when"]
+    job_id = enqueue(video, channel=channel, when_text="in 1 hour", mode=PublishMode.PUBLISH_AT)
+    with pytest.raises(InputError, match="at least 3 minutes from now"):
+        uploads.reschedule(job_id=job_id, when_text="in 2 minutes", tz="UTC", actor="t")
+    assert clock.as_utc(job(job_id).publish_at) > clock.now() + timedelta(minutes=59)  # type: ignore[arg-type]
 
 
 def test_publish_time_passed_while_waiting_fails_with_a_message(
