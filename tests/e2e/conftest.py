@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import socket
 import subprocess
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests import apprun
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_COMMAND = ["./scripts/run.sh"]  # the README's Quick start run command
@@ -85,34 +84,11 @@ def app_server() -> Iterator[RunningApp]:
         "TUBEFLEET_ALLOW_CLOCK_SHIFT": "1",
     }
     env.pop("TUBEFLEET_DATABASE_URL", None)
-    proc = subprocess.Popen(
-        RUN_COMMAND,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    output: list[str] = []
-    ready = threading.Event()
-
-    def pump() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            output.append(line.rstrip("\n"))
-            if "TubeFleet is ready" in line:
-                ready.set()
-
-    threading.Thread(target=pump, daemon=True).start()
-    deadline = time.monotonic() + 900
-    while not ready.is_set() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.5)
-    time.sleep(0.5)  # let the credential lines arrive
-    text = "\n".join(output)
-    if not ready.is_set():
-        os.killpg(proc.pid, signal.SIGTERM)
-        pytest.fail(f"the run command did not get ready:\n{text[-4000:]}")
+    running = apprun.start(RUN_COMMAND, cwd=ROOT, env=env)
+    if not running.wait_ready():
+        running.stop(timeout=30)
+        pytest.fail(f"the run command did not get ready:\n{running.text[-4000:]}")
+    text, output = running.text, running.output
     email = re.search(r"email:\s+(\S+)", text)
     password = re.search(r"password:\s+(\S+)", text)
     assert email and password, f"no credentials printed:\n{text[-2000:]}"
@@ -122,11 +98,7 @@ def app_server() -> Iterator[RunningApp]:
     try:
         yield app
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        running.stop(timeout=30)
 
 
 @pytest.fixture(scope="session")

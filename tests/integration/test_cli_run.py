@@ -6,15 +6,11 @@ npm writes depends on the person's npm configuration)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +19,7 @@ import pytest
 
 from app.cli import runtime
 from core.settings import reload_settings
+from tests import apprun
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -152,42 +149,17 @@ def test_first_run_with_port_option_serves_and_leaves_tracked_files_alone(tmp_pa
     if cache.is_dir():  # only saves downloading; it does not change what npm writes
         env["npm_config_cache"] = str(cache)
 
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "run", "--port", str(port)],
-        cwd=checkout,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+    running = apprun.start(
+        [sys.executable, "-m", "app.cli", "run", "--port", str(port)], cwd=checkout, env=env
     )
-    output: list[str] = []
-    ready = threading.Event()
-
-    def pump() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            output.append(line.rstrip("\n"))
-            if "TubeFleet is ready" in line:
-                ready.set()
-
-    threading.Thread(target=pump, daemon=True).start()
+    output = running.output
     try:
-        deadline = time.monotonic() + 900
-        while not ready.is_set() and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert ready.is_set(), "\n".join(output[-60:])
+        assert running.wait_ready(), "\n".join(output[-60:])
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=10) as answer:
             assert answer.status == 200
         assert any(f"open http://localhost:{port}/login" in line for line in output)
     finally:
-        with contextlib.suppress(ProcessLookupError):  # it may have exited already
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        running.stop()
     status = subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=no"],
         cwd=checkout,
