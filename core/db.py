@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from core.settings import get_settings
-from models.db import make_engine, open_session
+from models.engine import make_engine, open_session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "models" / "migrations"
 
