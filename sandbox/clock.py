@@ -91,7 +91,11 @@ class SandboxClock:
             self.set_offset(self._offset + seconds)
 
     def set_to(self, moment: datetime) -> None:
-        self.set_offset(moment.timestamp() - time.time())
+        if self.frozen_at is not None:
+            self.frozen_at = moment.timestamp()  # exactly that instant, no round trip
+            self._save()
+        else:
+            self.set_offset(moment.timestamp() - time.time())
 
     def freeze(self) -> None:
         """Stop at the current sandbox instant (moving it still works)."""
