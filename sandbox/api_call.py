@@ -72,7 +72,9 @@ def log_call(
     )
 
 
-async def run_api_call(request: Request, method: str, handler: Handler) -> Response:
+async def run_api_call(
+    request: Request, method: str, handler: Handler, *, charged: bool = True
+) -> Response:
     sandbox = sandbox_of(request)
     caller = identify(sandbox, request)
     latency_ms, fault = sandbox.faults.take(method, caller.client_id, caller.channel_id)
@@ -88,7 +90,8 @@ async def run_api_call(request: Request, method: str, handler: Handler) -> Respo
             if caller.problem is not None or caller.identity is None:
                 raise caller.problem or auth_error()
             # Google charges every authenticated call, valid or not; the refusal itself is free.
-            charge = sandbox.quota.charge(caller.identity.project, method, sandbox.clock.now())
+            if charged:
+                charge = sandbox.quota.charge(caller.identity.project, method, sandbox.clock.now())
             require_scope(caller.identity, method)
             response = await handler(request, caller.identity, sandbox)
     except ApiError as error:
@@ -110,12 +113,15 @@ async def run_api_call(request: Request, method: str, handler: Handler) -> Respo
     return response
 
 
-def api_method(method: str) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
-    """Turn a handler into a Starlette endpoint that runs the whole call path."""
+def api_method(
+    method: str, *, charged: bool = True
+) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+    """Turn a handler into a Starlette endpoint that runs the whole call path.
+    charged=False: not a Data API call (YouTube Analytics has its own quota, not emulated)."""
 
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
-            return await run_api_call(request, method, handler)
+            return await run_api_call(request, method, handler, charged=charged)
 
         endpoint.__name__ = handler.__name__
         return endpoint

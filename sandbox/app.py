@@ -16,11 +16,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from sandbox import (
+    analytics_api,
     control_api,
     inspect_api,
     media,
     oauth,
     playlists_api,
+    stats_api,
     thumbnails,
     token_endpoint,
     upload_chunks,
@@ -39,6 +41,7 @@ _HOME = """<!doctype html><html><head><meta charset="utf-8"><title>TubeFleet san
 <h1>TubeFleet sandbox</h1>
 <p>A local emulator of the YouTube Data API v3 and Google OAuth 2.0.</p>
 <ul><li>Data API root: <code>/youtube/v3/</code>, uploads: <code>/upload/youtube/v3/</code></li>
+<li>YouTube Analytics v2: <code>/youtubeanalytics/v2/reports</code></li>
 <li>OAuth: <code>/o/oauth2/auth</code>, <code>/token</code>, <code>/revoke</code></li>
 <li>Control API: <a href="/_sandbox/">/_sandbox/</a> (see sandbox/README.md)</li></ul>
 </body></html>"""
@@ -49,7 +52,7 @@ async def home(request: Request) -> Response:
 
 
 async def control_index(request: Request) -> Response:
-    routes = control_api.routes + inspect_api.routes
+    routes = control_api.routes + inspect_api.routes + stats_api.routes
     return JSONResponse(
         {
             "endpoints": [
@@ -64,7 +67,7 @@ async def control_index(request: Request) -> Response:
 
 def _is_api(request: Request) -> bool:
     path = request.url.path
-    return path.startswith(("/youtube/", "/upload/", "/resumable/"))
+    return path.startswith(("/youtube/", "/upload/", "/resumable/", "/youtubeanalytics/"))
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
@@ -128,9 +131,11 @@ def create_app(
         *thumbnails.routes,
         *youtube_api.routes,
         *playlists_api.routes,
+        *analytics_api.routes,
         *media.routes,
         *control_api.routes,
         *inspect_api.routes,
+        *stats_api.routes,
     ]
     app = Starlette(
         routes=routes,

@@ -19,6 +19,8 @@ UPLOAD = _AUTH + "youtube.upload"
 PARTNER = _AUTH + "youtubepartner"
 AUDIT = _AUTH + "youtubepartner-channel-audit"
 MEMBERSHIPS = _AUTH + "youtube.channel-memberships.creator"
+ANALYTICS = _AUTH + "yt-analytics.readonly"
+ANALYTICS_MONETARY = _AUTH + "yt-analytics-monetary.readonly"
 
 SCOPE_DESCRIPTIONS = {
     YOUTUBE: "Manage your YouTube account",
@@ -31,6 +33,9 @@ SCOPE_DESCRIPTIONS = {
     "process with a YouTube partner",
     MEMBERSHIPS: "See a list of your current active channel members, their current level, "
     "and when they became a member",
+    ANALYTICS: "View YouTube Analytics reports for your YouTube content",
+    ANALYTICS_MONETARY: "View monetary and non-monetary YouTube Analytics reports for your "
+    "YouTube content",
     "openid": "Associate you with your personal info on Google",
     "email": "See your primary Google Account email address",
     "profile": "See your personal info, including any personal info you've made publicly available",
@@ -57,6 +62,8 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "playlistItems.insert": _WRITE,
     "videoCategories.list": _READ,
     "search.list": _READ,
+    # YouTube Analytics API v2, as its own discovery document lists them.
+    "reports.query": frozenset({YOUTUBE, READONLY, PARTNER, ANALYTICS, ANALYTICS_MONETARY}),
 }
 
 

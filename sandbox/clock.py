@@ -10,6 +10,7 @@ from sandbox.store import Store
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 OFFSET_KEY = "clock_offset"
+FROZEN_KEY = "clock_frozen_at"
 
 
 def pacific_day(instant: datetime) -> date:
@@ -45,25 +46,69 @@ def parse_rfc3339(text: str) -> datetime:
 
 
 class SandboxClock:
-    """Real UTC time shifted by an offset that the control API moves; the offset persists."""
+    """Real UTC time shifted by an offset that the control API moves; the offset persists.
+
+    Frozen, it stands still at one instant until moved or thawed, so a test can compare
+    numbers that grow with time (view counts) between two calls without a race.
+    """
 
     def __init__(self, store: Store) -> None:
         self._store = store
         stored = store.get_meta(OFFSET_KEY)
-        self.offset = float(stored) if stored is not None else 0.0
+        self._offset = float(stored) if stored is not None else 0.0
+        frozen = store.get_meta(FROZEN_KEY)
+        self.frozen_at: float | None = float(frozen) if frozen else None
+
+    @property
+    def offset(self) -> float:
+        if self.frozen_at is not None:
+            return self.frozen_at - time.time()
+        return self._offset
 
     def now_ts(self) -> float:
-        return time.time() + self.offset
+        if self.frozen_at is not None:
+            return self.frozen_at
+        return time.time() + self._offset
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.now_ts(), UTC)
 
+    def _save(self) -> None:
+        self._store.set_meta(OFFSET_KEY, repr(self._offset))
+        self._store.set_meta(FROZEN_KEY, "" if self.frozen_at is None else repr(self.frozen_at))
+
     def set_offset(self, seconds: float) -> None:
-        self.offset = float(seconds)
-        self._store.set_meta(OFFSET_KEY, repr(self.offset))
+        self._offset = float(seconds)
+        if self.frozen_at is not None:
+            self.frozen_at = time.time() + self._offset
+        self._save()
 
     def advance(self, seconds: float) -> None:
-        self.set_offset(self.offset + seconds)
+        if self.frozen_at is not None:
+            self.frozen_at += seconds
+            self._save()
+        else:
+            self.set_offset(self._offset + seconds)
 
     def set_to(self, moment: datetime) -> None:
-        self.set_offset(moment.timestamp() - time.time())
+        if self.frozen_at is not None:
+            self.frozen_at = moment.timestamp()  # exactly that instant, no round trip
+            self._save()
+        else:
+            self.set_offset(moment.timestamp() - time.time())
+
+    def freeze(self) -> None:
+        """Stop at the current sandbox instant (moving it still works)."""
+        self.frozen_at = self.now_ts()
+        self._save()
+
+    def thaw(self) -> None:
+        """Run again from the frozen instant."""
+        if self.frozen_at is not None:
+            self._offset = self.frozen_at - time.time()
+            self.frozen_at = None
+            self._save()
+
+    def reset(self) -> None:
+        self.frozen_at = None
+        self.set_offset(0.0)

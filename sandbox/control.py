@@ -242,6 +242,20 @@ class SandboxControl:
     def reset_clock(self) -> dict[str, Any]:
         return self._call("POST", "/clock", {"reset": True})
 
+    def freeze_clock(self, frozen: bool = True) -> dict[str, Any]:
+        """Stop (or restart) sandbox time, so numbers that grow with it hold still."""
+        return self._call("POST", "/clock", {"freeze": frozen})
+
+    def video_stats(
+        self, video_id: str, *, at: str | None = None, since: str | None = None
+    ) -> dict[str, Any]:
+        """The audience model for a video: curve, counts at `at`, window [since, at)."""
+        params = _clean({"at": at, "since": since})
+        return self._call("GET", f"/stats/videos/{video_id}", params=params)
+
+    def channel_stats(self, channel_id: str, *, at: str | None = None) -> dict[str, Any]:
+        return self._call("GET", f"/stats/channels/{channel_id}", params=_clean({"at": at}))
+
     def settings(self) -> dict[str, Any]:
         return self._call("GET", "/settings")
 

@@ -177,6 +177,7 @@ def clock_view(sandbox: Sandbox) -> dict[str, Any]:
         "offset_seconds": sandbox.clock.offset,
         "pacific_day": pacific_day(now).isoformat(),
         "quota_resets_at": next_reset(now).isoformat().replace("+00:00", "Z"),
+        "frozen": sandbox.clock.frozen_at is not None,
     }
 
 
@@ -188,7 +189,7 @@ async def get_clock(request: Request, sandbox: Sandbox) -> Any:
 @control
 async def move_clock(request: Request, sandbox: Sandbox) -> Any:
     """{"advance": seconds} | {"offset": seconds} | {"set": "2026-03-08T09:59:00Z"} |
-    {"reset": true}"""
+    {"reset": true}; "freeze": true | false may come alone or with any of them."""
     body = await body_of(request)
     try:
         if "advance" in body:
@@ -198,9 +199,13 @@ async def move_clock(request: Request, sandbox: Sandbox) -> Any:
         elif "set" in body:
             sandbox.clock.set_to(parse_rfc3339(str(body["set"])))
         elif body.get("reset"):
-            sandbox.clock.set_offset(0.0)
-        else:
-            raise ControlError(400, "give one of advance, offset, set, reset")
+            sandbox.clock.reset()
+        elif "freeze" not in body:
+            raise ControlError(400, "give one of advance, offset, set, reset, freeze")
+        if body.get("freeze") is True:
+            sandbox.clock.freeze()
+        elif body.get("freeze") is False:
+            sandbox.clock.thaw()
     except ValueError as error:
         raise ControlError(400, f"bad clock value: {error}") from None
     return clock_view(sandbox)
@@ -224,6 +229,11 @@ async def update_settings(request: Request, sandbox: Sandbox) -> Any:
         if not isinstance(value, int | float) or value < 0:
             raise ControlError(400, "processing_delay must be a non-negative number (seconds)")
         sandbox.settings.processing_delay = float(value)
+    if "stats_seed" in body:
+        value = body["stats_seed"]
+        if not isinstance(value, str) or not value:
+            raise ControlError(400, "stats_seed must be a non-empty string")
+        sandbox.settings.stats_seed = value
     return sandbox.settings.as_dict()
 
 

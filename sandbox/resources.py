@@ -8,6 +8,7 @@ from typing import Any
 from sandbox.categories import CATEGORY_CHANNEL_ID
 from sandbox.clock import to_rfc3339
 from sandbox.ids import etag
+from sandbox.statistics import video_statistics
 from sandbox.store import Row
 from sandbox.videos import effective_privacy, processing_state
 
@@ -58,7 +59,9 @@ def channel_thumbnails(base: str, channel_id: str) -> dict[str, Any]:
     }
 
 
-def channel_resource(row: Row, parts: list[str], base: str, *, video_count: int) -> dict[str, Any]:
+def channel_resource(
+    row: Row, parts: list[str], base: str, *, statistics: dict[str, Any]
+) -> dict[str, Any]:
     snippet: dict[str, Any] = {
         "title": row["title"],
         "description": row["description"],
@@ -72,12 +75,7 @@ def channel_resource(row: Row, parts: list[str], base: str, *, video_count: int)
     sections = {
         "snippet": snippet,
         "contentDetails": {"relatedPlaylists": {"likes": "LL", "uploads": "UU" + row["id"][2:]}},
-        "statistics": {
-            "viewCount": str(row["view_count"]),
-            "subscriberCount": str(row["subscriber_count"]),
-            "hiddenSubscriberCount": False,
-            "videoCount": str(video_count),
-        },
+        "statistics": statistics,
         "status": {
             "privacyStatus": "public",
             "isLinked": True,
@@ -90,8 +88,9 @@ def channel_resource(row: Row, parts: list[str], base: str, *, video_count: int)
 
 
 def video_resource(
-    row: Row, parts: list[str], base: str, *, now: float, owner: bool
+    row: Row, parts: list[str], base: str, *, now: float, owner: bool, seed: str
 ) -> dict[str, Any]:
+    """seed: the statistics model's seed (settings.stats_seed)."""
     state = processing_state(row, now)
     privacy = effective_privacy(row, now)
     snippet: dict[str, Any] = {
@@ -143,12 +142,7 @@ def video_resource(
             "contentRating": {},
             "projection": "rectangular",
         },
-        "statistics": {
-            "viewCount": "0",
-            "likeCount": "0",
-            "favoriteCount": "0",
-            "commentCount": "0",
-        },
+        "statistics": video_statistics(row, seed, now),
         "player": {
             "embedHtml": f'<iframe width="480" height="270" '
             f'src="{base}/media/vi/{row["id"]}/high" frameborder="0"></iframe>'

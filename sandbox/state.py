@@ -14,6 +14,7 @@ from sandbox.directory import seed_defaults
 from sandbox.faults import FaultBook
 from sandbox.quota import QuotaLedger
 from sandbox.requestlog import RequestLog
+from sandbox.stats_model import DEFAULT_SEED
 from sandbox.store import Store
 
 
@@ -23,8 +24,9 @@ class Settings:
 
     access_token_lifetime: int = 3600
     processing_delay: float = 2.0
+    stats_seed: str = DEFAULT_SEED  # the audience model's seed (stats_model.py)
 
-    def as_dict(self) -> dict[str, float]:
+    def as_dict(self) -> dict[str, float | str]:
         return asdict(self)
 
 
@@ -68,7 +70,7 @@ class Sandbox:
         self.faults.clear()
         self.log.clear()
         self.upload_locks.clear()
-        self.clock.set_offset(0.0)
+        self.clock.reset()
         self._seed(seed)
 
     def close(self) -> None:

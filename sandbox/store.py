@@ -12,7 +12,8 @@ from sandbox.ids import secret_hash
 from sandbox.private_files import private_database_files, private_file
 
 # 2: projects keep client_secret_hash instead of the client secret itself.
-SCHEMA_VERSION = 2
+# 3: videos.public_since (when a video first went public; the statistics model needs it).
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -139,7 +140,8 @@ CREATE TABLE IF NOT EXISTS videos (
     thumbnail_type TEXT,
     thumbnail_bytes INTEGER,
     thumbnail_set_at REAL,
-    deleted_at REAL
+    deleted_at REAL,
+    public_since REAL
 );
 CREATE INDEX IF NOT EXISTS videos_channel ON videos(channel_id);
 CREATE TABLE IF NOT EXISTS playlists (
@@ -188,6 +190,7 @@ class Store:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(SCHEMA)
         self._hash_client_secrets()
+        self._add_public_since()
         self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         private_database_files(path)  # WAL/SHM left by an older sandbox may be wider
 
@@ -207,6 +210,13 @@ class Store:
             self.run("ALTER TABLE projects DROP COLUMN client_secret")
         self._conn.execute("VACUUM")
         self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _add_public_since(self) -> None:
+        """Videos stored before the statistics model existed lack the moment they went public."""
+        columns = {r["name"] for r in self.all("PRAGMA table_info(videos)")}
+        if "public_since" not in columns:
+            self.run("ALTER TABLE videos ADD COLUMN public_since REAL")
+            self.run("UPDATE videos SET public_since = uploaded_at WHERE privacy = 'public'")
 
     def close(self) -> None:
         self._conn.close()

@@ -115,7 +115,12 @@ def finish_session(sandbox: Sandbox, session: Row, byte_count: int) -> Row:
 def video_answer(sandbox: Sandbox, request: Request, session: Row, video: Row) -> Response:
     parts = session["parts"].split(",")
     resource = video_resource(
-        video, parts, sandbox.base_url(request), now=sandbox.clock.now_ts(), owner=True
+        video,
+        parts,
+        sandbox.base_url(request),
+        now=sandbox.clock.now_ts(),
+        owner=True,
+        seed=sandbox.settings.stats_seed,
     )
     return JSONResponse(resource, headers={"X-GUploader-UploadID": session["id"]})
 

@@ -107,6 +107,8 @@ def create_video(
         "ready_at": now + processing_delay,
         **metadata_columns(meta, locked=locked),
     }
+    if values["privacy"] == "public":
+        values["public_since"] = now
     if byte_count == 0:
         values["outcome"], values["outcome_reason"] = "failed", "emptyFile"
     store.insert("videos", values)
@@ -124,10 +126,11 @@ def get_video(store: Store, video_id: str, *, include_deleted: bool = False) -> 
     return row
 
 
-def save_metadata(store: Store, row: Row, meta: VideoMetadata) -> None:
-    store.update(
-        "videos", "id", row["id"], metadata_columns(meta, locked=bool(row["locked_private"]))
-    )
+def save_metadata(store: Store, row: Row, meta: VideoMetadata, *, now: float) -> None:
+    values = metadata_columns(meta, locked=bool(row["locked_private"]))
+    if values["privacy"] == "public" and row["public_since"] is None:
+        values["public_since"] = now  # the statistics model counts views from here
+    store.update("videos", "id", row["id"], values)
 
 
 def set_outcome(store: Store, video_id: str, outcome: str, reason: str | None, now: float) -> None:

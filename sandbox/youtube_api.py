@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sandbox import directory, params, videos
+from sandbox import directory, params, statistics, videos
 from sandbox.api_call import api_method
 from sandbox.auth import Identity
 from sandbox.categories import CATEGORIES
@@ -23,14 +23,6 @@ from sandbox.resources import (
 from sandbox.state import Sandbox
 from sandbox.store import Row
 from sandbox.validation import parse_update
-
-
-def _video_count(sandbox: Sandbox, channel_id: str) -> int:
-    row = sandbox.store.one(
-        "SELECT COUNT(*) AS n FROM videos WHERE channel_id = ? AND deleted_at IS NULL",
-        (channel_id,),
-    )
-    return row["n"] if row else 0
 
 
 def _no_filter(expected: str) -> ApiError:
@@ -56,12 +48,13 @@ async def channels_list(request: Request, me: Identity, sandbox: Sandbox) -> Res
     elif wanted is None:
         raise _no_filter("categoryId, forHandle, forUsername, id, managedByMe, mine")
     base = sandbox.base_url(request)
+    now, seed = sandbox.clock.now_ts(), sandbox.settings.stats_seed
     items = []
     for channel_id in wanted:
         row = directory.get_channel(sandbox.store, channel_id)
         if row is not None:
-            count = _video_count(sandbox, row["id"])
-            items.append(channel_resource(row, parts, base, video_count=count))
+            numbers = statistics.channel_statistics(sandbox.store, row, seed, now)
+            items.append(channel_resource(row, parts, base, statistics=numbers))
     return JSONResponse(list_response("youtube#channelListResponse", items))
 
 
@@ -83,7 +76,11 @@ async def videos_list(request: Request, me: Identity, sandbox: Sandbox) -> Respo
         row = videos.get_video(sandbox.store, video_id)
         if row is not None and visible(row, me, now):
             owner = row["channel_id"] == me.channel_id
-            items.append(video_resource(row, parts, base, now=now, owner=owner))
+            items.append(
+                video_resource(
+                    row, parts, base, now=now, owner=owner, seed=sandbox.settings.stats_seed
+                )
+            )
     return JSONResponse(list_response("youtube#videoListResponse", items))
 
 
@@ -114,11 +111,16 @@ async def videos_update(request: Request, me: Identity, sandbox: Sandbox) -> Res
         # A video updated through an unverified project is locked private too.
         sandbox.store.update("videos", "id", row["id"], {"locked_private": 1})
         row = {**row, "locked_private": 1}
-    videos.save_metadata(sandbox.store, row, meta)
+    videos.save_metadata(sandbox.store, row, meta, now=now.timestamp())
     fresh = videos.get_video(sandbox.store, row["id"])
     assert fresh is not None
     resource = video_resource(
-        fresh, parts, sandbox.base_url(request), now=now.timestamp(), owner=True
+        fresh,
+        parts,
+        sandbox.base_url(request),
+        now=now.timestamp(),
+        owner=True,
+        seed=sandbox.settings.stats_seed,
     )
     return JSONResponse(resource)
 

@@ -62,6 +62,8 @@ class Endpoints:
     auth_uri: str
     token_uri: str
     revoke_uri: str
+    # YouTube Analytics v2 lives on its own host at Google; the sandbox serves it under a path.
+    analytics_root: str = "https://youtubeanalytics.googleapis.com/"
 
     @classmethod
     def google(cls) -> Endpoints:
@@ -80,6 +82,7 @@ class Endpoints:
             auth_uri=f"{base}/o/oauth2/auth",
             token_uri=f"{base}/token",
             revoke_uri=f"{base}/revoke",
+            analytics_root=f"{base}/youtubeanalytics/",
         )
 
 

@@ -21,6 +21,7 @@ class Action(StrEnum):
     REST_CHANNEL = "rest_channel"  # uploadLimitExceeded: this channel is done for the day
     FIX_INPUT = "fix_input"  # invalid metadata: never retry
     FORBIDDEN = "forbidden"  # the token may not act on this (wrong channel, no permission)
+    NOT_GRANTED = "not_granted"  # the grant lacks the scope this call needs: ask for consent
     REAUTH = "reauth"  # invalid_grant: the refresh token is dead, a person must reconnect
     NOT_FOUND = "not_found"  # the resource (or an upload session) is gone
     FAIL = "fail"  # anything else: fail, say what Google said
@@ -60,6 +61,8 @@ _INPUT_REASONS = {
     "mediaBodyRequired",
     "invalidContentType",
 }
+# Google's answer when the access token lacks every scope the method accepts.
+_SCOPE_REASONS = {"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}
 _RATE_REASONS = {
     "rateLimitExceeded",
     "userRateLimitExceeded",
@@ -96,6 +99,8 @@ def classify_status(status: int, content: bytes | str | None) -> GoogleError:
         action = Action.WAIT_FOR_QUOTA
     elif reason == "uploadLimitExceeded":
         action = Action.REST_CHANNEL
+    elif reason in _SCOPE_REASONS:
+        action = Action.NOT_GRANTED
     elif reason in _RATE_REASONS or status == 429 or status >= 500:
         action = Action.RETRY
     elif status == 401:

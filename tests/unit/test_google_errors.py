@@ -40,6 +40,9 @@ def body(code: int, reason: str, domain: str = "youtube.video", message: str = "
         (400, "invalidPublishAt", Action.FIX_INPUT),
         (400, "invalidVideoMetadata", Action.FIX_INPUT),
         (404, "notFound", Action.NOT_FOUND),
+        (403, "insufficientPermissions", Action.NOT_GRANTED),
+        (400, "badRequest", Action.FIX_INPUT),  # e.g. an Analytics query no report supports
+        (400, "required", Action.FIX_INPUT),
     ],
 )
 def test_each_reason_maps_to_its_action(status: int, reason: str, action: Action) -> None:
@@ -65,3 +68,8 @@ def test_connection_errors_are_transient() -> None:
     assert classify(ConnectionResetError("reset by peer")).action == Action.RETRY
     assert classify(TimeoutError("timed out")).action == Action.RETRY
     assert classify(ValueError("something else")).action == Action.FAIL
+
+
+def test_a_missing_scope_is_not_granted_and_not_retried() -> None:
+    error = classify_status(403, body(403, "insufficientPermissions", domain="global"))
+    assert error.action == Action.NOT_GRANTED and not error.retryable

@@ -205,3 +205,17 @@ def test_expired_access_token_is_refused_then_refreshed_automatically(
     assert credentials.token != first
     reasons = [e["reason"] for e in control.log(method="channels.list")]
     assert reasons == ["authError", None]
+
+
+def test_the_analytics_scope_can_be_asked_for_and_granted(sandbox_url, control, project, channel):
+    analytics = "https://www.googleapis.com/auth/yt-analytics.readonly"
+    flow = oauth_flow(sandbox_url, project, [UPLOAD, analytics])
+    auth_url, _ = flow.authorization_url(access_type="offline", prompt="consent")
+    page, _ = open_consent(auth_url)
+    assert page.status_code == 200
+    assert analytics in page.text and "View YouTube Analytics reports" in page.text
+
+    credentials = connect_channel(sandbox_url, project, "Alice Cooks", [UPLOAD, analytics])
+
+    assert set(credentials.granted_scopes or credentials.scopes) == {UPLOAD, analytics}
+    assert analytics in control.grants()[0]["scopes"]
