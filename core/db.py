@@ -13,12 +13,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from core.settings import get_settings
-from models.engine import make_engine, open_session
+from models.engine import IMMEDIATE, make_engine, open_session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "models" / "migrations"
 
@@ -87,15 +87,33 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
+# pg_advisory_xact_lock's key for "migrating" (any constant our other locks do not use).
+MIGRATION_LOCK_KEY = 0x7475_6265_666C_6565 & 0x7FFF_FFFF_FFFF_FFFF
+
+
 def migrate(url: str | None = None) -> None:
-    """Bring the database schema to the newest migration."""
+    """Bring the database schema to the newest migration.
+
+    Safe when several processes start at once (replicas on an empty database): the upgrade
+    runs in one transaction that first takes the database's migration lock (SQLite's write
+    lock through BEGIN IMMEDIATE; a PostgreSQL advisory lock), so the others wait, then
+    read the version the first one wrote and have nothing left to do.
+    """
     eng = engine() if url is None else make_engine(url)
-    with eng.begin() as conn:
-        cfg = alembic_config(url)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-    if url is not None:
-        eng.dispose()
+    try:
+        with eng.connect() as conn:
+            conn = conn.execution_options(**{IMMEDIATE: True})
+            with conn.begin():
+                if eng.dialect.name == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                    )
+                cfg = alembic_config(url)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+    finally:
+        if url is not None:
+            eng.dispose()
 
 
 # --- is the schema there? ---------------------------------------------------------------
