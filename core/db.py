@@ -88,12 +88,28 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def migrate(url: str | None = None) -> None:
-    """Bring the database schema to the newest migration."""
+    """Bring the database schema to the newest migration.
+
+    On SQLite, foreign keys are off while migrations run: batch mode rebuilds a table
+    (copy, DROP, rename), and with them on the DROP would cascade (a rebuilt upload_jobs
+    would take every job's history with it). What the migrations leave is checked with
+    `foreign_key_check` before the commit, as SQLite's own table-rebuild recipe does."""
     eng = engine() if url is None else make_engine(url)
-    with eng.begin() as conn:
-        cfg = alembic_config(url)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with eng.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Outside any transaction (inside one SQLite ignores the pragma).
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                cfg = alembic_config(url)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                    raise RuntimeError(f"migrations left broken foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
     if url is not None:
         eng.dispose()
 
