@@ -224,6 +224,11 @@ async def update_settings(request: Request, sandbox: Sandbox) -> Any:
         if not isinstance(value, int | float) or value < 0:
             raise ControlError(400, "processing_delay must be a non-negative number (seconds)")
         sandbox.settings.processing_delay = float(value)
+    if "discard_video_bytes" in body:
+        value = body["discard_video_bytes"]
+        if not isinstance(value, bool):
+            raise ControlError(400, "discard_video_bytes must be true or false")
+        sandbox.settings.discard_video_bytes = value
     return sandbox.settings.as_dict()
 
 

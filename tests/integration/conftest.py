@@ -86,7 +86,9 @@ def control(sandbox_url: str) -> Iterator[SandboxControl]:
 
     with SandboxControl(sandbox_url) as client:
         client.reset(seed=False)
-        client.update_settings(access_token_lifetime=3600, processing_delay=2.0)
+        client.update_settings(
+            access_token_lifetime=3600, processing_delay=2.0, discard_video_bytes=False
+        )
         yield client
 
 

@@ -9,6 +9,7 @@ and the sandbox discards the bytes while hashing them, so a run writes no GiBs t
 
 from __future__ import annotations
 
+import io
 import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +18,8 @@ import pytest
 
 from app.views.uploads import queue_row
 from core import db, uploads
+from core.errors import InputError
+from core.settings import reload_settings
 from core.uploads import media, queries
 from models import TargetKind, UploadJobPublic, UploadState
 from tests.integration.world import SandboxWorld, md5_of, person, run_jobs_until_done
@@ -42,10 +45,10 @@ def expected_md5(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(autouse=True)
-def own_media_folder(any_world: SandboxWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def own_media_folder(
+    any_world: SandboxWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A media folder of its own (the quota counts every file of a person in it)."""
-    from core.settings import reload_settings
-
     monkeypatch.setenv("TUBEFLEET_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("TUBEFLEET_PROCESSING_POLL_SECONDS", "1")
     reload_settings()  # and 8 MiB chunks, as configured by default
@@ -75,7 +78,9 @@ def schedule(video: uploads.StoredFile, actor: uploads.Actor, channel_id: int | 
     return job_id
 
 
-def test_a_job_over_2_gib_is_stored_listed_and_counted(any_world: SandboxWorld) -> None:
+def test_a_job_over_2_gib_is_stored_listed_and_counted(
+    any_world: SandboxWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Quick: enqueue alone (what failed on PostgreSQL), without sending the bytes."""
     alice = person("alice@example.com")
     size = 3 * GIB + 1
@@ -87,6 +92,12 @@ def test_a_job_over_2_gib_is_stored_listed_and_counted(any_world: SandboxWorld) 
     assert job.id == job_id and job.state == UploadState.SCHEDULED
     assert queries.public(job)["file_size"] == size
     assert uploads.media_usage(alice.id) == size
+    # Her quota, a little over what waits, refuses the next video once it would pass it.
+    monkeypatch.setenv("TUBEFLEET_MEDIA_QUOTA_BYTES_PER_USER", str(size + 100_000))
+    reload_settings()
+    with pytest.raises(InputError, match=r"you have 3\.0 GiB of videos waiting"):
+        uploads.store_media(io.BytesIO(MP4_HEADER + bytes(200_000)), "next.mp4", owner=alice)
+    uploads.store_media(io.BytesIO(MP4_HEADER + bytes(50_000)), "small.mp4", owner=alice)
 
 
 @pytest.mark.slow
