@@ -98,19 +98,38 @@ def migrate(url: str | None = None) -> None:
     runs in one transaction that first takes the database's migration lock (SQLite's write
     lock through BEGIN IMMEDIATE; a PostgreSQL advisory lock), so the others wait, then
     read the version the first one wrote and have nothing left to do.
+
+    On SQLite, foreign keys are off while migrations run: batch mode rebuilds a table
+    (copy, DROP, rename), and with them on the DROP would cascade (a rebuilt upload_jobs
+    would take every job's history with it). What the migrations leave is checked with
+    `foreign_key_check` before the commit, as SQLite's own table-rebuild recipe does.
     """
     eng = engine() if url is None else make_engine(url)
     try:
         with eng.connect() as conn:
-            conn = conn.execution_options(**{IMMEDIATE: True})
-            with conn.begin():
-                if eng.dialect.name == "postgresql":
-                    conn.execute(
-                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
-                    )
-                cfg = alembic_config(url)
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+            sqlite = conn.dialect.name == "sqlite"
+            raw = conn.connection.driver_connection
+            if sqlite:
+                # Outside any transaction (inside one SQLite ignores the pragma).
+                raw.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+            try:
+                locked = conn.execution_options(**{IMMEDIATE: True})
+                with locked.begin():
+                    if eng.dialect.name == "postgresql":
+                        locked.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"),
+                            {"key": MIGRATION_LOCK_KEY},
+                        )
+                    cfg = alembic_config(url)
+                    cfg.attributes["connection"] = locked
+                    command.upgrade(cfg, "head")
+                    if sqlite and (
+                        broken := locked.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    ):
+                        raise RuntimeError(f"migrations left broken foreign keys: {broken[:5]}")
+            finally:
+                if sqlite:
+                    raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
     finally:
         if url is not None:
             eng.dispose()

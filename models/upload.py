@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, BigInteger
 from sqlmodel import Field, SQLModel
 
 from models.base import LeaseFields, enum_column, utc_column
@@ -77,7 +77,9 @@ class UploadJob(LeaseFields, table=True):
     project_id: int | None = Field(default=None, foreign_key="projects.id", index=True)
     file_path: str = Field(max_length=500)
     file_name: str = Field(max_length=255)
-    file_size: int
+    # Byte counts and offsets are 64-bit: a 32-bit column stops at 2 GiB, and the form
+    # takes up to 16 GiB (upload_max_bytes).
+    file_size: int = Field(sa_type=BigInteger)
     file_md5: str = Field(max_length=32)
     content_type: str = Field(default="application/octet-stream", max_length=100)
     title: str = Field(max_length=200)
@@ -91,8 +93,8 @@ class UploadJob(LeaseFields, table=True):
     # The resumable session URI is a credential (it accepts bytes without auth): encrypted.
     session_uri_enc: str | None = Field(default=None, max_length=2000)
     session_started_at: datetime | None = utc_column(nullable=True)
-    bytes_confirmed: int = 0
-    bytes_sent: int = 0
+    bytes_confirmed: int = Field(default=0, sa_type=BigInteger)
+    bytes_sent: int = Field(default=0, sa_type=BigInteger)
     attempts: int = 0
     last_error: str = Field(default="", max_length=1000)
     warning: str = Field(default="", max_length=500)

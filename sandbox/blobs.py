@@ -1,4 +1,5 @@
-"""Streaming request bodies to files without holding them in memory."""
+"""Streaming request bodies to files without holding them in memory (or, for multi-GiB
+test uploads, to nothing but a running MD5 and a byte count)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,50 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 from starlette.requests import ClientDisconnect, Request
 
 from sandbox.connection import body_pipe
+
+
+class Sink(Protocol):
+    """Where body bytes go: an open binary file, or a DigestSink."""
+
+    def write(self, data: bytes | memoryview, /) -> int | None: ...
+
+
+# The MD5 a video gets when part of its bytes were discarded but not hashed (a restart,
+# or the setting switched mid-upload): plainly not a checksum, so no test compares equal.
+MD5_UNKNOWN = "unknown: bytes discarded unhashed"
+
+
+def discard_marker(blob: Path | str) -> Path:
+    """An empty file beside a blob some of whose bytes were discarded: it outlives a
+    restart (the running MD5 does not), so the video is never given the hole's MD5."""
+    return Path(f"{blob}.discarded")
+
+
+class DigestSink:
+    """Stands in for an upload's blob file when video bytes are discarded: hashes and
+    counts them, keeps none. `offset` is where the upload stood when this sink took over;
+    bytes before it were not hashed here, so the MD5 is known only if it was 0."""
+
+    def __init__(self, offset: int) -> None:
+        self._digest = hashlib.md5()
+        self.hashed = offset  # the upload's bytes that went through a sink, or before it
+        self.complete = offset == 0
+
+    def write(self, data: bytes | memoryview, /) -> int:
+        self._digest.update(data)
+        self.hashed += len(data)
+        return len(data)
+
+    def md5(self, byte_count: int) -> str:
+        """The upload's MD5 when every one of its `byte_count` bytes was hashed here."""
+        if self.complete and self.hashed == byte_count:
+            return self._digest.hexdigest()
+        return MD5_UNKNOWN
 
 
 @dataclass
@@ -23,7 +63,7 @@ class Received:
     cut_by_fault: bool = False
 
 
-def write_all(sink: BinaryIO, data: bytes | memoryview) -> None:
+def write_all(sink: Sink, data: bytes | memoryview) -> None:
     view = memoryview(data)
     while view:
         count = sink.write(view)
@@ -34,7 +74,7 @@ class _Consumer:
     """Takes body pieces in order: skips already-stored bytes, writes the rest, stops once
     `stop_after` bytes arrived. Returns False from a call when reading should stop."""
 
-    def __init__(self, sink: BinaryIO, skip: int, stop_after: int | None) -> None:
+    def __init__(self, sink: Sink, skip: int, stop_after: int | None) -> None:
         self.sink = sink
         self.skip = skip
         self.stop_after = stop_after
@@ -57,7 +97,7 @@ class _Consumer:
 
 async def stream_to_file(
     request: Request,
-    sink: BinaryIO,
+    sink: Sink,
     *,
     skip: int = 0,
     stop_after: int | None = None,

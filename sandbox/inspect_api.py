@@ -234,6 +234,11 @@ async def update_settings(request: Request, sandbox: Sandbox) -> Any:
         if not isinstance(value, str) or not value:
             raise ControlError(400, "stats_seed must be a non-empty string")
         sandbox.settings.stats_seed = value
+    if "discard_video_bytes" in body:
+        value = body["discard_video_bytes"]
+        if not isinstance(value, bool):
+            raise ControlError(400, "discard_video_bytes must be true or false")
+        sandbox.settings.discard_video_bytes = value
     return sandbox.settings.as_dict()
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from starlette.requests import Request
 
+from sandbox.blobs import DigestSink
 from sandbox.clock import SandboxClock
 from sandbox.directory import seed_defaults
 from sandbox.faults import FaultBook
@@ -25,8 +26,11 @@ class Settings:
     access_token_lifetime: int = 3600
     processing_delay: float = 2.0
     stats_seed: str = DEFAULT_SEED  # the audience model's seed (stats_model.py)
+    # Resumable upload chunks are hashed and counted but not kept (the blob is a hole of
+    # the right size): multi-GiB uploads in tests without writing GiBs to disk.
+    discard_video_bytes: bool = False
 
-    def as_dict(self) -> dict[str, float | str]:
+    def as_dict(self) -> dict[str, float | str | bool]:
         return asdict(self)
 
 
@@ -44,6 +48,8 @@ class Sandbox:
         self.settings = settings
         self.public_url = public_url.rstrip("/") if public_url else None
         self.upload_locks: dict[str, asyncio.Lock] = {}
+        # The running MD5 of each upload whose bytes are being discarded (memory only).
+        self.upload_digests: dict[str, DigestSink] = {}
         if self.store.get_meta("seeded") is None:
             self._seed(True)
 
@@ -61,6 +67,14 @@ class Sandbox:
     def upload_lock(self, upload_id: str) -> asyncio.Lock:
         return self.upload_locks.setdefault(upload_id, asyncio.Lock())
 
+    def digest_sink(self, upload_id: str, stored: int) -> DigestSink:
+        """The sink for an upload's next discarded bytes; it continues the running MD5
+        when that covers every stored byte, else starts one that knows it is partial."""
+        sink = self.upload_digests.get(upload_id)
+        if sink is None or sink.hashed != stored:
+            sink = self.upload_digests[upload_id] = DigestSink(stored)
+        return sink
+
     def reset(self, *, seed: bool = True) -> None:
         """Forget everything: rows, blobs, faults, the log and the clock offset."""
         self.store.wipe()
@@ -70,6 +84,7 @@ class Sandbox:
         self.faults.clear()
         self.log.clear()
         self.upload_locks.clear()
+        self.upload_digests.clear()
         self.clock.reset()
         self._seed(seed)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from starlette.routing import Route
 from sandbox import directory
 from sandbox.api_call import fault_error, log_call
 from sandbox.auth import Caller, identify
-from sandbox.blobs import size_of, stream_to_file
+from sandbox.blobs import discard_marker, size_of, stream_to_file
 from sandbox.connection import drain, drop_connection
 from sandbox.errors import ApiError, auth_error, bad_request, forbidden
 from sandbox.faults import Fault
@@ -163,9 +164,16 @@ async def _put(
         await drain(request)
         return _resume_incomplete(stored), {"stored": stored, "ignored": True}
     stop_after = fault.after_bytes if fault is not None and fault.action == "drop" else None
-    with open(blob, "r+b", buffering=0) as sink:
-        sink.seek(stored)
-        got = await stream_to_file(request, sink, skip=stored - crange.first, stop_after=stop_after)
+    skip = stored - crange.first
+    if sandbox.settings.discard_video_bytes:
+        digest = sandbox.digest_sink(session["id"], stored)
+        discard_marker(blob).touch()
+        got = await stream_to_file(request, digest, skip=skip, stop_after=stop_after)
+        os.truncate(blob, stored + got.written)  # a hole: the blob's size stays the count
+    else:
+        with open(blob, "r+b", buffering=0) as sink:
+            sink.seek(stored)
+            got = await stream_to_file(request, sink, skip=skip, stop_after=stop_after)
     stored += got.written
     extra: dict[str, Any] = {"stored": stored, "bytes": got.written}
     if stop_after is not None and not got.disconnected:

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from sandbox import directory, ids, params, videos
 from sandbox.api_call import api_method
 from sandbox.auth import Identity
-from sandbox.blobs import stream_to_file
+from sandbox.blobs import MD5_UNKNOWN, discard_marker, stream_to_file
 from sandbox.clock import pacific_day
 from sandbox.errors import ApiError, bad_request
 from sandbox.multipart import RelatedReader, boundary_of
@@ -94,6 +94,13 @@ def finish_session(sandbox: Sandbox, session: Row, byte_count: int) -> Row:
         return found
     project = directory.project_by_id(sandbox.store, session["project_id"])
     assert project is not None
+    # Discarded bytes: the MD5 was computed as they passed (the blob is only a hole).
+    digest = sandbox.upload_digests.pop(session["id"], None)
+    marker = discard_marker(session["blob"])
+    if digest is not None:
+        md5: str | None = digest.md5(byte_count)
+    else:
+        md5 = MD5_UNKNOWN if marker.exists() else None  # discarded before a restart
     with sandbox.store.transaction():
         video = videos.create_video(
             sandbox.store,
@@ -106,8 +113,10 @@ def finish_session(sandbox: Sandbox, session: Row, byte_count: int) -> Row:
             upload_id=session["id"],
             now=sandbox.clock.now_ts(),
             processing_delay=sandbox.settings.processing_delay,
+            md5=md5,
         )
         sandbox.store.update("upload_sessions", "id", session["id"], {"video_id": video["id"]})
+    marker.unlink(missing_ok=True)
     session["video_id"] = video["id"]
     return video
 

@@ -90,6 +90,7 @@ def create_video(
     upload_id: str | None,
     now: float,
     processing_delay: float,
+    md5: str | None = None,
 ) -> Row:
     # Google locks uploads from unverified (unaudited) projects to private.
     locked = not project["verified"]
@@ -105,6 +106,7 @@ def create_video(
         "blob": blob,
         "uploaded_at": now,
         "ready_at": now + processing_delay,
+        "md5": md5,  # None: computed from the blob on first listing
         **metadata_columns(meta, locked=locked),
     }
     if values["privacy"] == "public":

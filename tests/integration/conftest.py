@@ -86,15 +86,15 @@ def control(sandbox_url: str) -> Iterator[SandboxControl]:
 
     with SandboxControl(sandbox_url) as client:
         client.reset(seed=False)
-        client.update_settings(access_token_lifetime=3600, processing_delay=2.0)
+        client.update_settings(
+            access_token_lifetime=3600, processing_delay=2.0, discard_video_bytes=False
+        )
         yield client
 
 
-@pytest.fixture
-def world(
-    database: str, control: SandboxControl, sandbox_url: str, monkeypatch: pytest.MonkeyPatch
+def _sandbox_world(
+    control: SandboxControl, sandbox_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[SandboxWorld]:
-    """TubeFleet (real DB) talking to the sandbox through the real Google libraries."""
     from core import clock
     from core.settings import reload_settings
     from youtube.oauth import allow_plain_http
@@ -104,6 +104,22 @@ def world(
     allow_plain_http()
     yield SandboxWorld(control, sandbox_url)
     clock.reset()
+
+
+@pytest.fixture
+def world(
+    database: str, control: SandboxControl, sandbox_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[SandboxWorld]:
+    """TubeFleet (real DB) talking to the sandbox through the real Google libraries."""
+    yield from _sandbox_world(control, sandbox_url, monkeypatch)
+
+
+@pytest.fixture
+def any_world(
+    any_database: str, control: SandboxControl, sandbox_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[SandboxWorld]:
+    """The world on SQLite, and again on PostgreSQL when TUBEFLEET_TEST_DATABASE_URL is set."""
+    yield from _sandbox_world(control, sandbox_url, monkeypatch)
 
 
 @pytest.fixture

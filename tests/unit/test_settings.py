@@ -50,3 +50,16 @@ def test_env_file_is_read_when_present(tmp_path: Path, monkeypatch: pytest.Monke
     env_file.write_text("TUBEFLEET_PORT=3456\n")
     monkeypatch.delenv("TUBEFLEET_PORT", raising=False)
     assert Settings(_env_file=env_file).port == 3456  # type: ignore[call-arg]
+
+
+def test_byte_limits_past_2_gib_are_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The form's and the CLI's size limit and the per-person media quota are byte counts
+    far past 2**31 (16 GiB and 50 GiB by default); nothing may cut them to 32 bits."""
+    defaults = Settings()
+    assert defaults.upload_max_bytes == 16 * 1024**3
+    assert defaults.media_quota_bytes_per_user == 50 * 1024**3
+    monkeypatch.setenv("TUBEFLEET_UPLOAD_MAX_BYTES", str(2**31 + 1))
+    monkeypatch.setenv("TUBEFLEET_MEDIA_QUOTA_BYTES_PER_USER", str(2**40 + 3))
+    settings = Settings()
+    assert settings.upload_max_bytes == 2**31 + 1
+    assert settings.media_quota_bytes_per_user == 2**40 + 3
