@@ -63,4 +63,5 @@ class IdempotencyKey(SQLModel, table=True):
     # While the first request runs: until when it counts as alive (renewed as bytes arrive).
     lease_owner: str = Field(default="", max_length=40)
     lease_expires_at: datetime | None = utc_column(nullable=True)
-    job_ids: list[int] | None = Field(default=None, sa_type=JSON)
+    # none_as_null: "no jobs yet" is SQL NULL (the claims test IS NULL), not JSON null.
+    job_ids: list[int] | None = Field(default=None, sa_type=JSON(none_as_null=True))
