@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 import reflex as rx
 
-from app import pages
+from app import api, pages
 from app.routes import build_routes
 from app.routes.guard import LoginRequired
 from app.routes.security import Shield
@@ -27,9 +27,10 @@ async def run_scheduler() -> AsyncIterator[None]:
 
 
 init_process()
-# Our routes first, Reflex mounted beneath them; the login guard wraps that, and the
-# shield (allowed origins, security headers) wraps everything.
-app = rx.App(api_transformer=[build_routes(), LoginRequired, Shield])
+# Our routes first, Reflex mounted beneath them; the login guard wraps that; the REST API
+# (its own bearer tokens, no cookies) beside the guard; the shield (allowed origins,
+# security headers) wraps everything.
+app = rx.App(api_transformer=[build_routes(), LoginRequired, api.mount, Shield])
 # Before any handler (hydration included): bind the event to its connection's cookie.
 app.add_middleware(SessionBinding(), index=0)
 pages.register(app)

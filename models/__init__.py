@@ -1,6 +1,7 @@
 """SQLModel tables, one module per aggregate; importing this registers them all."""
 
 from models.alert import Alert, AlertPublic, AlertStatus, Severity
+from models.api_token import ApiToken, ApiTokenPublic, IdempotencyKey
 from models.audit import AuditEvent, AuditEventPublic
 from models.channel import Channel, ChannelPublic, ChannelState, OAuthState
 from models.project import Project, ProjectPublic
@@ -21,11 +22,14 @@ __all__ = [
     "Alert",
     "AlertPublic",
     "AlertStatus",
+    "ApiToken",
+    "ApiTokenPublic",
     "AuditEvent",
     "AuditEventPublic",
     "Channel",
     "ChannelPublic",
     "ChannelState",
+    "IdempotencyKey",
     "LoginAttempt",
     "OAuthState",
     "Project",

@@ -4,6 +4,7 @@ be created, and create the job(s) in one transaction or nothing."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
@@ -160,9 +161,16 @@ def check(request: UploadRequest) -> dict[str, str]:
     return {}
 
 
-def enqueue(request: UploadRequest, *, actor: Actor) -> list[int]:
+def enqueue(
+    request: UploadRequest,
+    *,
+    actor: Actor,
+    then: Callable[[Session, list[int]], None] | None = None,
+) -> list[int]:
     """Create the job(s) in one transaction, or nothing (InputErrors says what to fix).
-    The jobs belong to `actor` when it is a person."""
+    The jobs belong to `actor` when it is a person. `then` runs inside that transaction
+    with the new ids (the API records its idempotency key there); if it raises, nothing
+    is created."""
     who = acting(actor)
     owner_id = who.id if isinstance(who, CurrentUser) else None
     name = name_of(who)
@@ -235,4 +243,6 @@ def enqueue(request: UploadRequest, *, actor: Actor) -> list[int]:
             target=request.title[:100],
             detail=f"{len(ids)} job(s) {ids} {request.target.value} at {p.when.display}",
         )
+        if then is not None:
+            then(s, ids)
     return ids
