@@ -1,7 +1,7 @@
 """api tokens for pipelines (hashed) and the idempotency keys of their create requests
 
 Revision ID: a11a70ce0011
-Revises: c0ec7a11b2d3
+Revises: b16b17e0a008
 Create Date: 2026-12-01 10:56:46.726256
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'a11a70ce0011'
-down_revision: str | None = 'c0ec7a11b2d3'
+down_revision: str | None = 'b16b17e0a008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
