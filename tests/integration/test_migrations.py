@@ -17,6 +17,7 @@ from core import db, uploads
 from models import UploadEvent, UploadJob
 from tests.integration.world import fake_video
 
+WITH_64_BIT = "b16b17e0a008"
 BEFORE_64_BIT = "c0ec7a11b2d3"  # the migration before byte counts became 64-bit
 
 
@@ -86,9 +87,14 @@ def test_downgrade_refuses_byte_counts_a_32_bit_column_cannot_hold(
     job_id = _schedule(fake_video(tmp_path / "v.mp4", 100_000))
     with db.engine().begin() as conn:
         conn.execute(text("UPDATE upload_jobs SET file_size = :n"), {"n": 5 * 1024**3})
+    cfg = db.alembic_config(any_database)
+    # Later migrations step down first (SQLite does not roll their DDL back with the
+    # refused step), so go to 0008 itself before asking it to step down.
+    command.downgrade(cfg, WITH_64_BIT)
     with pytest.raises(RuntimeError, match="over 2 GiB"):
-        command.downgrade(db.alembic_config(any_database), BEFORE_64_BIT)
+        command.downgrade(cfg, BEFORE_64_BIT)
     with db.read_session() as s:
         job = s.get(UploadJob, job_id)
         assert job is not None and job.file_size == 5 * 1024**3
+    command.upgrade(cfg, "head")
     assert _diff() == []
