@@ -85,9 +85,25 @@ def quota_today_for(*, session: Session, channel_ids: list[int]) -> dict[int, in
     return {int(cid): int(units or 0) for cid, units in rows}
 
 
-def channel_choices(*, session: Session, project_id: int | None = None) -> list[tuple[int, str]]:
-    """(id, title) of the channels of one project (or all), by title: a filter's choices."""
+# A filter lists every channel only while the pool is this small; a larger pool lists the
+# channels of the project chosen (a dropdown of 2,000 titles helps nobody, and weighs 88 KB).
+CHOICES_MAX = 100
+
+
+def channel_choices(
+    *, session: Session, project_id: int | None = None, keep: int | None = None
+) -> list[tuple[int, str]]:
+    """(id, title) by title for a channel filter: the project's channels, or the whole pool
+    when it is small; `keep` (the channel chosen now) is always among them."""
     query = select(Channel.id, Channel.title).order_by(col(Channel.title))
     if project_id is not None:
         query = query.where(Channel.project_id == project_id)
-    return [(int(i), str(t)) for i, t in session.exec(query).all() if i is not None]
+    else:
+        query = query.limit(CHOICES_MAX + 1)
+    rows = [(int(i), str(t)) for i, t in session.exec(query).all() if i]
+    if project_id is None and len(rows) > CHOICES_MAX:
+        rows = []
+    if keep and all(i != keep for i, _ in rows):
+        title = session.exec(select(Channel.title).where(Channel.id == keep)).first()
+        rows.insert(0, (keep, title or f"channel {keep}"))
+    return rows
