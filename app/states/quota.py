@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import plotly.graph_objects as go  # type: ignore[import-untyped]
 import reflex as rx
 
 from app.states.polled import PolledPage
 from app.states.session import SessionState, requires
 from app.views import format
-from app.views.charts import hourly_figure
+from app.views.charts import hourly_chart
 from app.views.quota import CHANNEL_ROWS, channel_rows, gauge_groups, method_rows, more_channels
 from core import clock, db, quota_marks, quota_report
 from models import Role
@@ -18,7 +17,7 @@ from models import Role
 
 class QuotaState(PolledPage, SessionState):
     gauges: list[dict[str, Any]] = []  # see app.components.quota_gauges
-    chart: go.Figure = go.Figure()
+    chart: dict[str, Any] = {}  # plotly's JSON of app.views.charts.hourly_figure
     chart_projects: list[dict[str, str]] = []
     chart_project: str = ""
     by_method: list[dict[str, str]] = []
@@ -65,7 +64,7 @@ class QuotaState(PolledPage, SessionState):
             gauges=gauges,
             chart_projects=choices,
             chart_project=str(shown or ""),
-            chart=hourly_figure(report.series, zone),
+            chart=hourly_chart(report.series, zone),
             by_method=method_rows(report),
             by_channel=channel_rows(report)[:CHANNEL_ROWS],
             by_channel_more=more_channels(report, CHANNEL_ROWS),
