@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from core import audit, clock
 from core.errors import InputError, NotFound
-from models import Alert, AlertPublic, AlertStatus, Channel, Project, Role, Severity
+from models import Alert, AlertPublic, AlertStatus, Role, Severity
 
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
 
@@ -154,7 +155,12 @@ class AlertFilter:
 def list_alerts(
     *, session: Session, filters: AlertFilter = AlertFilter(), limit: int = 200
 ) -> list[Alert]:
-    query = select(Alert).order_by(col(Alert.last_raised_at).desc()).limit(limit)
+    query = filtered(select(Alert).order_by(col(Alert.last_raised_at).desc()), filters)
+    return list(session.exec(query.limit(limit)).all())
+
+
+def filtered(query: Any, filters: AlertFilter) -> Any:
+    """`query` (a select of alerts) narrowed by `filters`."""
     if filters.severity:
         query = query.where(Alert.severity == Severity(filters.severity))
     if filters.kind:
@@ -170,7 +176,7 @@ def list_alerts(
     if not filters.include_muted:
         now = clock.now()
         query = query.where(col(Alert.muted_until).is_(None) | (col(Alert.muted_until) < now))
-    return list(session.exec(query).all())
+    return query
 
 
 def is_muted(alert: Alert) -> bool:
@@ -196,33 +202,6 @@ def alert_public(alert: Alert, *, project: str = "", channel: str = "") -> Alert
     public = AlertPublic.model_validate(alert, from_attributes=True)
     public.project, public.channel, public.muted = project, channel, is_muted(alert)
     return public
-
-
-def listing(
-    *, session: Session, filters: AlertFilter = AlertFilter(), limit: int = 200
-) -> list[AlertPublic]:
-    """The Alerts page's list: unresolved first, the most severe first, then the most
-    recent; each with its project's and channel's names."""
-    found = list_alerts(session=session, filters=filters, limit=limit)
-    projects = {p.id: p.name for p in session.exec(select(Project)).all()}
-    channels = {c.id: c.title for c in session.exec(select(Channel)).all()}
-    found.sort(
-        key=lambda a: (
-            AlertStatus(a.status) == AlertStatus.RESOLVED,
-            -_SEVERITY_RANK[Severity(a.severity)],
-            -clock.as_utc(a.last_raised_at).timestamp(),
-        )
-    )
-    return [
-        alert_public(
-            a,
-            project=projects.get(a.project_id, "") if a.project_id else "",
-            channel=(channels.get(a.channel_id) or f"channel {a.channel_id}")
-            if a.channel_id
-            else "",
-        )
-        for a in found
-    ]
 
 
 def allowed_actions(alert: AlertPublic, *, role: Role | None) -> set[str]:

@@ -40,7 +40,8 @@ def overview(*, session: Session) -> Overview:
         select(func.count()).select_from(AuditEvent).where(AuditEvent.at >= now - timedelta(days=1))
     ).one()
     beats = heartbeat.recent(session=session, interval_seconds=get_settings().heartbeat_seconds)
-    titles = uploads.channel_titles(session=session)
+    upcoming = uploads.next_scheduled(session=session)
+    titles = uploads.titles_for_jobs(session=session, jobs=upcoming)
     return Overview(
         users=users,
         open_alerts=alerts.open_counts(session=session),
@@ -48,7 +49,5 @@ def overview(*, session: Session) -> Overview:
         heartbeats=beats,
         pool=channels.pool_health(session=session),
         queue=uploads.summary(session=session),
-        next_uploads=[
-            UploadJobPublic.of(job, titles) for job in uploads.next_scheduled(session=session)
-        ],
+        next_uploads=[UploadJobPublic.of(job, titles) for job in upcoming],
     )

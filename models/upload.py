@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger
+from sqlalchemy import JSON, BigInteger, Index
 from sqlmodel import Field, SQLModel
 
 from models.base import LeaseFields, enum_column, utc_column
@@ -51,6 +51,11 @@ class PublishMode(StrEnum):
 
 class UploadJob(LeaseFields, table=True):
     __tablename__ = "upload_jobs"
+    # The Uploads page: one page of jobs by state or by channel, newest scheduled first.
+    __table_args__ = (
+        Index("ix_upload_jobs_state_scheduled_for", "state", "scheduled_for"),
+        Index("ix_upload_jobs_channel_scheduled_for", "channel_id", "scheduled_for"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = utc_column()

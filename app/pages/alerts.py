@@ -8,7 +8,9 @@ import reflex as rx
 
 from app.components.filters import filter_select
 from app.components.frame import dialog_actions, frame
+from app.components.pager import pager, search_box
 from app.components.poller import poller
+from app.pages.alert_table import alert_table
 from app.pages.registry import page
 from app.states.alerts import AlertsState
 
@@ -50,6 +52,7 @@ def filters() -> rx.Component:
             align="center",
             spacing="2",
         ),
+        search_box(AlertsState, "Search subject, message, kind", "alerts-search"),
         spacing="5",
         wrap="wrap",
         align="center",
@@ -70,168 +73,6 @@ def _count(label: str, key: str, color: str) -> rx.Component:
         ),
         border_left=f"4px solid var(--{color}-9)",
         min_width="150px",
-    )
-
-
-def _who(text: rx.Var, icon: str, testid: str) -> rx.Component:
-    return rx.cond(
-        text != "",
-        rx.hstack(
-            rx.icon(icon, size=12, color="var(--gray-10)"),
-            rx.text(text, size="1", color="var(--gray-11)", data_testid=testid),
-            spacing="1",
-            align="center",
-        ),
-    )
-
-
-def _actions(r: rx.Var) -> rx.Component:
-    return rx.hstack(
-        rx.cond(
-            r["can_ack"] == "yes",
-            rx.button(
-                "Acknowledge",
-                size="1",
-                variant="soft",
-                color_scheme="gray",
-                on_click=AlertsState.acknowledge(r["id"]),
-                data_testid="alert-acknowledge",
-            ),
-        ),
-        rx.cond(
-            r["can_resolve"] == "yes",
-            rx.button(
-                "Resolve",
-                size="1",
-                variant="soft",
-                color_scheme="green",
-                on_click=AlertsState.resolve(r["id"]),
-                data_testid="alert-resolve",
-            ),
-        ),
-        rx.cond(
-            r["can_mute"] == "yes",
-            rx.button(
-                rx.icon("bell-off", size=12),
-                "Mute",
-                size="1",
-                variant="ghost",
-                color_scheme="gray",
-                on_click=AlertsState.open_mute(r["id"]),
-                data_testid="alert-mute",
-            ),
-        ),
-        spacing="2",
-        wrap="wrap",
-    )
-
-
-def _row(r: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(
-            rx.badge(
-                r["severity"],
-                color_scheme=r["severity_color"].to(str),
-                variant="solid",
-                data_testid="alert-severity",
-            )
-        ),
-        rx.table.cell(
-            rx.vstack(
-                rx.hstack(
-                    rx.text(r["subject"], weight="medium", size="2", data_testid="alert-subject"),
-                    rx.cond(
-                        r["muted"] == "yes",
-                        rx.badge(
-                            rx.icon("bell-off", size=10),
-                            "muted",
-                            variant="soft",
-                            color_scheme="gray",
-                            data_testid="alert-muted",
-                        ),
-                    ),
-                    spacing="2",
-                    align="center",
-                    wrap="wrap",
-                ),
-                rx.text(r["message"], size="1", color="var(--gray-11)"),
-                rx.code(r["kind"], size="1", variant="ghost"),
-                spacing="1",
-                align="start",
-            ),
-            max_width="480px",
-        ),
-        rx.table.cell(
-            rx.vstack(
-                rx.text(r["project"], size="2"),
-                rx.text(r["channel"], size="1", color="var(--gray-11)"),
-                spacing="0",
-            )
-        ),
-        rx.table.cell(
-            rx.vstack(
-                rx.text(
-                    rx.el.span(r["occurrences"], data_testid="alert-occurrences"),
-                    " ",
-                    r["times"],
-                    size="2",
-                ),
-                rx.cond(
-                    r["occurrences"] == "1",
-                    rx.text("at ", r["last_raised"], size="1", color="var(--gray-11)"),
-                    rx.fragment(
-                        rx.text("first ", r["first_raised"], size="1", color="var(--gray-11)"),
-                        rx.text("last ", r["last_raised"], size="1", color="var(--gray-11)"),
-                    ),
-                ),
-                spacing="0",
-            )
-        ),
-        rx.table.cell(
-            rx.vstack(
-                rx.badge(
-                    r["status"],
-                    color_scheme=r["status_color"].to(str),
-                    variant="soft",
-                    data_testid="alert-status",
-                ),
-                _who(r["acknowledged"], "eye", "alert-acknowledged"),
-                _who(r["resolved"], "circle-check", "alert-resolved"),
-                _who(r["muted_text"], "bell-off", "alert-muted-by"),
-                spacing="1",
-                align="start",
-            )
-        ),
-        rx.table.cell(_actions(r)),
-        data_testid="alert-row",
-        data_alert_id=r["id"],
-    )
-
-
-def alert_table() -> rx.Component:
-    return rx.cond(
-        AlertsState.rows.length() > 0,
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[
-                        rx.table.column_header_cell(h)
-                        for h in ("Severity", "Alert", "Project / channel", "Seen", "Status", "")
-                    ]
-                )
-            ),
-            rx.table.body(rx.foreach(AlertsState.rows, _row)),
-            width="100%",
-            size="1",
-            variant="surface",
-        ),
-        rx.callout(
-            "No alerts match these filters.",
-            icon="circle-check",
-            color_scheme="green",
-            width="100%",
-            data_testid="alerts-empty",
-        ),
     )
 
 
@@ -317,13 +158,6 @@ def alerts_page() -> rx.Component:
         ),
         filters(),
         alert_table(),
-        rx.cond(
-            AlertsState.truncated,
-            rx.text(
-                "Showing the 200 most recent; narrow the filters to see older ones.",
-                size="1",
-                color="var(--gray-11)",
-            ),
-        ),
+        pager(AlertsState, "alerts"),
         mute_dialog(),
     )

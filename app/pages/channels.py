@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.components.filters import filter_select
 from app.components.frame import dialog_actions, frame
+from app.components.pager import pager, search_box
 from app.components.poller import poller
 from app.pages.registry import page
 from app.states.channels import ChannelsState
@@ -49,8 +50,10 @@ def _filters() -> rx.Component:
             label="Project",
             options=ChannelsState.projects,
         ),
+        search_box(ChannelsState, "Search title, handle or id", "channels-search"),
         spacing="5",
         wrap="wrap",
+        align="center",
     )
 
 
@@ -250,6 +253,7 @@ def channels_page() -> rx.Component:
         ),
         _filters(),
         _table(),
+        pager(ChannelsState, "channels"),
         _connect_dialog(),
         _edit_dialog(),
         actions=rx.cond(

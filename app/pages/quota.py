@@ -177,6 +177,10 @@ def breakdown() -> rx.Component:
                 "quota-channel-row",
                 "No channel made a call today yet.",
             ),
+            rx.cond(
+                QuotaState.by_channel_more != "",
+                rx.text(QuotaState.by_channel_more, size="1", color="var(--gray-11)"),
+            ),
             spacing="3",
             width="100%",
         ),

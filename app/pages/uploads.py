@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.components.filters import filter_select
 from app.components.frame import dialog_actions, frame
+from app.components.pager import pager, search_box
 from app.components.poller import poller
 from app.pages.registry import page
 from app.pages.upload_form import schedule_card
@@ -14,6 +15,23 @@ from app.states.upload_queue import UploadQueueState
 from models import UploadState
 
 QUEUE_STATES = [s.value for s in UploadState]
+
+
+def _progress(r: rx.Var) -> rx.Component:
+    p = UploadQueueState.progress[r["id"].to(str)]
+    return rx.vstack(
+        # Radix refuses 0 (it would draw an indeterminate bar): show the bar once moving.
+        rx.cond(
+            (p["percent"] != "0") & (p["percent"] != None),  # noqa: E711 (a JS comparison)
+            rx.progress(value=p["percent"].to(int), width="140px"),
+        ),
+        rx.text(p["bytes"], size="1"),
+        rx.cond(
+            p["speed"] != "",
+            rx.text(p["speed"], " · ETA ", p["eta"], size="1", data_testid="job-speed"),
+        ),
+        spacing="1",
+    )
 
 
 def _queue_row(r: rx.Var) -> rx.Component:
@@ -40,20 +58,7 @@ def _queue_row(r: rx.Var) -> rx.Component:
                 max_width="280px",
             )
         ),
-        rx.table.cell(
-            rx.vstack(
-                # Radix refuses 0 (it would draw an indeterminate bar): show the bar once moving.
-                rx.cond(
-                    r["percent"] != "0", rx.progress(value=r["percent"].to(int), width="140px")
-                ),
-                rx.text(r["bytes"], size="1"),
-                rx.cond(
-                    r["speed"] != "",
-                    rx.text(r["speed"], " · ETA ", r["eta"], size="1", data_testid="job-speed"),
-                ),
-                spacing="1",
-            )
-        ),
+        rx.table.cell(_progress(r)),
         rx.table.cell(rx.cond(r["video"] != "", rx.code(r["video"], data_testid="job-video"))),
         rx.table.cell(
             rx.hstack(
@@ -122,7 +127,10 @@ def _queue_filters() -> rx.Component:
             size="1",
             on_change=lambda v: UploadQueueState.set_filter("day", v),
         ),
+        search_box(UploadQueueState, "Search title, file, id", "queue-search"),
         spacing="3",
+        wrap="wrap",
+        align="center",
     )
 
 
@@ -177,6 +185,7 @@ def queue_card() -> rx.Component:
                 _queue_filters(),
                 width="100%",
                 align="center",
+                wrap="wrap",
             ),
             rx.cond(
                 UploadQueueState.rows.length() > 0,
@@ -204,6 +213,7 @@ def queue_card() -> rx.Component:
                 ),
                 rx.text("No upload jobs match.", color="var(--gray-11)"),
             ),
+            pager(UploadQueueState, "queue"),
             spacing="3",
             width="100%",
         ),

@@ -6,11 +6,11 @@ from typing import Any
 
 import reflex as rx
 
-from app.states.polled import FilteredPage
+from app.states.polled import PagedPage
 from app.states.session import SessionState, requires
 from app.views.alerts import SEVERITY_COLORS, alert_row
-from app.views.channels import channel_options, project_options
-from core import alerts, channels, clock, db, projects
+from app.views.channels import choice_options, project_options
+from core import alert_pages, alerts, channel_pages, clock, db, projects
 from core.errors import InputError, NotFound
 from models import AlertStatus, Role
 
@@ -22,16 +22,14 @@ STATUS_FILTERS = {
     "all": "",
 }
 FILTERS = ("severity", "kind", "status", "project", "channel")
-LIST_LIMIT = 200
 
 
-class AlertsState(FilteredPage, SessionState):
+class AlertsState(PagedPage, SessionState):
     rows: list[dict[str, str]] = []
     kinds: list[str] = []
     projects: list[dict[str, str]] = []
     channels: list[dict[str, str]] = []
     open_counts: dict[str, int] = {}
-    truncated: bool = False
     filter_severity: str = "all"
     filter_kind: str = "all"
     filter_status: str = "open"
@@ -62,6 +60,7 @@ class AlertsState(FilteredPage, SessionState):
     @requires(Role.MARKETER, before_password_change=True)
     def set_hide_muted(self, value: bool) -> None:
         self.hide_muted = bool(value)
+        self._list_changed()
         self._refresh()
 
     def _filters(self) -> alerts.AlertFilter:
@@ -82,18 +81,27 @@ class AlertsState(FilteredPage, SessionState):
             self.filter_status = "open"
         zone, now = self.zone(), clock.now()
         user = self.current_user()
-        chosen = int(self.filter_project) if self.filter_project.isdigit() else None
+        filters = self._filters()
         with db.read_session() as s:
-            found = alerts.listing(session=s, filters=self._filters(), limit=LIST_LIMIT)
-            self.projects = project_options(projects.listing(session=s))
-            self.channels = channel_options(
-                channels.list_channels(session=s, filters=channels.ChannelFilter(project_id=chosen))
+            found = alert_pages.alert_page(
+                session=s, filters=filters, search=self.search, window=self._window()
             )
-            self.kinds = alerts.kinds(session=s)
-            self.open_counts = alerts.open_counts(session=s)
-        self.truncated = len(found) >= LIST_LIMIT
+            choices = channel_pages.channel_choices(
+                session=s, project_id=filters.project_id, keep=filters.channel_id
+            )
+            self._assign(
+                projects=project_options(projects.listing(session=s)),
+                kinds=alerts.kinds(session=s),
+                open_counts=alerts.open_counts(session=s),
+            )
         role = user.role if user else None
-        self.rows = [alert_row(a, alerts.allowed_actions(a, role=role), zone, now) for a in found]
+        self._assign(
+            channels=choice_options(choices),
+            rows=[
+                alert_row(a, alerts.allowed_actions(a, role=role), zone, now) for a in found.items
+            ],
+        )
+        self._show_page(found, "alerts")
 
     @rx.event
     @requires(Role.OPERATOR)

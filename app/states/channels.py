@@ -6,15 +6,15 @@ from typing import Any
 
 import reflex as rx
 
-from app.states.polled import FilteredPage
+from app.states.polled import PagedPage
 from app.states.session import SessionState, requires
 from app.views.channels import NO_GROUP, channel_row, project_options
-from core import channels, connect, db, projects
+from core import channel_pages, channels, connect, db, projects
 from core.errors import GoogleError, InputError, NotFound
 from models import Role
 
 
-class ChannelsState(FilteredPage, SessionState):
+class ChannelsState(PagedPage, SessionState):
     rows: list[dict[str, str]] = []
     projects: list[dict[str, str]] = []
     groups: list[str] = []
@@ -67,11 +67,19 @@ class ChannelsState(FilteredPage, SessionState):
             project_id=None if self.filter_project == "all" else int(self.filter_project),
         )
         with db.read_session() as s:
-            listing = channels.pool_rows(session=s, filters=filters)
-            self.groups = channels.group_names(session=s)
-            self.counts = channels.count_by_state(session=s)
-            self.projects = project_options(projects.listing(session=s))
-        self.rows = [channel_row(c, zone) for c in listing]
+            found = channel_pages.channel_page(
+                session=s, filters=filters, search=self.search, window=self._window()
+            )
+            groups = channels.group_names(session=s)
+            counts = channels.count_by_state(session=s)
+            choices = project_options(projects.listing(session=s))
+        self._assign(
+            rows=[channel_row(c, zone) for c in found.items],
+            groups=groups,
+            counts=counts,
+            projects=choices,
+        )
+        self._show_page(found, "channels")
         if not self.connect_project and self.projects:
             self.connect_project = self.projects[0]["id"]
 

@@ -9,7 +9,7 @@ from app.states.session import SessionState
 from app.views import format
 from app.views.overview import next_upload_row, reauth_row, worker_row
 from app.views.quota import gauge_groups
-from core import dashboard, db, quota_report
+from core import dashboard, db, quota_marks, quota_report
 
 
 class OverviewState(PolledPage, SessionState):
@@ -28,22 +28,33 @@ class OverviewState(PolledPage, SessionState):
     quota: list[dict[str, Any]] = []
     next_uploads: list[dict[str, str]] = []
 
+    # What the quota gauges were built from (core.quota_marks): unchanged, not rebuilt.
+    _quota_from: str = ""
+
+    def _on_load(self) -> None:
+        self._quota_from = ""
+
     def _refresh(self) -> None:
         zone = self.zone()
         with db.read_session() as s:
             data = dashboard.overview(session=s)
-            buckets = quota_report.bucket_status(session=s)
-        self.quota = gauge_groups(buckets, zone)
-        self.queue = data.queue
-        self.next_uploads = [next_upload_row(j, zone) for j in data.next_uploads]
-        self.users = data.users
-        self.open_critical = data.open_alerts.get("critical", 0)
-        self.open_warning = data.open_alerts.get("warning", 0)
-        self.open_info = data.open_alerts.get("info", 0)
-        self.audit_last_day = data.audit_last_day
-        self.scheduler_alive = data.scheduler_alive
-        self.heartbeat_age = format.ago(data.last_tick_age)
-        self.pool = dict(data.pool["by_state"])  # type: ignore[call-overload]
-        self.pool_total = int(data.pool["total"])  # type: ignore[call-overload]
-        self.needs_reauth = [reauth_row(c) for c in data.pool["needs_reauth"]]  # type: ignore[attr-defined]
-        self.workers = [worker_row(b) for b in data.heartbeats[:10]]
+            mark = repr((str(zone), quota_marks.quota_mark(session=s)))
+            buckets = quota_report.bucket_status(session=s) if mark != self._quota_from else None
+        if buckets is not None:
+            self._quota_from = mark
+            self._assign(quota=gauge_groups(buckets, zone))
+        self._assign(
+            queue=data.queue,
+            next_uploads=[next_upload_row(j, zone) for j in data.next_uploads],
+            users=data.users,
+            open_critical=data.open_alerts.get("critical", 0),
+            open_warning=data.open_alerts.get("warning", 0),
+            open_info=data.open_alerts.get("info", 0),
+            audit_last_day=data.audit_last_day,
+            scheduler_alive=data.scheduler_alive,
+            heartbeat_age=format.ago(data.last_tick_age),
+            pool=dict(data.pool["by_state"]),  # type: ignore[call-overload]
+            pool_total=int(data.pool["total"]),  # type: ignore[call-overload]
+            needs_reauth=[reauth_row(c) for c in data.pool["needs_reauth"]],  # type: ignore[attr-defined]
+            workers=[worker_row(b) for b in data.heartbeats[:10]],
+        )

@@ -3,33 +3,32 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import plotly.graph_objects as go  # type: ignore[import-untyped]
 import reflex as rx
 
 from app.states.polled import PolledPage
 from app.states.session import SessionState, requires
 from app.views import format
-from app.views.charts import hourly_figure
-from app.views.quota import channel_rows, gauge_groups, method_rows
-from core import clock, db, quota_report
-from core.quota_report import QuotaReport
+from app.views.charts import hourly_chart
+from app.views.quota import CHANNEL_ROWS, channel_rows, gauge_groups, method_rows, more_channels
+from core import clock, db, quota_marks, quota_report
 from models import Role
 
 
 class QuotaState(PolledPage, SessionState):
     gauges: list[dict[str, Any]] = []  # see app.components.quota_gauges
-    chart: go.Figure = go.Figure()
+    chart: dict[str, Any] = {}  # plotly's JSON of app.views.charts.hourly_figure
     chart_projects: list[dict[str, str]] = []
     chart_project: str = ""
     by_method: list[dict[str, str]] = []
     by_channel: list[dict[str, str]] = []
+    by_channel_more: str = ""
     resets_at: str = ""
     reset_seconds: int = 0
     day: str = ""
     updated_at: str = ""
-    # What the current vars were built from: unchanged data is not sent again.
+    # What the current vars were built from (core.quota_marks): unchanged data is not read
+    # or sent again.
     _built_from: str = ""
 
     def _on_load(self) -> None:
@@ -43,42 +42,30 @@ class QuotaState(PolledPage, SessionState):
         self._refresh()
 
     def _refresh(self) -> None:
-        zone = self.zone()
-        with db.read_session() as s:
-            report = quota_report.quota_report(session=s)
-        now = report.now
-        self.updated_at = format.time_of_day(now, zone)
+        zone, now = self.zone(), clock.now()
         resets = clock.next_pacific_midnight(now)
-        self.reset_seconds = int((resets - now).total_seconds())
-        self.resets_at = format.moment(resets, zone, now)
-        self.day = format.day(report.buckets[0].day) if report.buckets else ""
-        signature = self._signature(report, zone)
-        if signature == self._built_from:
-            return
-        self._built_from = signature
-        self.gauges = gauge_groups(report.buckets, zone, now)
-        self.chart_projects = [
-            {"id": str(g["project_id"]), "name": str(g["project"])} for g in self.gauges
-        ]
-        ids = [p["id"] for p in self.chart_projects]
-        if self.chart_project not in ids:
-            self.chart_project = ids[0] if ids else ""
-        shown = [s for s in report.series if str(s.project_id) == self.chart_project]
-        self.chart = hourly_figure(shown, zone)
-        self.by_method = method_rows(report)
-        self.by_channel = channel_rows(report)
-
-    def _signature(self, report: QuotaReport, zone: ZoneInfo) -> str:
-        # Minutes matter for the forecast sentences; the hour list moves every hour.
-        minute = report.now.replace(second=0, microsecond=0)
-        return repr(
-            (
-                str(zone),
-                self.chart_project,
-                minute,
-                [b.public() for b in report.buckets],
-                [(s.project_id, s.bucket, s.units, s.calls, s.failures) for s in report.series],
-                report.by_method,
-                report.by_channel,
-            )
+        self._assign(
+            updated_at=format.time_of_day(now, zone),
+            reset_seconds=int((resets - now).total_seconds()),
+            resets_at=format.moment(resets, zone, now),
+        )
+        charted = int(self.chart_project) if self.chart_project.isdigit() else None
+        with db.read_session() as s:
+            mark = quota_marks.quota_mark(session=s, now=now)
+            if repr((str(zone), charted, mark)) == self._built_from:
+                return
+            report = quota_report.quota_report(session=s, now=now, series_for=charted or 0)
+        shown = report.series[0].project_id if report.series else None
+        self._built_from = repr((str(zone), shown, mark))
+        gauges = gauge_groups(report.buckets, zone, now)
+        choices = [{"id": str(g["project_id"]), "name": str(g["project"])} for g in gauges]
+        self._assign(
+            day=format.day(report.buckets[0].day) if report.buckets else "",
+            gauges=gauges,
+            chart_projects=choices,
+            chart_project=str(shown or ""),
+            chart=hourly_chart(report.series, zone),
+            by_method=method_rows(report),
+            by_channel=channel_rows(report)[:CHANNEL_ROWS],
+            by_channel_more=more_channels(report, CHANNEL_ROWS),
         )

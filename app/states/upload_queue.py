@@ -8,22 +8,23 @@ from typing import Any
 
 import reflex as rx
 
-from app.states.polled import FilteredPage
+from app.states.polled import PagedPage
 from app.states.session import SessionState, requires
-from app.views.uploads import history_row, queue_row
+from app.views.uploads import history_row, progress_row, queue_row
 from core import auth, db, uploads, when
 from core.errors import InputError, NotFound
 from models import Role, UploadEventPublic, UploadJobPublic
 
 
-class UploadQueueState(FilteredPage, SessionState):
+class UploadQueueState(PagedPage, SessionState):
     rows: list[dict[str, str]] = []
+    # Job id -> its live progress (kept apart from rows: a running upload resends only this).
+    progress: dict[str, dict[str, str]] = {}
     filter_state: str = "all"
     filter_channel: str = "all"
     filter_group: str = "all"
     filter_day: str = ""
     filter_error: str = ""
-    counts: dict[str, int] = {}
     history_open: bool = False
     history_title: str = ""
     history: list[dict[str, str]] = []
@@ -47,21 +48,23 @@ class UploadQueueState(FilteredPage, SessionState):
         )
         try:
             with db.read_session() as s:
-                titles = uploads.channel_titles(session=s)
-                jobs = uploads.list_jobs(session=s, filters=filters)
-                self.counts = uploads.summary(session=s)
+                found = uploads.job_page(
+                    session=s, filters=filters, search=self.search, window=self._window()
+                )
+                titles = uploads.titles_for_jobs(session=s, jobs=found.items)
         except InputError as exc:
-            self.filter_error = exc.message
+            self._assign(filter_error=exc.message)
             return
-        self.filter_error = ""
-        self.rows = [
-            queue_row(
-                UploadJobPublic.of(job, titles),
-                uploads.allowed_actions(job, actor=user) if user else set(),
-                zone,
-            )
-            for job in jobs
-        ]
+        jobs = [(job, UploadJobPublic.of(job, titles)) for job in found.items]
+        self._assign(
+            filter_error="",
+            progress={str(public.id): progress_row(public) for _, public in jobs},
+            rows=[
+                queue_row(public, uploads.allowed_actions(job, actor=user) if user else set(), zone)
+                for job, public in jobs
+            ],
+        )
+        self._show_page(found, "jobs")
 
     @rx.event
     @requires(Role.MARKETER)

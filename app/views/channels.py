@@ -55,3 +55,8 @@ def project_options(projects: list[ProjectPublic]) -> list[dict[str, str]]:
 def channel_options(channels: Iterable[ChannelPublic | Channel]) -> list[dict[str, str]]:
     """Channels as a select lists them: {"id", "name"}."""
     return [{"id": str(c.id), "name": c.title} for c in channels]
+
+
+def choice_options(choices: Iterable[tuple[int, str]]) -> list[dict[str, str]]:
+    """(id, title) pairs as a select lists them: {"id", "name"}."""
+    return [{"id": str(i), "name": title} for i, title in choices]

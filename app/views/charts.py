@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from datetime import timedelta
 from typing import Any
@@ -50,13 +52,23 @@ def bucket_title(bucket: str) -> str:
     return BUCKET_TITLES.get(bucket, bucket)
 
 
-def gauge_figure(b: BucketStatus, height: int = 190) -> go.Figure:
-    """Used against the limit, with the 70/80/90 % bands and a mark where new work stops."""
-    top = max(b.limit, 1)
+def gauge_figure(b: BucketStatus, height: int = 190) -> dict[str, Any]:
+    """Used against the limit, with the 70/80/90 % bands and a mark where new work stops:
+    the figure as the browser gets it (plotly's JSON), built once per distinct gauge (a page
+    of 120 gauges rebuilt them all on every poll)."""
+    return _gauge_json(b.used, b.limit, b.level, b.upload_ceiling, height)
+
+
+# The cached figures are shared by every viewer: nothing may change one in place.
+@functools.lru_cache(maxsize=4096)
+def _gauge_json(
+    used: int, limit: int, level: str, upload_ceiling: int, height: int
+) -> dict[str, Any]:
+    top = max(limit, 1)
     figure = go.Figure(
         go.Indicator(
             mode="gauge+number",
-            value=b.used,
+            value=used,
             number={"valueformat": ",d", "font": {"size": 30}},
             gauge={
                 "shape": "angular",
@@ -68,7 +80,7 @@ def gauge_figure(b: BucketStatus, height: int = 190) -> go.Figure:
                     "tickcolor": "#b9bbc6",
                     "tickfont": {"size": 10, "color": "#60646c"},
                 },
-                "bar": {"color": BAR_COLORS[b.level], "thickness": 0.32},
+                "bar": {"color": BAR_COLORS[level], "thickness": 0.32},
                 "bgcolor": "white",
                 "borderwidth": 0,
                 "steps": [
@@ -77,7 +89,7 @@ def gauge_figure(b: BucketStatus, height: int = 190) -> go.Figure:
                 "threshold": {
                     "line": {"color": "#1c2024", "width": 3},
                     "thickness": 0.9,
-                    "value": b.upload_ceiling,
+                    "value": upload_ceiling,
                 },
             },
         )
@@ -85,13 +97,32 @@ def gauge_figure(b: BucketStatus, height: int = 190) -> go.Figure:
     figure.update_layout(
         template="none", height=height, autosize=True, margin={"l": 28, "r": 28, "t": 12, "b": 4}
     )
-    return figure
+    return dict(json.loads(str(figure.to_json())))
 
 
 def nice_step(rough: float) -> int:
     """The smallest of 1, 2, 5, 10, 20, 50, ... that is at least `rough`."""
     magnitude = 10 ** max(0, math.floor(math.log10(rough))) if rough >= 1 else 1
     return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= rough)
+
+
+def hourly_chart(series: list[HourlySeries], zone: ZoneInfo) -> dict[str, Any]:
+    """hourly_figure as the browser gets it (plotly's JSON), built once per distinct data:
+    comparing or rebuilding plotly figures cost the Quota page most of its time."""
+    key = tuple(
+        (s.project_id, s.bucket, tuple(s.hours), tuple(s.calls), tuple(s.units), tuple(s.failures))
+        for s in series
+    )
+    return _hourly_json(key, str(zone))
+
+
+@functools.lru_cache(maxsize=64)
+def _hourly_json(key: tuple[Any, ...], zone: str) -> dict[str, Any]:
+    series = [
+        HourlySeries(pid, "", bucket, list(h), list(c), list(u), list(f))
+        for pid, bucket, h, c, u, f in key
+    ]
+    return dict(json.loads(str(hourly_figure(series, ZoneInfo(zone)).to_json())))
 
 
 def hourly_figure(series: list[HourlySeries], zone: ZoneInfo) -> go.Figure:

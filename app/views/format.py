@@ -3,7 +3,8 @@
 Absolute times are in the viewer's zone, as "Fri 4 Dec 18:00" (`date_time`); inside a
 sentence, where the zone matters, with the zone and without the date when it is today:
 "18:00 CET", "Fri 4 Dec 18:00 CET" (`moment`). Relative forms: "4 s ago" (`ago`),
-"2 h 05 min" (`duration`), "3 min 05 s" (`eta`). Sizes: "1.5 MiB" (`mib`).
+"2 h 05 min" (`duration`), "3 min 05 s" (`eta`). Sizes: "1.5 MiB" (`mib`). Where a
+page of a list is: "51-100 of 2,000 channels" (`page_label`).
 The countdown on the Quota page ticks in the browser ("0 h 05 min 03 s", see
 app/components/quota_gauges.py); core.when's echo of a typed time adds the year and UTC.
 """
@@ -11,9 +12,11 @@ app/components/quota_gauges.py); core.when's echo of a typed time adds the year 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from core import clock
+from core.listing import Found
 
 MIB = 1024 * 1024
 
@@ -90,3 +93,13 @@ def mib(n: float) -> str:
 def speed(bytes_per_second: float) -> str:
     """'12.3 MiB/s'."""
     return f"{bytes_per_second / MIB:.1f} MiB/s"
+
+
+def page_label(found: Found[Any], noun: str) -> str:
+    """'51-100 of 2,000 channels', '1-50 of 10,000+ jobs', 'No jobs'."""
+    if not found.total:
+        return f"No {noun}"
+    first = found.window.offset + 1
+    last = found.window.offset + len(found.items)
+    more = "+" if found.capped else ""
+    return f"{first:,}-{last:,} of {found.total:,}{more} {noun}"

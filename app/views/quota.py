@@ -116,6 +116,16 @@ def method_rows(report: QuotaReport) -> list[dict[str, str]]:
     return rows
 
 
+# The busiest channels listed by name; a fleet of 2,000 gets a line saying how many more.
+CHANNEL_ROWS = 50
+
+
+def more_channels(report: QuotaReport, shown: int) -> str:
+    """'and 1,950 more channels' under a breakdown cut at `shown` rows ('' when complete)."""
+    more = len(report.by_channel) - shown
+    return f"and {more:,} more channels with fewer units" if more > 0 else ""
+
+
 def channel_rows(report: QuotaReport) -> list[dict[str, str]]:
     return [
         {

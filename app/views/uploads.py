@@ -24,10 +24,8 @@ ACTIONS = ("cancel", "retry", "reschedule")
 
 def queue_row(job: UploadJobPublic, allowed: set[str], zone: ZoneInfo) -> dict[str, str]:
     """`allowed`: the buttons this viewer gets (core.uploads.allowed_actions; core checks
-    again on click)."""
+    again on click). What moves while bytes flow is in progress_row."""
     state = UploadState(job.state).value
-    running = state == "uploading" and not job.video_id
-    size = max(job.file_size, 1)
     return {
         "id": str(job.id),
         "title": job.title,
@@ -39,14 +37,22 @@ def queue_row(job: UploadJobPublic, allowed: set[str], zone: ZoneInfo) -> dict[s
         "color": STATE_COLORS[state],
         "reason": job.state_reason,
         "when": format.date_time(job.scheduled_for, zone),
-        "percent": str(min(100, int(100 * job.bytes_confirmed / size))),
-        "bytes": f"{format.mib(job.bytes_confirmed)} of {format.mib(job.file_size)}",
-        "speed": format.speed(job.speed_bps) if running else "",
-        "eta": format.eta(job.eta_seconds) if running else "",
         "video": job.video_id or "",
         "warning": job.warning,
         "error": job.last_error if state == "failed" else "",
         **{f"can_{action}": "yes" if action in allowed else "" for action in ACTIONS},
+    }
+
+
+def progress_row(job: UploadJobPublic) -> dict[str, str]:
+    """A job's live progress: a poll during an upload changes only these few strings."""
+    running = UploadState(job.state) == UploadState.UPLOADING and not job.video_id
+    size = max(job.file_size, 1)
+    return {
+        "percent": str(min(100, int(100 * job.bytes_confirmed / size))),
+        "bytes": f"{format.mib(job.bytes_confirmed)} of {format.mib(job.file_size)}",
+        "speed": format.speed(job.speed_bps) if running else "",
+        "eta": format.eta(job.eta_seconds) if running else "",
     }
 
 

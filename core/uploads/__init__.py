@@ -10,7 +10,8 @@ Asking for uploads (the form, the CLI, any future API):
 - `rules`: when a job counts as due now, and which publish time YouTube can still meet.
 - `actors`: who acts, and whose jobs they may change.
 - `lifecycle`: state changes and their history; cancel, retry, reschedule.
-- `queries`: listings, a job's history, the queue's summary, what runs next.
+- `queries`: listings (whole, or a page with a search), a job's history, what runs next.
+- `counts`: the queue's jobs by state, counted again only when a state changed.
 
 Running them (the scheduler's upload tick):
 - `runner`: claims due jobs into this process's thread pool and runs each one.
@@ -24,6 +25,7 @@ Running them (the scheduler's upload tick):
 
 from core.errors import NotAllowed
 from core.uploads.actors import CLI, Actor
+from core.uploads.counts import summary
 from core.uploads.lifecycle import allowed_actions, cancel, reschedule, retry
 from core.uploads.media import (
     PARTIAL_GRACE,
@@ -37,10 +39,11 @@ from core.uploads.queries import (
     JobFilter,
     channel_titles,
     history,
+    job_page,
     list_jobs,
     next_scheduled,
     public,
-    summary,
+    titles_for_jobs,
 )
 from core.uploads.requests import (
     Plan,
@@ -73,6 +76,7 @@ __all__ = [
     "discard",
     "enqueue",
     "history",
+    "job_page",
     "list_jobs",
     "media_usage",
     "next_scheduled",
@@ -89,4 +93,5 @@ __all__ = [
     "store_media",
     "store_path",
     "summary",
+    "titles_for_jobs",
 ]

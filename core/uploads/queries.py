@@ -1,17 +1,19 @@
-"""Reading jobs for pages and the CLI: listings with filters, a job's history, the queue's
-summary and what runs next; `public` is a job as it may leave the server."""
+"""Reading jobs for pages and the CLI: listings with filters (whole, or a page with a search),
+a job's history, the queue's summary and what runs next; `public` is a job as it may leave
+the server."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from core.errors import InputError
+from core.listing import FIRST_PAGE, Found, Window, contains, paged
 from models import Channel, TargetKind, UploadEvent, UploadJob, UploadState
 
 
@@ -26,10 +28,31 @@ class JobFilter:
 
 
 def list_jobs(*, session: Session, filters: JobFilter = JobFilter()) -> list[UploadJob]:
-    query = (
-        select(UploadJob)
-        .order_by(col(UploadJob.scheduled_for).desc(), col(UploadJob.id).desc())
-        .limit(filters.limit)
+    return list(session.exec(_filtered(filters).limit(filters.limit)).all())
+
+
+def job_page(
+    *, session: Session, filters: JobFilter, search: str = "", window: Window = FIRST_PAGE
+) -> Found[UploadJob]:
+    """One page of the queue, newest scheduled first; `search` matches the title, the file's
+    name, the YouTube id, or the job's number."""
+    query = _filtered(filters)
+    words = search.strip()
+    if words:
+        matches = [
+            contains(col(UploadJob.title), words),
+            contains(col(UploadJob.file_name), words),
+            col(UploadJob.video_id) == words,
+        ]
+        if words.lstrip("#").isdigit() and len(words) < 12:
+            matches.append(col(UploadJob.id) == int(words.lstrip("#")))
+        query = query.where(or_(*matches))
+    return paged(session, query, window)
+
+
+def _filtered(filters: JobFilter) -> Any:
+    query = select(UploadJob).order_by(
+        col(UploadJob.scheduled_for).desc(), col(UploadJob.id).desc()
     )
     if filters.state:
         query = query.where(UploadJob.state == UploadState(filters.state))
@@ -48,7 +71,7 @@ def list_jobs(*, session: Session, filters: JobFilter = JobFilter()) -> list[Upl
         query = query.where(
             UploadJob.scheduled_for >= start, UploadJob.scheduled_for < start + timedelta(days=1)
         )
-    return list(session.exec(query).all())
+    return query
 
 
 def history(*, session: Session, job_id: int) -> list[UploadEvent]:
@@ -97,16 +120,22 @@ def public(job: UploadJob, channel_titles: dict[int, str] | None = None) -> dict
     }
 
 
-def channel_titles(*, session: Session) -> dict[int, str]:
-    return {c.id: c.title for c in session.exec(select(Channel)).all() if c.id is not None}
+def channel_titles(*, session: Session, ids: Iterable[int | None] | None = None) -> dict[int, str]:
+    """Channel id -> title (id and title columns only): for `ids`, or every channel."""
+    query = select(Channel.id, Channel.title)
+    if ids is not None:
+        wanted = sorted({i for i in ids if i})
+        if not wanted:
+            return {}
+        query = query.where(col(Channel.id).in_(wanted))
+    return {int(i): str(t) for i, t in session.exec(query).all() if i is not None}
 
 
-def summary(*, session: Session) -> dict[str, int]:
-    rows = session.exec(select(UploadJob.state, func.count()).group_by(UploadJob.state)).all()
-    counts = {s.value: 0 for s in UploadState}
-    for state, n in rows:
-        counts[UploadState(state).value] = int(n)
-    return counts
+def titles_for_jobs(*, session: Session, jobs: Iterable[UploadJob]) -> dict[int, str]:
+    """The titles of the channels these jobs run on or ask for."""
+    listed = list(jobs)
+    ids = [j.channel_id for j in listed] + [j.target_channel_id for j in listed]
+    return channel_titles(session=session, ids=ids)
 
 
 def next_scheduled(*, session: Session, limit: int = 5) -> list[UploadJob]:
