@@ -79,7 +79,7 @@ def page(path: str, handler: str, state: str, *args: Any) -> Callable[[Env], Any
         cls = _state_class(state)
         return env.pages.call(getattr(cls, handler), *args)
 
-    run.path = path  # type: ignore[attr-defined]
+    run.handler = handler  # type: ignore[attr-defined]
     return run
 
 

@@ -74,7 +74,7 @@ def measure(case: Case, small: Env, large: Env, repeat: int, budget: float) -> R
         result.ms[scale] = statistics.median(times[scale])
         result.runs[scale] = len(times[scale])
         result.sent[scale] = int(statistics.median(sizes[scale]))
-    if case.page and case.setup is not None and getattr(case.run, "path", None):
+    if case.page and getattr(case.run, "handler", "") == "refresh":
         for env in (small, large):
             env.activate()
             case.setup(env)
@@ -130,7 +130,7 @@ def table(all_results: dict[str, dict[str, Result]]) -> str:
     backends = ["sqlite", "postgres"]
     lines = [
         "| what | SQLite SMALL ms | LARGE ms | ratio | PG SMALL ms | LARGE ms | ratio "
-        "| sent per poll (LARGE) |",
+        "| sent (LARGE) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     names = [c.name for c in CASES if any(c.name in r for r in all_results.values())]
@@ -142,7 +142,7 @@ def table(all_results: dict[str, dict[str, Result]]) -> str:
             if r is None:
                 cells += ["—", "—", "—"]
                 continue
-            runs = f" ({r.runs['large']}x)" if r.runs["large"] != r.runs["small"] else ""
+            runs = f" [{r.runs['large']} runs]" if r.runs["large"] != r.runs["small"] else ""
             ratio = r.ms["large"] / r.ms["small"] if r.ms["small"] else 0
             cells += [_ms(r.ms["small"]), _ms(r.ms["large"]) + runs, f"{ratio:.0f}x"]
             if r.sent.get("large"):
@@ -198,7 +198,7 @@ def main() -> int:
             notes.append(f"{backend} {scale}: {f.location} ({how})")
     print(
         f"Median of {args.repeat} runs, SMALL and LARGE alternating; LARGE cells marked "
-        f"(nx) ran n times (a {args.budget:.0f} s budget per measurement).\n"
+        f"[n runs] ran n times (a {args.budget:.0f} s budget per measurement).\n"
     )
     print(table(all_results))
     print()
