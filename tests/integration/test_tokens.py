@@ -102,9 +102,11 @@ def test_no_secret_in_the_database_file_or_the_logs(world: SandboxWorld) -> None
     handler.addFilter(RedactingFilter())
     handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
     root = logging.getLogger()
-    old_level = root.level
+    ours = logging.getLogger("tubefleet")  # a CLI run in this process may have set its level
+    old_level, old_ours = root.level, ours.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
+    ours.setLevel(logging.DEBUG)
     try:
         project = world.project()
         channel = world.connected_channel(project, "Secretive")
@@ -120,6 +122,7 @@ def test_no_secret_in_the_database_file_or_the_logs(world: SandboxWorld) -> None
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)
+        ours.setLevel(old_ours)
     secrets = world.secrets + _stored_plaintexts(channel.id or 0)
     assert len(secrets) >= 5
     db_path = Path(get_settings().resolved_database_url.removeprefix("sqlite:///"))
