@@ -148,6 +148,7 @@ def runner_run(env: dict[str, str], channel_id: int, path: Path) -> tuple[float,
     from sqlmodel import select
 
     from core import db, uploads
+    from core.auth import SystemActor
     from models import TargetKind, UploadEvent, UploadJob
 
     [job_id] = uploads.enqueue(
@@ -158,7 +159,7 @@ def runner_run(env: dict[str, str], channel_id: int, path: Path) -> tuple[float,
             target=TargetKind.CHANNEL,
             channel_id=channel_id,
         ),
-        actor="bench",
+        actor=SystemActor("bench"),
     )
     os.sync()
     worker = subprocess.Popen(

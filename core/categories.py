@@ -10,7 +10,8 @@ from sqlmodel import col, select
 
 from core import db
 from core.google import channel_gateway
-from core.quota import Priority, QuotaUnavailable
+from core.quota import Priority
+from core.quota_ledger import QuotaUnavailable
 from models import Channel, ChannelState
 from youtube import operations
 from youtube.errors import GoogleError

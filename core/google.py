@@ -1,11 +1,11 @@
-"""Wires the Google gateway to our tables: quota from core.quota, tokens from the vault."""
+"""Wires the Google gateway to our tables: quota from core.quota_ledger, tokens from the vault."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from core import clock, db, projects, quota, tokens, vault
+from core import clock, db, projects, quota, quota_ledger, tokens, vault
 from core.errors import NotFound
 from models import Channel, Project
 from youtube.client import Credentials, credentials
@@ -24,16 +24,18 @@ class ProjectQuota:
     priority: quota.Priority
     channel_id: int | None = None
 
-    def reserve(self, method: str) -> quota.Reservation:
-        return quota.reserve(
+    def reserve(self, method: str) -> quota_ledger.Reservation:
+        return quota_ledger.reserve(
             project=self.project, method=method, priority=self.priority, channel_id=self.channel_id
         )
 
-    def settle(self, reservation: quota.Reservation, outcome: str, *, sent: bool = True) -> None:
-        quota.settle(reservation, outcome, sent=sent)
+    def settle(
+        self, reservation: quota_ledger.Reservation, outcome: str, *, sent: bool = True
+    ) -> None:
+        quota_ledger.settle(reservation, outcome, sent=sent)
 
-    def exhausted(self, reservation: quota.Reservation) -> None:
-        quota.mark_exhausted(project=self.project, reservation=reservation)
+    def exhausted(self, reservation: quota_ledger.Reservation) -> None:
+        quota_ledger.mark_exhausted(project=self.project, reservation=reservation)
 
 
 @dataclass

@@ -11,7 +11,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.cli import demo, output, pool, quota, runtime, tokens, uploads, users
+from app.cli import (
+    channels,
+    credentials,
+    demo,
+    output,
+    projects,
+    quota,
+    runtime,
+    tokens,
+    uploads,
+    users,
+)
 from core.runtime import private_umask
 
 
@@ -21,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Operations dashboard for a fleet of YouTube channels.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (runtime, users, pool, demo, uploads, quota, tokens):
+    for module in (runtime, users, projects, channels, credentials, demo, uploads, quota, tokens):
         module.add_parsers(sub)
     return parser
 

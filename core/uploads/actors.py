@@ -9,38 +9,32 @@ keyword-only) and checks it here, so the UI, the CLI and any future API get the 
   an admin: whoever can run the CLI can read the database and the key file anyway. Jobs it
   creates belong to nobody (`created_by_id` is NULL), so only operators may change them in
   the UI;
-- a plain string still means a system caller (older callers and tests); new code passes
-  a `SystemActor` or the `CurrentUser`, never a person's email as a string.
+- anything else, a string above all (a name, a person's email), is refused with
+  TypeError: naming someone is not being them. Scripts and tests pass `CLI` or their own
+  `SystemActor("name")`.
 """
 
 from __future__ import annotations
-
-import warnings
 
 from core.auth import CurrentUser, SystemActor
 from core.errors import NotAllowed
 from models import Role, UploadJob
 
 CLI = SystemActor("cli")
-Actor = CurrentUser | SystemActor | str
+Actor = CurrentUser | SystemActor
 
 
-def acting(actor: Actor) -> CurrentUser | SystemActor:
-    """The actor as a person or a system caller (a string is the deprecated spelling)."""
+def acting(actor: Actor) -> Actor:
+    """The actor, checked: a person or a system caller, never a string."""
     if isinstance(actor, CurrentUser | SystemActor):
         return actor
-    if isinstance(actor, str):
-        # stacklevel 3: the warning names whoever called the core function with a string.
-        warnings.warn(
-            "pass a SystemActor (or the CurrentUser) as actor, not a string",
-            DeprecationWarning,
-            stacklevel=3,
-        )
-        return SystemActor(actor)
-    raise TypeError(f"actor must be a CurrentUser or a SystemActor, not {type(actor).__name__}")
+    raise TypeError(
+        f"actor must be a CurrentUser or a SystemActor (such as core.uploads.CLI), "
+        f"not {type(actor).__name__}"
+    )
 
 
-def name_of(actor: CurrentUser | SystemActor) -> str:
+def name_of(actor: Actor) -> str:
     """The name history lines and the audit log give the actor."""
     return actor.email if isinstance(actor, CurrentUser) else actor.name
 
@@ -53,7 +47,7 @@ def may_change(job: UploadJob, actor: Actor) -> bool:
     return job.created_by_id is not None and job.created_by_id == who.id
 
 
-def authorize(job: UploadJob, actor: CurrentUser | SystemActor, verb: str) -> None:
+def authorize(job: UploadJob, actor: Actor, verb: str) -> None:
     """Raise NotAllowed unless `actor` may `verb` the job."""
     if not may_change(job, actor):
         raise NotAllowed(

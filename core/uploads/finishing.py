@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from core import alerts, backoff, clock, db, rotation
 from core.google import channel_gateway
-from core.quota import Priority, QuotaUnavailable
+from core.quota import Priority
+from core.quota_ledger import QuotaUnavailable
 from core.settings import get_settings
 from core.uploads.fencing import RECHECK, Run, fail, fenced, move, wait
 from models import Severity, UploadJob, UploadState

@@ -22,7 +22,8 @@ from sqlmodel import col
 
 from core import clock, db, lease
 from core.google import channel_gateway
-from core.quota import Priority, QuotaUnavailable
+from core.quota import Priority
+from core.quota_ledger import QuotaUnavailable
 from core.settings import get_settings
 from core.uploads import finishing, outcomes, routing, transfer
 from core.uploads.fencing import (

@@ -24,16 +24,16 @@ BROWSER_ZONE = ZoneInfo("Europe/Berlin")  # the page fixture's timezone_id
 CALLS = """
 import sys
 from sqlmodel import select
-from core import db, quota
+from core import db, quota_ledger
 from core.quota import Priority
 from models import Channel, Project
 with db.read_session() as s:
     project = s.exec(select(Project).where(Project.name == "Sandbox project")).one()
     channel = s.exec(select(Channel).where(Channel.project_id == project.id)).first()
 for method in sys.argv[1:]:
-    r = quota.reserve(project=project, method=method, priority=Priority.UPLOAD,
+    r = quota_ledger.reserve(project=project, method=method, priority=Priority.UPLOAD,
                       channel_id=channel.id)
-    quota.settle(r, "ok")
+    quota_ledger.settle(r, "ok")
 """
 
 

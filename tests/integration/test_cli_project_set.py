@@ -1,7 +1,7 @@
 """Issue 9, finding 6: `tubefleet project set` changes a project's quota limits, reserves,
 preset and audit flags through the same core function as the Settings page
-(core.projects.configure_project, whose policy rule is merge_policy); a wrong bucket or
-value is refused with the valid buckets named, exit status 2, and nothing changes.
+(core.projects.configure_project, whose policy rule is core.quota_policy.merge_policy); a
+wrong bucket or value is refused with the valid buckets named, exit status 2, and nothing changes.
 
 The real console command as a subprocess, against a real database (SQLite, and
 PostgreSQL when TUBEFLEET_TEST_DATABASE_URL is set)."""
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from core import db, projects
+from core import db, projects, quota_policy
 from core.errors import InputError
 from models import Project
 from models.audit import AuditEvent
@@ -234,11 +234,11 @@ def test_merge_policy_is_the_settings_page_rule() -> None:
     """The page sends every bucket of the chosen preset as text; values at the preset's
     default are not stored, so the project follows the preset."""
     page = {"default": "10000", "videos.insert": "150", "search.list": "100"}
-    assert projects.merge_policy({"preset": "current"}, preset="current", limits=page) == {
+    assert quota_policy.merge_policy({"preset": "current"}, preset="current", limits=page) == {
         "preset": "current",
         "limits": {"videos.insert": 150},
     }
-    assert projects.merge_policy(None, limits={"search.list": "1_000"}) == {
+    assert quota_policy.merge_policy(None, limits={"search.list": "1_000"}) == {
         "preset": "current",
         "limits": {"search.list": 1000},
     }
@@ -247,13 +247,13 @@ def test_merge_policy_is_the_settings_page_rule() -> None:
         "limits": {"videos.insert": 150},
         "reserve_percent": {"default": 3.0},
     }
-    assert projects.merge_policy(current, reserve_percent={"videos.insert": "2.5%"}) == {
+    assert quota_policy.merge_policy(current, reserve_percent={"videos.insert": "2.5%"}) == {
         "preset": "current",
         "limits": {"videos.insert": 150},
         "reserve_percent": {"default": 3.0, "videos.insert": 2.5},
     }
     with pytest.raises(InputError) as refused:
-        projects.merge_policy(current, limits={"videos.insert": "1.5"})
+        quota_policy.merge_policy(current, limits={"videos.insert": "1.5"})
     assert refused.value.field == "limits"
     with pytest.raises(InputError):
-        projects.merge_policy(current, preset="newest")
+        quota_policy.merge_policy(current, preset="newest")

@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from core import clock, db, projects, quota
-from core.quota import Priority, QuotaUnavailable
+from core import clock, db, projects, quota_ledger, quota_policy
+from core.quota import Priority
+from core.quota_ledger import QuotaUnavailable
 from models import Alert, Project
 from models.quota import QuotaBucketHour, QuotaDayDetail, QuotaLedger, QuotaUsage
 
@@ -28,7 +29,7 @@ def _project(limit: int, reserve_percent: float = 0.0, name: str = "Quota test")
     with db.session() as s:
         existing = s.exec(select(Project).where(Project.name == name)).first()
         if existing is not None:
-            existing.quota_policy = projects.validate_policy(policy)
+            existing.quota_policy = quota_policy.validate_policy(policy)
             s.add(existing)
             return existing
         return projects.add_project(
@@ -65,7 +66,7 @@ def _hammer(
         for n in range(offset, offset + 400):
             method = methods[n % len(methods)]
             try:
-                r = quota.reserve(project=project, method=method, priority=priority)
+                r = quota_ledger.reserve(project=project, method=method, priority=priority)
             except QuotaUnavailable:
                 if COSTS[method] > min(COSTS[m] for m in methods):
                     continue  # a cheaper call may still fit
@@ -116,13 +117,13 @@ def test_priorities_stop_background_work_first_and_keep_the_reserve(any_database
     assert _hammer(project, ["cheap.call"], 3, Priority.UPLOAD) == 0  # 100 - 10 % reserve
     assert _hammer(project, ["cheap.call"], 3, Priority.FINISH) == 10  # finishing may use it
     with pytest.raises(QuotaUnavailable, match=r"resets at"):
-        quota.reserve(project=project, method="cheap.call", priority=Priority.FINISH)
+        quota_ledger.reserve(project=project, method="cheap.call", priority=Priority.FINISH)
 
 
 def test_thresholds_raise_one_alert_each_per_bucket_and_day(any_database: str) -> None:
     project = _project(10)
     for _ in range(10):
-        quota.reserve(project=project, method="cheap.call", priority=Priority.FINISH)
+        quota_ledger.reserve(project=project, method="cheap.call", priority=Priority.FINISH)
     with db.read_session() as s:
         rows = s.exec(select(Alert).order_by(Alert.id)).all()
     assert [(a.severity, a.subject.split(" at ")[1].split("%")[0]) for a in rows] == [
@@ -135,11 +136,11 @@ def test_thresholds_raise_one_alert_each_per_bucket_and_day(any_database: str) -
 
 def test_a_call_never_sent_gives_its_units_back(any_database: str) -> None:
     project = _project(10)
-    r = quota.reserve(project=project, method="big.call", priority=Priority.UPLOAD)
-    quota.settle(r, "connection refused before sending", sent=False)
+    r = quota_ledger.reserve(project=project, method="big.call", priority=Priority.UPLOAD)
+    quota_ledger.settle(r, "connection refused before sending", sent=False)
     assert _used(project) == 0
-    r = quota.reserve(project=project, method="big.call", priority=Priority.UPLOAD)
-    quota.settle(r, "backendError")  # failed calls still cost quota
+    r = quota_ledger.reserve(project=project, method="big.call", priority=Priority.UPLOAD)
+    quota_ledger.settle(r, "backendError")  # failed calls still cost quota
     assert _used(project) == 7
     with db.read_session() as s:
         assert [x.outcome for x in s.exec(select(QuotaLedger).order_by(QuotaLedger.id))] == [
@@ -150,11 +151,11 @@ def test_a_call_never_sent_gives_its_units_back(any_database: str) -> None:
 
 def test_quota_exceeded_stops_the_bucket_until_the_pacific_reset(any_database: str) -> None:
     project = _project(100)
-    r = quota.reserve(project=project, method="cheap.call", priority=Priority.UPLOAD)
-    quota.settle(r, "quotaExceeded")
-    quota.mark_exhausted(project=project, reservation=r)
+    r = quota_ledger.reserve(project=project, method="cheap.call", priority=Priority.UPLOAD)
+    quota_ledger.settle(r, "quotaExceeded")
+    quota_ledger.mark_exhausted(project=project, reservation=r)
     with pytest.raises(QuotaUnavailable, match="Google reported it exhausted"):
-        quota.reserve(project=project, method="cheap.call", priority=Priority.FINISH)
+        quota_ledger.reserve(project=project, method="cheap.call", priority=Priority.FINISH)
     with db.read_session() as s:
         usage = s.exec(select(QuotaUsage)).one()
         alert = s.exec(select(Alert).where(Alert.kind == "quota.exhausted")).one()
@@ -162,7 +163,7 @@ def test_quota_exceeded_stops_the_bucket_until_the_pacific_reset(any_database: s
     assert "our count disagrees" in alert.message
     clock.shift(clock.next_pacific_midnight(clock.now()) - clock.now() + timedelta(seconds=1))
     try:
-        fresh = quota.reserve(project=project, method="cheap.call", priority=Priority.UPLOAD)
+        fresh = quota_ledger.reserve(project=project, method="cheap.call", priority=Priority.UPLOAD)
     finally:
         clock.reset()
     assert fresh.units == 1
@@ -190,7 +191,7 @@ def test_the_bucket_refills_exactly_at_pacific_midnight(
     try:
         assert _hammer(project, ["cheap.call"], 2) == 5
         with pytest.raises(QuotaUnavailable) as refused:
-            quota.reserve(project=project, method="cheap.call", priority=Priority.UPLOAD)
+            quota_ledger.reserve(project=project, method="cheap.call", priority=Priority.UPLOAD)
         assert refused.value.resets_at == clock.next_pacific_midnight(before)
         assert before < refused.value.resets_at < after
         clock.shift(after - clock.now())
@@ -210,12 +211,12 @@ def test_videos_insert_has_its_own_bucket_of_calls(any_database: str) -> None:
             quota_policy={"limits": {"videos.insert": 3}},
         )
     for _ in range(3):
-        r = quota.reserve(project=project, method="videos.insert", priority=Priority.UPLOAD)
+        r = quota_ledger.reserve(project=project, method="videos.insert", priority=Priority.UPLOAD)
         assert (r.bucket, r.units) == ("videos.insert", 1)
     with pytest.raises(QuotaUnavailable, match=r"videos\.insert"):
-        quota.reserve(project=project, method="videos.insert", priority=Priority.UPLOAD)
+        quota_ledger.reserve(project=project, method="videos.insert", priority=Priority.UPLOAD)
     # The shared bucket is untouched and still open for follow-ups.
-    r = quota.reserve(project=project, method="thumbnails.set", priority=Priority.FINISH)
+    r = quota_ledger.reserve(project=project, method="thumbnails.set", priority=Priority.FINISH)
     assert (r.bucket, r.units) == ("default", 50)
 
 
@@ -232,7 +233,7 @@ def test_legacy_preset_charges_1600_units_of_the_shared_bucket(any_database: str
     uploads = 0
     while True:
         try:
-            quota.reserve(project=project, method="videos.insert", priority=Priority.UPLOAD)
+            quota_ledger.reserve(project=project, method="videos.insert", priority=Priority.UPLOAD)
         except QuotaUnavailable:
             break
         uploads += 1

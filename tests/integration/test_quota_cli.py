@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from core import alerts, clock, db, projects, quota
+from core import alerts, clock, db, projects, quota_ledger
 from core.quota import Priority
 from models import Project, Severity
 
@@ -90,7 +90,8 @@ def add_project(name: str, **policy: object) -> Project:
 
 def charge(project: Project, method: str, times: int = 1) -> None:
     for _ in range(times):
-        quota.settle(quota.reserve(project=project, method=method, priority=Priority.UPLOAD), "ok")
+        r = quota_ledger.reserve(project=project, method=method, priority=Priority.UPLOAD)
+        quota_ledger.settle(r, "ok")
 
 
 def test_quota_json_lists_each_project_and_bucket(database: str, data_dir: Path) -> None:

@@ -18,7 +18,7 @@ from core.uploads import Runner, fencing
 from models import TargetKind, UploadJob, UploadState
 from models.quota import QuotaUsage
 from sandbox.control import SandboxControl
-from tests.integration.world import SandboxWorld, fake_video, run_jobs_until_done
+from tests.integration.world import SYSTEM, SandboxWorld, fake_video, run_jobs_until_done
 
 INSERT_LIMIT = 3
 JOBS = 5
@@ -64,7 +64,7 @@ def test_auto_jobs_that_lose_the_race_for_the_last_insert_wait_for_the_quota_res
                 when_text="now",
                 tz="UTC",
             ),
-            actor="test",
+            actor=SYSTEM,
         )
     ]
 
@@ -128,7 +128,7 @@ def test_auto_jobs_that_lose_the_race_for_the_last_insert_wait_for_the_quota_res
 
 def test_rotation_tells_no_channel_from_no_quota(race_world: SandboxWorld) -> None:
     """What a job that no channel can take waits for, and until when."""
-    from core import quota, rotation
+    from core import quota_ledger, rotation
     from core.quota import Priority
 
     def choose(**kwargs: set[int]) -> rotation.Choice:
@@ -148,7 +148,7 @@ def test_rotation_tells_no_channel_from_no_quota(race_world: SandboxWorld) -> No
     assert (refused.waits_for, refused.until) == (rotation.Wait.QUOTA, reset), refused
     # Refused by the channel itself, for no reason rotation knows of: look again soon.
     assert choose(exclude_channels={first.id or 0}).waits_for == rotation.Wait.CHANNEL
-    quota.reserve(project=full, method="videos.insert", priority=Priority.UPLOAD)
+    quota_ledger.reserve(project=full, method="videos.insert", priority=Priority.UPLOAD)
     used_up = choose()
     assert (used_up.waits_for, used_up.until) == (rotation.Wait.QUOTA, reset), used_up
     assert "quota used up" in used_up.why

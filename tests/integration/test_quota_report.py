@@ -1,6 +1,6 @@
 """What the Quota page and `tubefleet quota` report, on a real database, from real reservations.
 
-Calls are made with core.quota.reserve at moved clock times, so the rollups and
+Calls are made with core.quota_ledger.reserve at moved clock times, so the rollups and
 today's counters are exactly what the engine writes; the report must show what a
 person would check: used, limit, reserve, the reset in UTC across Pacific
 midnight (daylight saving included), the forecast, and today's breakdown.
@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from core import clock, db, projects, quota, quota_report
+from core import clock, db, projects, quota_ledger, quota_report
 from core.quota import Priority
 from models import Channel, Project
 from models.quota import QuotaBucketHour, QuotaDayDetail
@@ -77,13 +77,13 @@ def call(
     times: int = 1,
     channel_id: int | None = None,
     outcome: str = "ok",
-) -> list[quota.Reservation]:
+) -> list[quota_ledger.Reservation]:
     made = []
     for _ in range(times):
-        r = quota.reserve(
+        r = quota_ledger.reserve(
             project=project, method=method, priority=Priority.UPLOAD, channel_id=channel_id
         )
-        quota.settle(r, outcome)
+        quota_ledger.settle(r, outcome)
         made.append(r)
     return made
 
@@ -232,7 +232,7 @@ def test_exhausted_bucket_says_so_and_has_no_forecast(any_database: str) -> None
     project = add_project()
     move_clock_to(pacific(2026, 11, 20, 15))
     [reservation] = call(project, "videos.insert", outcome="quotaExceeded")
-    quota.mark_exhausted(project=project, reservation=reservation)
+    quota_ledger.mark_exhausted(project=project, reservation=reservation)
 
     inserts = bucket(report(), "videos.insert")
     assert inserts.exhausted and inserts.level == "exhausted"
@@ -253,10 +253,10 @@ def test_breakdown_today_by_method_and_by_channel(any_database: str) -> None:
     call(project, "videos.insert", channel_id=travel)
     call(project, "videos.list", channel_id=travel, outcome="backendError")
     call(project, "videoCategories.list")
-    never_sent = quota.reserve(
+    never_sent = quota_ledger.reserve(
         project=project, method="videos.update", priority=Priority.UPLOAD, channel_id=travel
     )
-    quota.settle(never_sent, "authError", sent=False)  # refunded: not counted
+    quota_ledger.settle(never_sent, "authError", sent=False)  # refunded: not counted
     move_clock_to(pacific(2026, 11, 20, 11, 30))
 
     rep = report()
@@ -306,7 +306,7 @@ def test_a_late_refund_shows_everywhere(any_database: str) -> None:
     channel = add_channel(project, "Cooking Daily")
     move_clock_to(pacific(2026, 11, 20, 9, 10))
     call(project, "videos.list", 3, channel_id=channel)
-    slow = quota.reserve(
+    slow = quota_ledger.reserve(
         project=project, method="thumbnails.set", priority=Priority.FINISH, channel_id=channel
     )
     move_clock_to(pacific(2026, 11, 20, 12, 5))
@@ -314,7 +314,7 @@ def test_a_late_refund_shows_everywhere(any_database: str) -> None:
     assert bucket(first, "default").used == 53
 
     # Its thumbnail call turned out never sent: refunded into the closed 09:00 hour.
-    quota.settle(slow, "connectionError", sent=False)
+    quota_ledger.settle(slow, "connectionError", sent=False)
     call(project, "videos.list", 2, channel_id=channel)
     again = report()
     assert bucket(again, "default").used == 5

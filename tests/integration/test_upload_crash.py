@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from core import db, uploads
 from models import TargetKind, UploadJob, UploadState
-from tests.integration.world import SandboxWorld, fake_video, md5_of
+from tests.integration.world import SYSTEM, SandboxWorld, fake_video, md5_of
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
@@ -52,7 +52,7 @@ def test_sigkill_mid_upload_never_uploads_twice(world: SandboxWorld, tmp_path: P
                 target=TargetKind.CHANNEL,
                 channel_id=channels[n % 2].id,
             ),
-            actor="test",
+            actor=SYSTEM,
         )
     # Slow the chunks down so a kill lands in the middle of uploads.
     world.control.add_fault("latency", method="upload_chunk", latency_ms=25, count=100_000)

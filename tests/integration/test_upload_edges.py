@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from core import channels, clock, db, projects, quota, uploads
+from core import channels, clock, db, projects, quota_ledger, uploads
 from core.errors import InputError, InputErrors
 from core.quota import Priority
 from core.settings import reload_settings
@@ -27,7 +27,13 @@ from models import (
     UploadState,
 )
 from models.quota import QuotaUsage
-from tests.integration.world import SandboxWorld, fake_video, md5_of, run_jobs_until_done
+from tests.integration.world import (
+    SYSTEM,
+    SandboxWorld,
+    fake_video,
+    md5_of,
+    run_jobs_until_done,
+)
 
 MB = 1024 * 1024
 
@@ -55,7 +61,7 @@ def enqueue(
             tz="UTC",
             mode=mode,
         ),
-        actor="test",
+        actor=SYSTEM,
     )
     return job_id
 
@@ -81,7 +87,7 @@ def test_cancel_during_an_upload_stops_it_and_creates_no_video(
             runner.tick()
             time.sleep(0.05)
         assert 0 < job(job_id).bytes_confirmed < job(job_id).file_size
-        uploads.cancel(job_id=job_id, actor="ops@example.com")
+        uploads.cancel(job_id=job_id, actor=SYSTEM)
         time.sleep(1.0)  # the runner notices before its next chunk
     finally:
         runner.shutdown(wait=True)
@@ -149,7 +155,7 @@ def test_rotation_skips_a_project_its_own_count_says_is_full(
     with db.read_session() as s:
         legacy = s.get(type(legacy), legacy.id)
     for _ in range(166):  # 166 x 50 units = 8,300
-        quota.reserve(project=legacy, method="videos.update", priority=Priority.FINISH)
+        quota_ledger.reserve(project=legacy, method="videos.update", priority=Priority.FINISH)
     modern = world.project("Modern Project")
     chosen = world.connected_channel(modern, "New Channel")
     # Score on the error streak alone, and make the legacy channel look better: only the
@@ -230,7 +236,7 @@ def test_a_missing_video_file_fails_clearly_and_costs_no_quota(
         charged = s.exec(select(QuotaUsage).where(QuotaUsage.bucket == "videos.insert")).all()
     assert sum(u.used for u in charged) == 0
     with pytest.raises(InputError, match="no longer stored"):
-        uploads.retry(job_id=job_id, actor="ops@example.com")
+        uploads.retry(job_id=job_id, actor=SYSTEM)
 
 
 def test_reschedule_keeps_the_form_rules(world: SandboxWorld, tmp_path: Path) -> None:
@@ -243,13 +249,13 @@ def test_reschedule_keeps_the_form_rules(world: SandboxWorld, tmp_path: Path) ->
         mode=PublishMode.PUBLISH_AT,
     )
     with pytest.raises(InputError, match="future time"):
-        uploads.reschedule(job_id=premiere, when_text="now", tz="UTC", actor="t")
+        uploads.reschedule(job_id=premiere, when_text="now", tz="UTC", actor=SYSTEM)
     later = enqueue(fake_video(tmp_path / "l.mp4", MB), channel=channel, when_text="tomorrow 9am")
-    uploads.reschedule(job_id=later, when_text="in 2 days", tz="UTC", actor="t")
+    uploads.reschedule(job_id=later, when_text="in 2 days", tz="UTC", actor=SYSTEM)
     moved = job(later)
     assert moved.state == UploadState.SCHEDULED
     assert abs((moved.not_before - clock.now()).total_seconds() - 2 * 86400) < 120
-    uploads.reschedule(job_id=later, when_text="now", tz="UTC", actor="t")
+    uploads.reschedule(job_id=later, when_text="now", tz="UTC", actor=SYSTEM)
     assert job(later).state == UploadState.QUEUED
 
 
@@ -265,7 +271,7 @@ def test_a_publish_time_too_close_to_meet_is_refused_when_planned(
     assert "at least 3 minutes from now" in refused.value.errors["when"]
     job_id = enqueue(video, channel=channel, when_text="in 1 hour", mode=PublishMode.PUBLISH_AT)
     with pytest.raises(InputError, match="at least 3 minutes from now"):
-        uploads.reschedule(job_id=job_id, when_text="in 2 minutes", tz="UTC", actor="t")
+        uploads.reschedule(job_id=job_id, when_text="in 2 minutes", tz="UTC", actor=SYSTEM)
     assert clock.as_utc(job(job_id).publish_at) > clock.now() + timedelta(minutes=59)  # type: ignore[arg-type]
 
 

@@ -127,6 +127,20 @@ def test_the_actor_must_be_a_person_or_the_system(database: str, tmp_path: Path)
     assert job(hers).state == UploadState.SCHEDULED
 
 
+def test_a_name_is_not_an_actor(database: str, tmp_path: Path) -> None:
+    """A string (once the spelling of a system caller) is refused: an email passed as the
+    actor must not get a system caller's rights."""
+    hers = schedule(
+        fake_video(tmp_path / "a.mp4", MB), person("alice@example.com"), when_text="tomorrow 9am"
+    )
+    for name in ("cli", "ops@example.com"):
+        with pytest.raises(TypeError, match="not str"):
+            uploads.cancel(job_id=hers, actor=name)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="not str"):
+            uploads.allowed_actions(job(hers), actor=name)  # type: ignore[arg-type]
+    assert job(hers).state == UploadState.SCHEDULED
+
+
 def test_retry_runs_now_a_job_whose_time_passed(upload_world: SandboxWorld, tmp_path: Path) -> None:
     alice = person("alice@example.com")
     channel = upload_world.connected_channel(upload_world.project(), "Retry Channel")

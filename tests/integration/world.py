@@ -14,6 +14,9 @@ from core.uploads import Runner, fencing
 from models import Channel, ChannelState, Project, Role, UploadJob, UploadState
 from sandbox.control import SandboxControl
 
+# The tests acting on upload jobs as a trusted system caller (as the CLI does).
+SYSTEM = auth.SystemActor("test")
+
 _names = itertools.count(1)
 
 
