@@ -79,6 +79,20 @@ def read_session() -> Iterator[Session]:
         yield s
 
 
+# pg_advisory_xact_lock keys for work that must run one process at a time.
+FIRST_RUN_LOCK_KEY = 0x7475_6265_0000_0001
+
+
+def one_at_a_time(s: Session, key: int) -> None:
+    """Make the rest of `s`'s transaction run alone among processes that ask with `key`.
+
+    On PostgreSQL an advisory lock held until the transaction ends; on SQLite a write
+    session (`session()`) holds the database's write lock from its start already.
+    """
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 def alembic_config(url: str | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

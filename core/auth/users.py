@@ -63,7 +63,11 @@ def create_user(
 
 
 def ensure_first_admin(*, session: Session) -> tuple[str, str] | None:
-    """Create an admin when there are no users; returns (email, one-time password)."""
+    """Create an admin when there are no users; returns (email, one-time password).
+
+    Replicas starting together on an empty database all call this: only one creates the
+    admin (and prints its password); the others find it there."""
+    db.one_at_a_time(session, db.FIRST_RUN_LOCK_KEY)
     if session.exec(select(func.count()).select_from(User)).one():
         return None
     password = generate_password()

@@ -1,10 +1,11 @@
-"""Replicas starting together on an empty database all migrate it, and only once."""
+"""Replicas starting together on an empty database: migrations and the first admin, once."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
+from sqlmodel import select
 
 from core import db
 from tests.dbutil import fresh_postgres_database, postgres_server_url
@@ -70,3 +72,32 @@ def test_migrate_run_by_several_processes_at_once_succeeds_everywhere(
             assert set(MigrationContext.configure(conn).get_current_heads()) == heads
     finally:
         engine.dispose()
+
+
+def test_first_admin_is_created_once_when_replicas_start_together(any_database: str) -> None:
+    """Every starting replica calls ensure_first_admin; one makes the admin, none fails."""
+    from core import auth
+    from models import User
+
+    start = threading.Barrier(TOGETHER)
+    results: list[object] = []
+
+    def replica() -> None:
+        start.wait()
+        try:
+            with db.session() as s:
+                results.append(auth.ensure_first_admin(session=s))
+        except Exception as exc:  # what the second replica hit: IntegrityError ix_users_email
+            results.append(exc)
+
+    threads = [threading.Thread(target=replica) for _ in range(TOGETHER)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    created = [r for r in results if r is not None]
+    assert len(created) == 1
+    with db.read_session() as s:
+        assert len(s.exec(select(User)).all()) == 1
