@@ -12,11 +12,10 @@ from __future__ import annotations
 import io
 import uuid
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.views.uploads import queue_row
+from app.views.uploads import progress_row
 from core import db, uploads
 from core.errors import InputError
 from core.settings import reload_settings
@@ -115,7 +114,7 @@ def test_a_video_over_2_gib_is_uploaded_and_published(any_world: SandboxWorld) -
     assert shown["file_size"] == SIZE > 2**31
     assert shown["bytes_confirmed"] == SIZE
     assert shown["bytes_sent"] >= SIZE and shown["attempts"] == 0
-    row = queue_row(UploadJobPublic.of(job, {}), set(), ZoneInfo("UTC"))  # the Uploads page
+    row = progress_row(UploadJobPublic.of(job, {}))  # the Uploads page's progress column
     assert row["percent"] == "100" and row["bytes"] == "2,053.0 MiB of 2,053.0 MiB"
     [stored] = any_world.control.videos(channel_id=channel.youtube_id)
     assert stored["id"] == job.video_id and stored["upload_status"] == "processed"
