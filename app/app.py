@@ -12,7 +12,7 @@ from app.routes import build_routes
 from app.routes.guard import LoginRequired
 from app.routes.security import Shield
 from app.states.guard import SessionBinding
-from core.runtime import init_process
+from core.process import init_process
 from jobs import scheduler
 
 

@@ -93,7 +93,7 @@ def main() -> None:
                 }
             )
             from core import db, tokens
-            from core.runtime import init_process
+            from core.process import init_process
             from core.settings import reload_settings
 
             init_process()

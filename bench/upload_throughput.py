@@ -58,7 +58,7 @@ def setup(data: Path, sandbox_url: str, chunk_mib: int) -> tuple[dict[str, str],
     }
     os.environ.update(env)
     from core import channels, db, projects
-    from core.runtime import init_process
+    from core.process import init_process
     from sandbox.control import SandboxControl
 
     init_process()
@@ -113,7 +113,7 @@ def bare_run(channel_id: int, path: Path, chunk_mib: int) -> float:
     from googleapiclient.http import MediaFileUpload
 
     from core import db
-    from core.google import ChannelTokens
+    from core.gateways import ChannelTokens
     from core.projects import endpoints_for
     from models import Channel, Project
     from youtube.client import authorized_http, youtube_service
@@ -193,7 +193,7 @@ def delete_videos(channel_id: int) -> None:
     """Delete what the last run uploaded: the sandbox drops the stored file, so its dirty
     pages never reach the disk and the next run is not throttled by writeback."""
     from core import db
-    from core.google import ChannelTokens
+    from core.gateways import ChannelTokens
     from core.projects import endpoints_for
     from models import Channel, Project
     from sandbox.control import SandboxControl

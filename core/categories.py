@@ -9,7 +9,7 @@ import time
 from sqlmodel import col, select
 
 from core import db
-from core.google import channel_gateway
+from core.gateways import channel_gateway
 from core.quota import Priority
 from core.quota_ledger import QuotaUnavailable
 from models import Channel, ChannelState

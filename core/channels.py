@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from core import alerts, audit, clock, db, vault
 from core.errors import InputError, NotFound
-from core.google import token_gateway
+from core.gateways import token_gateway
 from core.tokens import DEAD_TOKEN_ALERT, dead_token_subject
 from core.uploads.slots import uploads_today_by_channel
 from models import Channel, ChannelPublic, ChannelState, Project

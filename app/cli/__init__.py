@@ -23,7 +23,7 @@ from app.cli import (
     uploads,
     users,
 )
-from core.runtime import private_umask
+from core.process import private_umask
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     from core import db
-    from core.runtime import init_process
+    from core.process import init_process
 
     parser = build_parser()
     args = parser.parse_args(argv)

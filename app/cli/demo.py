@@ -50,7 +50,7 @@ def add_parsers(sub: Any) -> None:
 
 
 def cmd_seed(_args: argparse.Namespace) -> int:
-    from core.runtime import mode
+    from core.process import mode
 
     if mode() != "sandbox":
         raise CommandError(

@@ -9,7 +9,7 @@ from app.cli import demo
 from app.cli.output import CommandError, emit_json, listing, read_secret
 from core import db, projects, quota
 from core.errors import InputError, NotFound
-from core.runtime import mode as current_mode
+from core.process import mode as current_mode
 from models import Project
 
 

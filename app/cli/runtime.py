@@ -66,7 +66,7 @@ def _describe_db() -> str:
 
 
 def cmd_worker(_args: argparse.Namespace) -> int:
-    from core.runtime import init_process
+    from core.process import init_process
     from jobs import scheduler
 
     init_process()
@@ -189,7 +189,7 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float) -> b
 
 def cmd_run(args: argparse.Namespace) -> int:
     from core import auth
-    from core.runtime import init_process
+    from core.process import init_process
 
     settings = use_port(args.port)
     port = settings.port
@@ -208,7 +208,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     children: list[subprocess.Popen[bytes]] = []
     from app.cli import demo
-    from core.runtime import mode as current_mode
+    from core.process import mode as current_mode
 
     mode = current_mode()
     if mode == "sandbox":

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core import alerts, backoff, clock, db, rotation
-from core.google import channel_gateway
+from core.gateways import channel_gateway
 from core.quota import Priority
 from core.quota_ledger import QuotaUnavailable
 from core.settings import get_settings

@@ -21,7 +21,7 @@ from datetime import timedelta
 from sqlmodel import col
 
 from core import clock, db, lease
-from core.google import channel_gateway
+from core.gateways import channel_gateway
 from core.quota import Priority
 from core.quota_ledger import QuotaUnavailable
 from core.settings import get_settings

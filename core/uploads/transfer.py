@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from core import backoff, clock, vault
-from core.google import channel_gateway
+from core.gateways import channel_gateway
 from core.quota import Priority
 from core.settings import get_settings
 from core.uploads import slots

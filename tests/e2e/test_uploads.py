@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page, expect
 
 from core import clock
-from core.runtime import CLOCK_OFFSET_FILE
+from core.process import CLOCK_OFFSET_FILE
 from sandbox.control import SandboxControl
 from tests.e2e.conftest import RunningApp, login
 from tests.integration.world import fake_video, md5_of, tiny_png

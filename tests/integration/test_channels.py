@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from core import auth, channels, clock, connect, db
 from core.errors import InputError
-from core.google import channel_gateway
+from core.gateways import channel_gateway
 from core.quota import Priority
 from models import Alert, Channel, ChannelState, OAuthState, Role
 from tests.integration.sandbox.google_clients import answer_consent

@@ -19,7 +19,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import select
 
 from core import channels, clock, db, tokens, vault
-from core.google import channel_gateway
+from core.gateways import channel_gateway
 from core.logging import RedactingFilter
 from core.quota import Priority
 from core.settings import get_settings
