@@ -14,7 +14,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, or_, select
 
 from core import clock
-from core.channels import ChannelFilter, channel_public
+from core.channel_reads import ChannelFilter, channel_public
 from core.listing import FIRST_PAGE, Found, Window, contains, paged
 from models import Channel, ChannelPublic, ChannelState, Project
 from models.quota import QuotaDayDetail

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core import alerts, channels, clock, heartbeat, uploads
+from core import alerts, channel_reads, clock, heartbeat, uploads
 from core.settings import get_settings
 from models import AuditEvent, UploadJobPublic, User
 
@@ -47,7 +47,7 @@ def overview(*, session: Session) -> Overview:
         open_alerts=alerts.open_counts(session=session),
         audit_last_day=audit_count,
         heartbeats=beats,
-        pool=channels.pool_health(session=session),
+        pool=channel_reads.pool_health(session=session),
         queue=uploads.summary(session=session),
         next_uploads=[UploadJobPublic.of(job, titles) for job in upcoming],
     )

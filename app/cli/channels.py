@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from app.cli.output import CommandError, emit_json, listing, read_secret
-from core import channels, db, projects
+from core import channel_reads, channels, db, projects
 from core.errors import GoogleError, InputError
 from models import ChannelState
 
@@ -51,7 +51,7 @@ def cmd_channel_import(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     except GoogleError as exc:
         raise CommandError(f"Google refused: {exc}") from None
-    data = channels.public(channel, project.name)
+    data = channel_reads.public(channel, project.name)
     if args.json:
         emit_json(data)
     else:
@@ -77,9 +77,9 @@ def cmd_channel_state(args: argparse.Namespace) -> int:
 def cmd_channels(args: argparse.Namespace) -> int:
     with db.read_session() as s:
         project_id = projects.by_name(session=s, name=args.project).id if args.project else None
-        rows = channels.pool_listing(
+        rows = channel_reads.pool_listing(
             session=s,
-            filters=channels.ChannelFilter(
+            filters=channel_reads.ChannelFilter(
                 state=args.state or "", group=args.group or "", project_id=project_id
             ),
         )

@@ -9,7 +9,7 @@ import reflex as rx
 from app.states.polled import PagedPage
 from app.states.session import SessionState, requires
 from app.views.channels import NO_GROUP, channel_row, project_options
-from core import channel_pages, channels, connect, db, projects
+from core import channel_pages, channel_reads, channels, connect, db, projects
 from core.errors import GoogleError, InputError, NotFound
 from models import Role
 
@@ -61,7 +61,7 @@ class ChannelsState(PagedPage, SessionState):
 
     def _refresh(self) -> None:
         zone = self.zone()
-        filters = channels.ChannelFilter(
+        filters = channel_reads.ChannelFilter(
             state="" if self.filter_state == "all" else self.filter_state,
             group="" if self.filter_group == "all" else self.filter_group,
             project_id=None if self.filter_project == "all" else int(self.filter_project),
@@ -70,8 +70,8 @@ class ChannelsState(PagedPage, SessionState):
             found = channel_pages.channel_page(
                 session=s, filters=filters, search=self.search, window=self._window()
             )
-            groups = channels.group_names(session=s)
-            counts = channels.count_by_state(session=s)
+            groups = channel_reads.group_names(session=s)
+            counts = channel_reads.count_by_state(session=s)
             choices = project_options(projects.listing(session=s))
         self._assign(
             rows=[channel_row(c, zone) for c in found.items],
@@ -115,7 +115,7 @@ class ChannelsState(PagedPage, SessionState):
     @requires(Role.OPERATOR)
     def reconnect(self, channel_id: str) -> Any:
         with db.read_session() as s:
-            project_id = channels.project_id_of(session=s, channel_id=int(channel_id))
+            project_id = channel_reads.project_id_of(session=s, channel_id=int(channel_id))
         return self._go_to_google(project_id, "", int(channel_id))
 
     def _go_to_google(self, project_id: int, group: str, reconnect: int | None) -> Any:

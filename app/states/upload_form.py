@@ -11,7 +11,7 @@ from app.states.session import SessionState, requires
 from app.states.upload_queue import UploadQueueState
 from app.views.channels import channel_options
 from app.views.uploads import category_options, file_info
-from core import categories, channels, db, metadata, uploads, when
+from core import categories, channel_reads, db, metadata, uploads, when
 from core.errors import InputError, InputErrors
 from models import PublishMode, Role, TargetKind
 
@@ -64,8 +64,8 @@ class UploadFormState(SessionState):
     @requires(Role.MARKETER, before_password_change=True)
     def load(self) -> None:
         with db.read_session() as s:
-            self.channels = channel_options(channels.upload_targets(session=s))
-            self.groups = channels.group_names(session=s)
+            self.channels = channel_options(channel_reads.upload_targets(session=s))
+            self.groups = channel_reads.group_names(session=s)
         self.category_options = category_options(categories.assignable() or FALLBACK_CATEGORIES)
         self._interpret()
 
@@ -195,7 +195,7 @@ class UploadFormState(SessionState):
         except InputError:
             at = when.parse_when("now", tz=self.tz)
         with db.read_session() as s:
-            reached = channels.fanout_titles(session=s, group=self.group)
+            reached = channel_reads.fanout_titles(session=s, group=self.group)
         self.fanout_preview = [
             uploads.render_template(self.title, title, self.group, at) for title in reached
         ]

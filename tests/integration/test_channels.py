@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from sqlmodel import select
 
-from core import auth, channels, clock, connect, db
+from core import auth, channel_reads, channels, clock, connect, db
 from core.errors import InputError
 from core.gateways import channel_gateway
 from core.quota import Priority
@@ -55,7 +55,7 @@ def test_connect_with_consent_adds_the_chosen_channel(world: SandboxWorld) -> No
         channel = s.exec(select(Channel)).one()
     assert channel.title == "Brand Channel" and channel.group_name == "Client A"
     assert channel.state == ChannelState.ACTIVE
-    assert "upload" in channels.capabilities_of(channel)
+    assert "upload" in channel_reads.capabilities_of(channel)
     assert channel.token_expires_at is not None and channel.token_expires_at > clock.now()
 
     # The same link again: refused, nothing changes.
@@ -152,7 +152,7 @@ def test_import_from_refresh_token_lists_without_secrets(world: SandboxWorld) ->
     project = world.project("Main")
     channel = world.connected_channel(project, "Travel", group="Work")
     with db.read_session() as s:
-        listing = channels.pool_listing(session=s)
+        listing = channel_reads.pool_listing(session=s)
     assert [(r["title"], r["group"], r["project"], r["state"]) for r in listing] == [
         ("Travel", "Work", "Main", "active")
     ]
@@ -184,8 +184,8 @@ def test_states_and_groups(world: SandboxWorld) -> None:
     with db.session() as s, pytest.raises(InputError, match="set by TubeFleet"):
         channels.set_state(session=s, channel_id=channel.id or 0, state="needs_reauth", actor="t")
     with db.read_session() as s:
-        row = channels.pool_listing(
-            session=s, filters=channels.ChannelFilter(state="reserve", group="Client B")
+        row = channel_reads.pool_listing(
+            session=s, filters=channel_reads.ChannelFilter(state="reserve", group="Client B")
         )
     assert [(r["title"], r["daily_upload_cap"]) for r in row] == [("Kids", 3)]
 
@@ -222,7 +222,7 @@ def test_revoked_grant_needs_reauth_with_an_alert_within_one_tick(world: Sandbox
     assert alert.channel_id == channel.id and alert.severity == "critical"
     assert "Gardening" in alert.subject
     with db.read_session() as s:
-        assert channels.pool_health(session=s)["needs_reauth"][0]["title"] == "Gardening"
+        assert channel_reads.pool_health(session=s)["needs_reauth"][0]["title"] == "Gardening"
     # Out of rotation: it cannot be made active again without reconnecting.
     with db.session() as s, pytest.raises(InputError, match="Reconnect"):
         channels.set_state(session=s, channel_id=channel.id or 0, state="active", actor="t")

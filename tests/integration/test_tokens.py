@@ -18,7 +18,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select as sa_select
 from sqlmodel import select
 
-from core import channels, clock, db, tokens, vault
+from core import channel_reads, clock, db, tokens, vault
 from core.gateways import channel_gateway
 from core.logging import RedactingFilter
 from core.quota import Priority
@@ -182,7 +182,7 @@ def test_key_rotation_keeps_channels_working_and_retires_the_old_key(world: Sand
         )
         assert answer["items"][0]["id"] == channel.youtube_id
     with db.read_session() as s:
-        assert {r["title"] for r in channels.pool_listing(session=s)} == {
+        assert {r["title"] for r in channel_reads.pool_listing(session=s)} == {
             "Rotating 0",
             "Rotating 1",
             "Rotating 2",
