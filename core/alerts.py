@@ -79,6 +79,45 @@ def resolve_open(*, session: Session, kind: str, subject: str, actor: str = "sys
     return True
 
 
+# The alerts a failed upload job raises; they end when the job is published after all.
+JOB_FAILURE_KINDS = ("upload.failed", "upload.rejected", "upload.deleted")
+
+
+def job_subject(job_id: int | None, what: str) -> str:
+    """The subject of an alert about one upload job: it starts with the job, so the job's
+    later success finds it (resolve_for_job)."""
+    return f"upload job {job_id}: {what}"
+
+
+def resolve_for_job(*, session: Session, job_id: int, actor: str = "system") -> int:
+    """Resolve the job's open failure alerts (it was retried and published). Returns how many."""
+    found = session.exec(
+        select(Alert).where(
+            col(Alert.open_key).is_not(None),
+            col(Alert.kind).in_(JOB_FAILURE_KINDS),
+            col(Alert.subject).startswith(job_subject(job_id, "")),
+        )
+    ).all()
+    for alert in found:
+        _resolve(session, alert, actor)
+    return len(found)
+
+
+def resolve_stale_quota(*, session: Session) -> int:
+    """Resolve quota alerts of an earlier quota day: the new Pacific day reset the buckets."""
+    day_started = clock.pacific_day_start(clock.pacific_day(clock.now()))
+    found = session.exec(
+        select(Alert).where(
+            col(Alert.open_key).is_not(None),
+            col(Alert.kind).in_(("quota.threshold", "quota.exhausted")),
+            col(Alert.last_raised_at) < day_started,
+        )
+    ).all()
+    for alert in found:
+        _resolve(session, alert, "system")
+    return len(found)
+
+
 def _resolve(session: Session, alert: Alert, actor: str) -> None:
     alert.status = AlertStatus.RESOLVED
     alert.open_key = None
@@ -142,6 +181,28 @@ def mute(*, session: Session, alert_id: int, hours: float, actor: str) -> Alert:
     return alert
 
 
+def unmute(*, session: Session, alert_id: int, actor: str) -> Alert:
+    """End a mute early: the alert counts as open again."""
+    alert = _get(session, alert_id)
+    if is_muted(alert):
+        alert.muted_until = None
+        alert.muted_by = None
+        session.add(alert)
+        audit.record(
+            session=session,
+            actor=actor,
+            action="alert.unmute",
+            target=f"alert {alert_id}",
+            detail=alert.subject,
+        )
+    return alert
+
+
+def not_muted(query: Any) -> Any:
+    """`query` (a select over alerts) without the alerts muted now."""
+    return query.where(col(Alert.muted_until).is_(None) | (col(Alert.muted_until) <= clock.now()))
+
+
 @dataclass(frozen=True)
 class AlertFilter:
     severity: str = ""
@@ -174,8 +235,7 @@ def filtered(query: Any, filters: AlertFilter) -> Any:
     if filters.channel_id is not None:
         query = query.where(Alert.channel_id == filters.channel_id)
     if not filters.include_muted:
-        now = clock.now()
-        query = query.where(col(Alert.muted_until).is_(None) | (col(Alert.muted_until) < now))
+        query = not_muted(query)
     return query
 
 
@@ -189,11 +249,11 @@ def kinds(*, session: Session) -> list[str]:
 
 
 def open_counts(*, session: Session) -> dict[str, int]:
-    """Unresolved alerts by severity."""
+    """Unresolved alerts by severity; muted ones are not counted (someone chose to wait)."""
     rows = session.exec(
-        select(Alert.severity, func.count())
-        .where(col(Alert.open_key).is_not(None))
-        .group_by(Alert.severity)
+        not_muted(
+            select(Alert.severity, func.count()).where(col(Alert.open_key).is_not(None))
+        ).group_by(Alert.severity)
     ).all()
     return {Severity(sev).value: int(n) for sev, n in rows}
 
@@ -211,4 +271,6 @@ def allowed_actions(alert: AlertPublic, *, role: Role | None) -> set[str]:
     status = AlertStatus(alert.status)
     if status == AlertStatus.RESOLVED:
         return set()
-    return {"resolve", "mute"} | ({"acknowledge"} if status == AlertStatus.OPEN else set())
+    return {"resolve", "unmute" if alert.muted else "mute"} | (
+        {"acknowledge"} if status == AlertStatus.OPEN else set()
+    )

@@ -27,10 +27,13 @@ def thresholds_crossed(session: Session, project: Project, usage: QuotaUsage) ->
                 session=session,
                 kind="quota.threshold",
                 severity=severity,
-                subject=f"{project.name}: {usage.bucket} at {threshold}% on "
-                f"{usage.day.isoformat()}",
+                # The threshold passed, not the level now (that is in the message): a
+                # bucket that jumps from 60 to 100 % passes 90 % once.
+                subject=f"{project.name}: {usage.bucket} passed {threshold}% of its daily "
+                f"quota (quota day {usage.day.isoformat()}, Pacific time)",
                 message=(
-                    f"{usage.used} of {usage.limit_units} used in the {usage.bucket} bucket"
+                    f"{usage.used} of {usage.limit_units} units ({percent:.0f}%) used in the "
+                    f"{usage.bucket} bucket"
                     + ("; background reads have stopped" if threshold >= 90 else "")
                     + f". Resets at midnight Pacific ({resets.isoformat()})."
                 ),
@@ -60,7 +63,8 @@ def exhausted(session: Session, project: Project, usage: QuotaUsage, bucket: str
         session=session,
         kind="quota.exhausted",
         severity=Severity.CRITICAL,
-        subject=f"{project.name}: {bucket} exhausted on {usage.day.isoformat()}",
+        subject=f"{project.name}: {bucket} exhausted (quota day {usage.day.isoformat()}, "
+        "Pacific time)",
         message=message,
         project_id=project.id,
     )

@@ -56,6 +56,18 @@ def _actions(r: rx.Var) -> rx.Component:
                 data_testid="alert-mute",
             ),
         ),
+        rx.cond(
+            r["can_unmute"] == "yes",
+            rx.button(
+                rx.icon("bell", size=12),
+                "Unmute",
+                size="1",
+                variant="ghost",
+                color_scheme="gray",
+                on_click=AlertsState.unmute(r["id"]),
+                data_testid="alert-unmute",
+            ),
+        ),
         spacing="2",
         wrap="wrap",
     )

@@ -113,6 +113,11 @@ class AlertsState(PagedPage, SessionState):
     def resolve(self, alert_id: str) -> Any:
         return self._act(alert_id, "resolved", alerts.resolve)
 
+    @rx.event
+    @requires(Role.OPERATOR)
+    def unmute(self, alert_id: str) -> Any:
+        return self._act(alert_id, "unmuted", alerts.unmute)
+
     def _act(self, alert_id: str, done: str, action: Any) -> Any:
         try:
             with db.session() as s:

@@ -48,4 +48,5 @@ def alert_row(a: AlertPublic, allowed: set[str], zone: ZoneInfo, now: datetime) 
         "can_ack": "yes" if "acknowledge" in allowed else "",
         "can_resolve": "yes" if "resolve" in allowed else "",
         "can_mute": "yes" if "mute" in allowed else "",
+        "can_unmute": "yes" if "unmute" in allowed else "",
     }

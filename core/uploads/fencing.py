@@ -112,9 +112,18 @@ def wait(run: Run, state: UploadState, until: datetime, message: str, **values: 
     raise Stop(message)
 
 
-def fail(run: Run, job: UploadJob, message: str, *, channel_fault: bool = True) -> None:
-    """Fail the job for good (with an alert), and end the run. `channel_fault` counts it
-    against the channel's health."""
+def fail(
+    run: Run,
+    job: UploadJob,
+    message: str,
+    *,
+    channel_fault: bool = True,
+    alert: tuple[str, Severity, str] | None = None,
+) -> None:
+    """Fail the job for good (with one alert), and end the run. `channel_fault` counts it
+    against the channel's health; `alert` (kind, severity, what happened) replaces the
+    plain upload.failed one when the failure has a kind of its own (YouTube rejected it)."""
+    kind, severity, what = alert or ("upload.failed", Severity.WARNING, "failed")
     move(
         run,
         UploadState.FAILED,
@@ -128,9 +137,9 @@ def fail(run: Run, job: UploadJob, message: str, *, channel_fault: bool = True) 
             rotation.record_outcome(s, job.channel_id, success=False, reason=message)
         alerts.raise_alert(
             session=s,
-            kind="upload.failed",
-            severity=Severity.WARNING,
-            subject=f"upload job {job.id} failed: {job.title[:80]}",
+            kind=kind,
+            severity=severity,
+            subject=alerts.job_subject(job.id, f"{what}: {job.title[:80]}"),
             message=message,
             project_id=job.project_id,
             channel_id=job.channel_id,

@@ -102,20 +102,21 @@ def poll(run: Run, job: UploadJob) -> None:
         )
         with db.session() as s:
             rotation.record_outcome(s, job.channel_id, success=True)
+            # Retried and published after all: its failure alerts are over.
+            alerts.resolve_for_job(session=s, job_id=run.job_id)
         return
     if upload_status in ("failed", "rejected", "deleted"):
         reason = state.get("failureReason") or state.get("rejectionReason") or upload_status
-        with db.session() as s:
-            alerts.raise_alert(
-                session=s,
-                kind=f"upload.{upload_status}",
-                severity=Severity.CRITICAL,
-                subject=f"video {job.video_id} {upload_status}: {job.title[:80]}",
-                message=f"YouTube {upload_status} the video: {reason}",
-                project_id=job.project_id,
-                channel_id=job.channel_id,
-            )
-        fail(run, job, f"YouTube {upload_status} the video ({reason})")
+        fail(
+            run,
+            job,
+            f"YouTube {upload_status} the video ({reason})",
+            alert=(
+                f"upload.{upload_status}",
+                Severity.CRITICAL,
+                f"video {job.video_id} {upload_status}",
+            ),
+        )
     if waited > PROCESSING_DEADLINE:
         fail(
             run,

@@ -162,6 +162,14 @@ def test_mute_for_hours_shows_a_badge_and_refuses_bad_input(
     choose(page, "severity", "critical")
     expect(row_of(page, subject)).to_have_count(1)
 
+    # Unmute ends the mute at once: the badge goes, Mute comes back, it counts as open again.
+    row = row_of(page, subject)
+    expect(row.get_by_test_id("alert-mute")).to_have_count(0)
+    row.get_by_test_id("alert-unmute").click()
+    expect(row.get_by_test_id("alert-muted")).to_have_count(0)
+    expect(row.get_by_test_id("alert-mute")).to_be_visible()
+    assert cli_alert(app_server, subject, "open")["muted"] is False
+
 
 def test_marketers_read_alerts_but_cannot_change_them(page: Page, app_server: RunningApp) -> None:
     subject, _ = raise_alert(app_server)

@@ -126,12 +126,14 @@ def test_thresholds_raise_one_alert_each_per_bucket_and_day(any_database: str) -
         quota_ledger.reserve(project=project, method="cheap.call", priority=Priority.FINISH)
     with db.read_session() as s:
         rows = s.exec(select(Alert).order_by(Alert.id)).all()
-    assert [(a.severity, a.subject.split(" at ")[1].split("%")[0]) for a in rows] == [
+    assert [(a.severity, a.subject.split(" passed ")[1].split("%")[0]) for a in rows] == [
         ("info", "70"),
         ("warning", "80"),
         ("critical", "90"),
     ]
     assert "background reads have stopped" in rows[2].message
+    assert rows[2].message.startswith("9 of 10 units (90%) used")
+    assert rows[2].subject.endswith(f"(quota day {clock.pacific_day(clock.now())}, Pacific time)")
 
 
 def test_a_call_never_sent_gives_its_units_back(any_database: str) -> None:
