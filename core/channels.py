@@ -13,6 +13,7 @@ from core import alerts, audit, clock, db, vault
 from core.errors import InputError, NotFound
 from core.gateways import token_gateway
 from core.tokens import DEAD_TOKEN_ALERT, dead_token_subject
+from core.uploads import wakeups
 from models import Channel, ChannelState, Project
 from youtube import oauth, operations
 from youtube.client import capabilities
@@ -104,9 +105,13 @@ def save_connected_channel(
     channel.connected_by = actor
     channel.last_error = ""
     if channel.state == ChannelState.NEEDS_REAUTH:
-        channel.state = ChannelState.ACTIVE
+        # Back to what it was when its token died (reserve stays reserve).
+        channel.state = ChannelState(channel.state_before_reauth or ChannelState.ACTIVE)
+    channel.state_before_reauth = ""
     session.add(channel)
     session.flush()
+    if not created:
+        wakeups.channel_back(session=session, channel_id=channel.id or 0)
     alerts.resolve_open(
         session=session, kind=DEAD_TOKEN_ALERT, subject=dead_token_subject(channel), actor=actor
     )

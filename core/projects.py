@@ -168,8 +168,15 @@ def update_project(
     if quota_policy is not None:
         policy = validate_policy(quota_policy)
         if policy != project.quota_policy:
+            raised = _limits_raised(project.quota_policy, policy)
             project.quota_policy = policy
             changes.append(f"quota_policy={policy}")
+            session.add(project)
+            if raised:
+                # Imported here: the upload pipeline reads projects (an import cycle).
+                from core.uploads import wakeups
+
+                wakeups.quota_raised(session=session, project_id=project_id)
     session.add(project)
     if changes:
         audit.record(
@@ -180,6 +187,16 @@ def update_project(
             detail="; ".join(changes),
         )
     return project
+
+
+def _limits_raised(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Does the new policy let any bucket take more (a higher limit or a smaller reserve)?"""
+    return any(
+        bucket_limits(after).get(b, 0) > limit for b, limit in bucket_limits(before).items()
+    ) or any(
+        float(p) < float((before.get("reserve_percent") or {}).get(b, 0))
+        for b, p in (after.get("reserve_percent") or {}).items()
+    )
 
 
 def client_secret(project: Project) -> str:

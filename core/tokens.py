@@ -101,6 +101,7 @@ def _refresh_leased(channel_id: int, owner: str) -> str:
                 row_id=channel_id,
                 owner=owner,
                 state=ChannelState.NEEDS_REAUTH,
+                state_before_reauth=ChannelState(channel.state).value,
                 access_token_enc=None,
                 token_expires_at=None,
                 last_error=str(error)[:1000],

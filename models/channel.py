@@ -43,6 +43,8 @@ class Channel(LeaseFields, table=True):
     thumbnail_url: str = Field(default="", max_length=500)
     published_at: datetime | None = utc_column(nullable=True)
     state: ChannelState = enum_column(ChannelState, default=ChannelState.ACTIVE, index=True)
+    # The state a channel had when its token died (needs_reauth); a reconnect restores it.
+    state_before_reauth: str = Field(default="", max_length=20)
     group_name: str = Field(default="", max_length=60, index=True)
     daily_upload_cap: int = 10
     # Uploads started on `upload_day` (Pacific): the cap is taken atomically per upload.
