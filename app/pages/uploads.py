@@ -19,11 +19,13 @@ QUEUE_STATES = [s.value for s in UploadState]
 
 def _progress(r: rx.Var) -> rx.Component:
     p = UploadQueueState.progress[r["id"].to(str)]
+    percent = UploadQueueState.percent[r["id"].to(str)]
     return rx.vstack(
-        # Radix refuses 0 (it would draw an indeterminate bar): show the bar once moving.
+        # Shown once bytes move; the value is a number (a string would draw an
+        # indeterminate bar).
         rx.cond(
-            (p["percent"] != "0") & (p["percent"] != None),  # noqa: E711 (a JS comparison)
-            rx.progress(value=p["percent"].to(int), width="140px"),
+            percent > 0,
+            rx.progress(value=percent, max=100, width="140px", data_testid="job-progress"),
         ),
         rx.text(p["bytes"], size="1"),
         rx.cond(

@@ -10,7 +10,7 @@ import reflex as rx
 
 from app.states.polled import PagedPage
 from app.states.session import SessionState, requires
-from app.views.uploads import history_row, progress_row, queue_row
+from app.views.uploads import history_row, percent_done, progress_row, queue_row
 from core import auth, db, uploads, when
 from core.errors import InputError, NotFound
 from models import Role, UploadEventPublic, UploadJobPublic
@@ -20,6 +20,8 @@ class UploadQueueState(PagedPage, SessionState):
     rows: list[dict[str, str]] = []
     # Job id -> its live progress (kept apart from rows: a running upload resends only this).
     progress: dict[str, dict[str, str]] = {}
+    # Job id -> 0-100: a number, as the progress bar needs (a string draws no progress).
+    percent: dict[str, int] = {}
     filter_state: str = "all"
     filter_channel: str = "all"
     filter_group: str = "all"
@@ -59,6 +61,7 @@ class UploadQueueState(PagedPage, SessionState):
         self._assign(
             filter_error="",
             progress={str(public.id): progress_row(public) for _, public in jobs},
+            percent={str(public.id): percent_done(public) for _, public in jobs},
             rows=[
                 queue_row(public, uploads.allowed_actions(job, actor=user) if user else set(), zone)
                 for job, public in jobs

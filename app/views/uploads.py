@@ -44,12 +44,16 @@ def queue_row(job: UploadJobPublic, allowed: set[str], zone: ZoneInfo) -> dict[s
     }
 
 
+def percent_done(job: UploadJobPublic) -> int:
+    """How much of the file YouTube has confirmed, 0 to 100."""
+    return min(100, int(100 * job.bytes_confirmed / max(job.file_size, 1)))
+
+
 def progress_row(job: UploadJobPublic) -> dict[str, str]:
     """A job's live progress: a poll during an upload changes only these few strings."""
     running = UploadState(job.state) == UploadState.UPLOADING and not job.video_id
-    size = max(job.file_size, 1)
     return {
-        "percent": str(min(100, int(100 * job.bytes_confirmed / size))),
+        "percent": str(percent_done(job)),
         "bytes": f"{format.mib(job.bytes_confirmed)} of {format.mib(job.file_size)}",
         "speed": format.speed(job.speed_bps) if running else "",
         "eta": format.eta(job.eta_seconds) if running else "",

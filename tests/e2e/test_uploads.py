@@ -26,6 +26,8 @@ def test_marketer_schedules_a_video_and_it_gets_published(
     app_server.cli("user", "add", MARKETER, "--role", "marketer", stdin=PASSWORD + "\n")
     video = fake_video(tmp_path / "product-launch.mp4", 3 * 1024 * 1024 + 4321)
     thumb = tiny_png(tmp_path / "cover.png")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     login(page, app_server.base_url, MARKETER, PASSWORD, path="/uploads")
 
     page.locator("[data-testid=drop-video] input[type=file]").set_input_files(str(video))
@@ -53,6 +55,11 @@ def test_marketer_schedules_a_video_and_it_gets_published(
     clock.write_offset_file(app_server.data_dir / CLOCK_OFFSET_FILE, timedelta(seconds=70))
     expect(row.get_by_test_id("job-state")).to_have_text("published", timeout=60_000)
     video_id = row.get_by_test_id("job-video").inner_text()
+    # A real bar, full: the value reaches it as a number (as text it would stay
+    # indeterminate and log an error).
+    bar = row.get_by_test_id("job-progress")
+    expect(bar).to_have_attribute("aria-valuenow", "100")
+    expect(bar).to_have_attribute("data-state", "complete")
 
     with SandboxControl(app_server.env["TUBEFLEET_SANDBOX_URL"]) as control:
         matching = [v for v in control.videos() if v["title"] == "Product launch"]
@@ -62,6 +69,7 @@ def test_marketer_schedules_a_video_and_it_gets_published(
     assert stored["md5"] == md5_of(video)
     assert stored["thumbnail"] is not None and stored["thumbnail"]["content_type"] == "image/png"
     assert len(stored["playlists"]) == 1
+    assert errors == [], errors  # the console stayed clean through the whole flow
 
 
 def test_bad_input_shows_field_errors_and_schedules_nothing(
