@@ -59,11 +59,13 @@ def detail_fields() -> rx.Component:
             ),
             rx.vstack(
                 label("Privacy"),
-                rx.select(
-                    ["private", "unlisted", "public"],
+                rx.select.root(
+                    rx.select.trigger(data_testid="field-privacy"),
+                    rx.select.content(
+                        *(rx.select.item(p, value=p) for p in ("private", "unlisted", "public"))
+                    ),
                     value=UploadFormState.privacy,
                     on_change=lambda v: UploadFormState.set_field("privacy", v),
-                    data_testid="field-privacy",
                 ),
                 field_error(UploadFormState.errors, "privacy"),
                 width="100%",

@@ -24,7 +24,7 @@ def schedule_card() -> rx.Component:
                     rx.icon("calendar-plus"),
                     "Schedule upload",
                     size="3",
-                    on_click=UploadFormState.submit,
+                    on_click=UploadFormState.submit(UploadFormState.form_version),
                     data_testid="schedule-submit",
                 ),
                 width="100%",

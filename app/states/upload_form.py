@@ -56,6 +56,9 @@ class UploadFormState(SessionState):
     groups: list[str] = []
     category_options: list[dict[str, str]] = []
     fanout_preview: list[str] = []
+    # Counts submissions: a click carries the number it saw, so a double-click's second
+    # submit (same number, arriving after the first was scheduled) is dropped, not refused.
+    form_version: int = 0
     # Server-side only: where the uploaded files are.
     _video: dict[str, Any] = {}
     _thumb: dict[str, Any] = {}
@@ -204,7 +207,9 @@ class UploadFormState(SessionState):
 
     @rx.event
     @requires(Role.MARKETER)
-    def submit(self) -> Any:
+    def submit(self, version: int) -> Any:
+        if int(version) != self.form_version:
+            return None  # the same click again: its upload is already scheduled
         errors: dict[str, str] = {}
         if not self._video:
             errors["file"] = "choose a video file (it uploads as soon as you pick it)"
@@ -222,15 +227,40 @@ class UploadFormState(SessionState):
         from jobs import scheduler
 
         scheduler.wake("uploads")
+        done = self._summary(ids)
+        self._reset_form()
+        return [rx.toast.success(done), UploadQueueState.refresh]
+
+    def _summary(self, ids: list[int]) -> str:
+        """What was scheduled, in the words of the form: title, when, where, how public."""
+        where = {
+            "auto": "the healthiest channel rotation picks then",
+            "channel": next(
+                (c["name"] for c in self.channels if c["id"] == self.channel_id), "the channel"
+            ),
+            "group": f"a channel of group {self.group}",
+            "fanout": f"every channel of group {self.group} ({len(ids)} jobs)",
+        }.get(self.target, "")
+        visibility = (
+            "private until then, public at that time"
+            if self.mode == PublishMode.PUBLISH_AT.value
+            else self.privacy
+        )
+        jobs = ", ".join(f"#{i}" for i in ids)
+        return f"Scheduled “{self.title}” {self.when_display} to {where}, {visibility} ({jobs})."
+
+    def _reset_form(self) -> None:
+        """Back to a blank form: nothing of this upload carries into the next one."""
         self._video, self._thumb = {}, {}
         self.video_name = self.video_info = self.thumb_name = ""
         self.video_percent = self.thumb_percent = 0
         self.title = self.description = self.tags = self.playlist = ""
-        self.errors = {}
-        return [
-            rx.toast.success(f"Scheduled: job {', '.join(map(str, ids))}."),
-            UploadQueueState.refresh,
-        ]
+        self.category, self.privacy, self.made_for_kids = "22", "private", False
+        self.target, self.channel_id, self.group = "auto", "", ""
+        self.when_text, self.mode = "now", PublishMode.UPLOAD_AT.value
+        self.fanout_preview, self.errors = [], {}
+        self.form_version += 1
+        self._interpret()
 
     def _request(self) -> uploads.UploadRequest:
         return uploads.UploadRequest(

@@ -85,3 +85,42 @@ def test_bad_input_shows_field_errors_and_schedules_nothing(
     expect(page.get_by_test_id("error-file")).to_contain_text("choose a video file")
     expect(page.get_by_test_id("error-title")).to_contain_text("<")
     assert json.loads(app_server.cli("jobs", "--json").stdout) == jobs_before
+
+
+def test_a_double_clicked_publish_at_upload_is_scheduled_once_and_the_form_starts_over(
+    page: Page, app_server: RunningApp, tmp_path: Path
+) -> None:
+    email, password = "planner@example.com", "planner password 1"
+    app_server.cli("user", "add", email, "--role", "marketer", stdin=password + "\n")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    login(page, app_server.base_url, email, password, path="/uploads")
+    video = fake_video(tmp_path / "teaser.mp4", 512 * 1024)
+    page.locator("[data-testid=drop-video] input[type=file]").set_input_files(str(video))
+    expect(page.get_by_test_id("video-ready")).to_contain_text("teaser.mp4")
+    page.get_by_test_id("field-title").fill("Friday teaser")
+    page.get_by_test_id("field-privacy").click()
+    page.get_by_role("option", name="public", exact=True).click()
+    page.locator("button[role=radio][value=publish_at]").click()
+    page.get_by_test_id("field-when").fill("in 2 hours")
+    expect(page.get_by_test_id("when-display")).to_contain_text("CET")
+
+    page.get_by_test_id("schedule-submit").dblclick()
+    done = page.locator("[data-sonner-toast][data-type=success]")
+    expect(done).to_have_count(1)
+    expect(done).to_contain_text("Scheduled “Friday teaser”")
+    expect(done).to_contain_text("private until then, public at that time")
+    expect(page.locator("[data-sonner-toast][data-type=error]")).to_have_count(0)
+    page.wait_for_timeout(1500)  # a second submit would have answered by now
+    expect(page.locator("[data-sonner-toast][data-type=error]")).to_have_count(0)
+    expect(page.get_by_test_id("job-row").filter(has_text="Friday teaser")).to_have_count(1)
+
+    # Nothing of that upload carries into the next one.
+    expect(page.get_by_test_id("field-title")).to_have_value("")
+    expect(page.get_by_test_id("field-when")).to_have_value("now")
+    expect(page.get_by_test_id("field-privacy")).to_contain_text("private")
+    expect(page.locator("button[role=radio][value=upload_at]")).to_have_attribute(
+        "aria-checked", "true"
+    )
+    expect(page.get_by_test_id("video-ready")).to_have_count(0)
+    assert errors == [], errors
