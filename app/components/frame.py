@@ -1,4 +1,7 @@
-"""The page frame: sidebar navigation, the signed-in user, and the page body."""
+"""The page frame: navigation, the signed-in user, and the page body.
+
+At 768 px and wider the navigation is a sidebar; narrower (phones) it folds into a top bar
+whose menu button opens it as a drawer, and the body takes the whole width."""
 
 from __future__ import annotations
 
@@ -58,17 +61,26 @@ def _user_box() -> rx.Component:
     )
 
 
+def _brand() -> rx.Component:
+    return rx.hstack(
+        rx.icon("play", color="var(--accent-9)"),
+        rx.heading("TubeFleet", size="5"),
+        align="center",
+    )
+
+
+# Radix breakpoints: initial (phones), xs 520 px, sm 768 px and up.
+WIDE_ONLY = ["none", "none", "flex"]
+NARROW_ONLY = ["flex", "flex", "none"]
+
+
 def sidebar() -> rx.Component:
     return rx.vstack(
-        rx.hstack(
-            rx.icon("play", color="var(--accent-9)"),
-            rx.heading("TubeFleet", size="5"),
-            align="center",
-            padding_bottom="1em",
-        ),
+        rx.box(_brand(), padding_bottom="1em"),
         *[_nav_item(*item) for item in NAV],
         rx.spacer(),
         _user_box(),
+        display=WIDE_ONLY,
         width=styles.SIDEBAR_WIDTH,
         min_width=styles.SIDEBAR_WIDTH,
         height="100vh",
@@ -78,6 +90,69 @@ def sidebar() -> rx.Component:
         border_right="1px solid var(--gray-5)",
         background="var(--gray-2)",
         spacing="1",
+    )
+
+
+def top_bar() -> rx.Component:
+    """Phones: the brand and a menu button; the navigation opens as a drawer."""
+    return rx.hstack(
+        _brand(),
+        rx.spacer(),
+        rx.drawer.root(
+            rx.drawer.trigger(
+                rx.icon_button(
+                    rx.icon("menu"),
+                    variant="ghost",
+                    color_scheme="gray",
+                    aria_label="Open navigation",
+                    data_testid="nav-open",
+                )
+            ),
+            rx.drawer.overlay(z_index="50"),
+            rx.drawer.portal(
+                rx.drawer.content(
+                    rx.vstack(
+                        rx.hstack(
+                            _brand(),
+                            rx.spacer(),
+                            rx.drawer.close(
+                                rx.icon_button(
+                                    rx.icon("x"),
+                                    variant="ghost",
+                                    color_scheme="gray",
+                                    aria_label="Close navigation",
+                                )
+                            ),
+                            width="100%",
+                            align="center",
+                            padding_bottom="1em",
+                        ),
+                        *[_nav_item(*item) for item in NAV],
+                        rx.box(_user_box(), padding_top="1.5em", width="100%"),
+                        spacing="1",
+                        width="100%",
+                    ),
+                    top="0",
+                    left="0",
+                    height="100%",
+                    width="min(18em, 85vw)",
+                    padding="1.25em 1em",
+                    background="var(--gray-2)",
+                    z_index="51",
+                    data_testid="nav-drawer",
+                )
+            ),
+            direction="left",
+        ),
+        display=NARROW_ONLY,
+        width="100%",
+        align="center",
+        padding="0.75em 1em",
+        border_bottom="1px solid var(--gray-5)",
+        background="var(--gray-2)",
+        position="sticky",
+        top="0",
+        z_index="10",
     )
 
 
@@ -97,33 +172,39 @@ def password_banner() -> rx.Component:
 
 
 def frame(title: str, *children: rx.Component, actions: rx.Component | None = None) -> rx.Component:
-    """A full page: sidebar on the left, a title row and the body on the right."""
-    return rx.hstack(
+    """A full page: the navigation (a sidebar, or a top bar on phones), a title row and the
+    body."""
+    return rx.flex(
         # Learn the browser's time zone once per page, so times show in the viewer's zone.
         rx.box(
             on_mount=rx.call_script(BROWSER_TZ_SCRIPT, callback=SessionState.set_browser_timezone),
             display="none",
         ),
         sidebar(),
+        top_bar(),
         rx.box(
             rx.vstack(
                 password_banner(),
                 rx.hstack(
-                    rx.heading(title, size="7"),
+                    rx.heading(title, size=rx.breakpoints(initial="6", sm="7")),
                     rx.spacer(),
                     actions or rx.fragment(),
                     width="100%",
                     align="center",
+                    wrap="wrap",
                 ),
                 *children,
                 spacing="5",
                 width="100%",
                 max_width=styles.PAGE_MAX_WIDTH,
             ),
-            padding="2em",
+            padding=rx.breakpoints(initial="1em", sm="2em"),
             width="100%",
+            # A flex item may shrink below its content's width only with this: without it
+            # a wide table pushes the page sideways on a phone instead of scrolling itself.
+            min_width="0",
         ),
-        spacing="0",
+        direction=rx.breakpoints(initial="column", sm="row"),
         align="start",
         width="100%",
     )

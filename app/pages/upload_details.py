@@ -81,7 +81,7 @@ def detail_fields() -> rx.Component:
                 ),
                 width="100%",
             ),
-            columns="4",
+            columns=rx.breakpoints(initial="1", xs="2", md="4"),
             spacing="3",
             width="100%",
         ),

@@ -100,7 +100,7 @@ def file_fields() -> rx.Component:
             spacing="2",
             width="100%",
         ),
-        columns="2",
+        columns=rx.breakpoints(initial="1", xs="2"),
         spacing="4",
         width="100%",
     )

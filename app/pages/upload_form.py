@@ -17,7 +17,13 @@ def schedule_card() -> rx.Component:
             rx.heading("Schedule an upload", size="4"),
             file_fields(),
             detail_fields(),
-            rx.grid(target_fields(), when_fields(), columns="2", spacing="4", width="100%"),
+            rx.grid(
+                target_fields(),
+                when_fields(),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
+                width="100%",
+            ),
             rx.hstack(
                 rx.spacer(),
                 rx.button(

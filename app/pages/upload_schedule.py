@@ -9,21 +9,25 @@ from app.components.fields import field_error, label
 from app.states.upload_form import UploadFormState
 
 
+def choice(value: str, text: str) -> rx.Component:
+    """A radio item and its words as one label: clicking the words picks it too."""
+    return rx.text(
+        rx.flex(rx.radio_group.item(value=value), text, gap="2", align="center"),
+        as_="label",
+        size="2",
+    )
+
+
 def target_fields() -> rx.Component:
     return rx.vstack(
         label("Where"),
         rx.radio_group.root(
-            rx.hstack(
-                rx.radio_group.item(value="auto"),
-                rx.text("Auto: the healthiest channel"),
-                rx.radio_group.item(value="channel"),
-                rx.text("One channel"),
-                rx.radio_group.item(value="group"),
-                rx.text("Best channel of a group"),
-                rx.radio_group.item(value="fanout"),
-                rx.text("Every channel of a group"),
-                spacing="2",
-                align="center",
+            rx.flex(
+                choice("auto", "Auto: the healthiest channel"),
+                choice("channel", "One channel"),
+                choice("group", "Best channel of a group"),
+                choice("fanout", "Every channel of a group"),
+                style={"gap": "0.4em 1.25em"},
                 wrap="wrap",
             ),
             value=UploadFormState.target,
@@ -76,17 +80,16 @@ def when_fields() -> rx.Component:
                 on_change=UploadFormState.set_when,
                 placeholder="now · tomorrow 9am · next friday 6pm · in 2 hours · "
                 "2026-12-01 14:30 Europe/Berlin",
-                width="420px",
+                width="100%",
+                max_width="420px",
                 data_testid="field-when",
             ),
             rx.radio_group.root(
-                rx.hstack(
-                    rx.radio_group.item(value="upload_at"),
-                    rx.text("Upload then"),
-                    rx.radio_group.item(value="publish_at"),
-                    rx.text("Upload now as private; YouTube publishes then"),
-                    spacing="2",
-                    align="center",
+                rx.flex(
+                    choice("upload_at", "Upload then"),
+                    choice("publish_at", "Upload now as private; YouTube publishes then"),
+                    style={"gap": "0.4em 1.25em"},
+                    wrap="wrap",
                 ),
                 value=UploadFormState.mode,
                 on_change=UploadFormState.set_mode,
