@@ -9,7 +9,9 @@ from app.components.frame import dialog_actions, frame
 from app.components.pager import pager, search_box
 from app.components.poller import poller
 from app.pages.registry import page
+from app.pages.upload_edit import edit_dialog
 from app.pages.upload_form import schedule_card
+from app.states.upload_edit import UploadEditState
 from app.states.upload_form import UploadFormState
 from app.states.upload_queue import UploadQueueState
 from models import UploadState
@@ -69,6 +71,16 @@ def _queue_row(r: rx.Var) -> rx.Component:
                     size="1",
                     variant="ghost",
                     on_click=UploadQueueState.show_history(r["id"]),
+                ),
+                rx.cond(
+                    r["can_edit"] == "yes",
+                    rx.button(
+                        "Edit",
+                        size="1",
+                        variant="ghost",
+                        on_click=UploadEditState.start(r["id"]),
+                        data_testid="job-edit",
+                    ),
                 ),
                 rx.cond(
                     r["can_reschedule"] == "yes",
@@ -226,5 +238,10 @@ def queue_card() -> rx.Component:
 @page("/uploads", "Uploads", on_load=[UploadFormState.load, UploadQueueState.load])
 def uploads_page() -> rx.Component:
     return frame(
-        "Uploads", poller(UploadQueueState.refresh, 2000), schedule_card(), queue_card(), _dialogs()
+        "Uploads",
+        poller(UploadQueueState.refresh, 2000),
+        schedule_card(),
+        queue_card(),
+        _dialogs(),
+        edit_dialog(),
     )

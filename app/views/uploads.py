@@ -19,7 +19,7 @@ STATE_COLORS = {
     "waiting_channel": "orange",
     "waiting_reauth": "red",
 }
-ACTIONS = ("cancel", "retry", "reschedule")
+ACTIONS = ("cancel", "retry", "reschedule", "edit")
 
 
 def queue_row(job: UploadJobPublic, allowed: set[str], zone: ZoneInfo) -> dict[str, str]:

@@ -10,6 +10,8 @@ Asking for uploads (the form, the CLI, any future API):
 - `rules`: when a job counts as due now, and which publish time YouTube can still meet.
 - `actors`: who acts, and whose jobs they may change.
 - `lifecycle`: state changes and their history; cancel, retry, reschedule.
+- `editing`: a job's details changed before its video reaches YouTube.
+- `wakeups`: waiting jobs made due when what they wait for changes.
 - `queries`: listings (whole, or a page with a search), a job's history, what runs next.
 - `counts`: the queue's jobs by state, counted again only when a state changed.
 
@@ -26,6 +28,7 @@ Running them (the scheduler's upload tick):
 from core.errors import NotAllowed
 from core.uploads.actors import CLI, Actor
 from core.uploads.counts import summary
+from core.uploads.editing import JobEdit, edit
 from core.uploads.lifecycle import allowed_actions, cancel, reschedule, retry
 from core.uploads.media import (
     PARTIAL_GRACE,
@@ -38,6 +41,7 @@ from core.uploads.media_intake import MediaWriter, discard, receive, store_media
 from core.uploads.queries import (
     JobFilter,
     channel_titles,
+    get_job,
     history,
     job_page,
     list_jobs,
@@ -61,6 +65,7 @@ __all__ = [
     "CLI",
     "PARTIAL_GRACE",
     "Actor",
+    "JobEdit",
     "JobFilter",
     "MediaWriter",
     "NotAllowed",
@@ -74,7 +79,9 @@ __all__ = [
     "channel_titles",
     "check",
     "discard",
+    "edit",
     "enqueue",
+    "get_job",
     "history",
     "job_page",
     "list_jobs",

@@ -66,8 +66,9 @@ def _get(session: Session, job_id: int) -> UploadJob:
 
 
 def allowed_actions(job: UploadJob, *, actor: Actor | None = None) -> set[str]:
-    """What may be done with a job now: "cancel", "retry", "reschedule" (by `actor`, when
-    given: nothing at all for someone else's job unless they are an operator)."""
+    """What may be done with a job now: "cancel", "retry", "reschedule", "edit" (by
+    `actor`, when given: nothing at all for someone else's job unless they are an
+    operator)."""
     if actor is not None and not may_change(job, actor):
         return set()
     state = UploadState(job.state)
@@ -87,6 +88,11 @@ def allowed_actions(job: UploadJob, *, actor: Actor | None = None) -> set[str]:
         # A failed or cancelled job may also be given a new time (a publish time that
         # passed leaves no other way to run it again).
         allowed.add("reschedule")
+    if (
+        (state in (UploadState.QUEUED, UploadState.SCHEDULED, UploadState.FAILED) or state.waiting)
+        and not job.video_id
+    ) or _restarts(job):
+        allowed.add("edit")  # its details are still ours: YouTube has no video of it yet
     return allowed
 
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, or_, select
 
-from core.errors import InputError
+from core.errors import InputError, NotFound
 from core.listing import FIRST_PAGE, Found, Window, contains, paged
 from models import Channel, TargetKind, UploadEvent, UploadJob, UploadState
 
@@ -72,6 +72,13 @@ def _filtered(filters: JobFilter) -> Any:
             UploadJob.scheduled_for >= start, UploadJob.scheduled_for < start + timedelta(days=1)
         )
     return query
+
+
+def get_job(*, session: Session, job_id: int) -> UploadJob:
+    job = session.get(UploadJob, job_id)
+    if job is None:
+        raise NotFound(f"upload job {job_id} does not exist")
+    return job
 
 
 def history(*, session: Session, job_id: int) -> list[UploadEvent]:

@@ -124,3 +124,40 @@ def test_a_double_clicked_publish_at_upload_is_scheduled_once_and_the_form_start
     )
     expect(page.get_by_test_id("video-ready")).to_have_count(0)
     assert errors == [], errors
+
+
+def test_a_failed_job_is_edited_and_retried_to_published(
+    page: Page, app_server: RunningApp, tmp_path: Path
+) -> None:
+    email, password = "fixer@example.com", "fixer password 1"
+    app_server.cli("user", "add", email, "--role", "marketer", stdin=password + "\n")
+    with SandboxControl(app_server.env["TUBEFLEET_SANDBOX_URL"]) as control:
+        control.add_fault(
+            "status", method="videos.insert", status=400, reason="invalidTitle", message="no"
+        )
+    login(page, app_server.base_url, email, password, path="/uploads")
+    video = fake_video(tmp_path / "fix-me.mp4", 512 * 1024)
+    page.locator("[data-testid=drop-video] input[type=file]").set_input_files(str(video))
+    expect(page.get_by_test_id("video-ready")).to_contain_text("fix-me.mp4")
+    page.get_by_test_id("field-title").fill("Refused title")
+    page.get_by_test_id("schedule-submit").click()
+    row = page.get_by_test_id("job-row").filter(has_text="Refused title")
+    expect(row.get_by_test_id("job-state")).to_have_text("failed", timeout=60_000)
+
+    row.get_by_test_id("job-edit").click()
+    title = page.get_by_test_id("edit-title")
+    expect(title).to_have_value("Refused title")
+    title.fill("A <b>ad</b> title")
+    page.get_by_test_id("edit-save").click()
+    expect(page.get_by_test_id("error-title")).to_be_visible()
+    expect(title).to_have_value("A <b>ad</b> title")  # what was typed stays
+    title.fill("Fixed title")
+    page.get_by_test_id("edit-save").click()
+    expect(page.get_by_test_id("edit-save")).to_have_count(0)
+    row = page.get_by_test_id("job-row").filter(has_text="Fixed title")
+    row.get_by_role("button", name="Retry").click()
+    expect(row.get_by_test_id("job-state")).to_have_text("published", timeout=60_000)
+    with SandboxControl(app_server.env["TUBEFLEET_SANDBOX_URL"]) as control:
+        assert [v["title"] for v in control.videos() if v["title"] == "Fixed title"] == [
+            "Fixed title"
+        ]

@@ -90,11 +90,11 @@ def test_who_may_change_which_job(database: str, tmp_path: Path) -> None:
     hers = schedule(fake_video(tmp_path / "a.mp4", MB), alice, when_text="tomorrow 9am")
     from_cli = schedule(fake_video(tmp_path / "c.mp4", MB), uploads.CLI, when_text="tomorrow 9am")
     # The queue's buttons follow the same rule as the actions.
-    assert uploads.allowed_actions(job(hers), actor=alice) == {"cancel", "reschedule"}
+    assert uploads.allowed_actions(job(hers), actor=alice) == {"cancel", "reschedule", "edit"}
     assert uploads.allowed_actions(job(hers), actor=bob) == set()
-    assert uploads.allowed_actions(job(hers), actor=ops) == {"cancel", "reschedule"}
+    assert uploads.allowed_actions(job(hers), actor=ops) == {"cancel", "reschedule", "edit"}
     assert uploads.allowed_actions(job(from_cli), actor=alice) == set()
-    assert uploads.allowed_actions(job(from_cli), actor=admin) == {"cancel", "reschedule"}
+    assert uploads.allowed_actions(job(from_cli), actor=admin) == {"cancel", "reschedule", "edit"}
     # Nobody owns a CLI job: a marketer may not touch it, an operator may.
     with pytest.raises(
         uploads.NotAllowed, match="only the person who scheduled it or an operator can cancel it"
