@@ -10,10 +10,7 @@ from app.components.pager import pager, search_box
 from app.components.poller import poller
 from app.pages.registry import page
 from app.states.channels import ChannelsState
-from models import ChannelState
-
-STATES = [s.value for s in ChannelState]
-EDITABLE_STATES = [s.value for s in ChannelState if s != ChannelState.NEEDS_REAUTH]
+from app.views import labels
 
 
 def _count(label: str, key: str, color: str) -> rx.Component:
@@ -34,7 +31,7 @@ def _filters() -> rx.Component:
             ChannelsState.filter_state,
             lambda v: ChannelsState.set_filter("state", v),
             label="State",
-            fixed=[(s, s) for s in STATES],
+            fixed=labels.channel_state_choices(),
             testid="filter-state",
         ),
         filter_select(
@@ -74,7 +71,7 @@ def _row(r: rx.Var) -> rx.Component:
             )
         ),
         rx.table.cell(
-            rx.badge(r["state"], color_scheme=r["state_color"], data_testid="channel-state")
+            rx.badge(r["state_label"], color_scheme=r["state_color"], data_testid="channel-state")
         ),
         rx.table.cell(r["group"]),
         rx.table.cell(r["project"]),
@@ -191,8 +188,14 @@ def _edit_dialog() -> rx.Component:
             rx.dialog.title(ChannelsState.edit_title),
             rx.vstack(
                 rx.text("State", size="2", weight="medium"),
-                rx.select(
-                    EDITABLE_STATES,
+                rx.select.root(
+                    rx.select.trigger(),
+                    rx.select.content(
+                        *(
+                            rx.select.item(words, value=value)
+                            for value, words in labels.channel_state_choices(editable_only=True)
+                        )
+                    ),
                     value=ChannelsState.edit_state,
                     on_change=ChannelsState.set_edit_state,
                 ),

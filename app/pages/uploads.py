@@ -14,9 +14,7 @@ from app.pages.upload_form import schedule_card
 from app.states.upload_edit import UploadEditState
 from app.states.upload_form import UploadFormState
 from app.states.upload_queue import UploadQueueState
-from models import UploadState
-
-QUEUE_STATES = [s.value for s in UploadState]
+from app.views import labels
 
 
 def _progress(r: rx.Var) -> rx.Component:
@@ -52,7 +50,7 @@ def _queue_row(r: rx.Var) -> rx.Component:
         rx.table.cell(r["when"]),
         rx.table.cell(
             rx.vstack(
-                rx.badge(r["state"], color_scheme=r["color"], data_testid="job-state"),
+                rx.badge(r["state_label"], color_scheme=r["color"], data_testid="job-state"),
                 rx.text(r["reason"], size="1", color="var(--gray-11)"),
                 rx.cond(
                     r["warning"] != "", rx.text(r["warning"], size="1", color="var(--amber-11)")
@@ -121,7 +119,7 @@ def _queue_filters() -> rx.Component:
             UploadQueueState.filter_state,
             lambda v: UploadQueueState.set_filter("state", v),
             all_text="all states",
-            fixed=[(s, s) for s in QUEUE_STATES],
+            fixed=labels.job_state_choices(),
         ),
         filter_select(
             UploadQueueState.filter_channel,

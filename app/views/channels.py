@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from app.views import format
+from app.views import format, labels
 from models import Channel, ChannelPublic, ChannelState, ProjectPublic
 
 STATE_COLORS = {
@@ -31,6 +31,7 @@ def channel_row(c: ChannelPublic, zone: ZoneInfo) -> dict[str, str]:
         "handle": c.handle,
         "thumbnail": c.thumbnail_url,
         "state": state,
+        "state_label": labels.CHANNEL_STATES[ChannelState(state)],
         "state_color": STATE_COLORS[state],
         "group": c.group or NO_GROUP,
         "project": c.project,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from app.views import format
+from app.views import format, labels
 from models import UploadEventPublic, UploadJobPublic, UploadState
 
 STATE_COLORS = {
@@ -34,6 +34,7 @@ def queue_row(job: UploadJobPublic, allowed: set[str], zone: ZoneInfo) -> dict[s
         "channel": job.channel
         or (f"group {job.target_group}" if job.target_group else job.target_kind.value),
         "state": state,
+        "state_label": labels.job_state(job, zone),
         "color": STATE_COLORS[state],
         "reason": job.state_reason,
         "when": format.date_time(job.scheduled_for, zone),
@@ -63,7 +64,7 @@ def progress_row(job: UploadJobPublic) -> dict[str, str]:
 def history_row(e: UploadEventPublic, zone: ZoneInfo) -> dict[str, str]:
     return {
         "at": format.date_time(e.at, zone, seconds=True),
-        "to": e.to_state,
+        "to": labels.job_state_word(e.to_state),
         "message": e.message,
         "actor": e.actor,
     }

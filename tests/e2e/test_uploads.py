@@ -53,7 +53,7 @@ def test_marketer_schedules_a_video_and_it_gets_published(
 
     # Move the app's clock past the due time instead of waiting a minute.
     clock.write_offset_file(app_server.data_dir / CLOCK_OFFSET_FILE, timedelta(seconds=70))
-    expect(row.get_by_test_id("job-state")).to_have_text("published", timeout=60_000)
+    expect(row.get_by_test_id("job-state")).to_have_text("uploaded (private)", timeout=60_000)
     video_id = row.get_by_test_id("job-video").inner_text()
     # A real bar, full: the value reaches it as a number (as text it would stay
     # indeterminate and log an error).
@@ -156,7 +156,7 @@ def test_a_failed_job_is_edited_and_retried_to_published(
     expect(page.get_by_test_id("edit-save")).to_have_count(0)
     row = page.get_by_test_id("job-row").filter(has_text="Fixed title")
     row.get_by_role("button", name="Retry").click()
-    expect(row.get_by_test_id("job-state")).to_have_text("published", timeout=60_000)
+    expect(row.get_by_test_id("job-state")).to_have_text("uploaded (private)", timeout=60_000)
     with SandboxControl(app_server.env["TUBEFLEET_SANDBOX_URL"]) as control:
         assert [v["title"] for v in control.videos() if v["title"] == "Fixed title"] == [
             "Fixed title"
