@@ -21,7 +21,10 @@ config = rx.Config(
     cors_allowed_origins=_settings.origins,
     plugins=[
         rx.plugins.RadixThemesPlugin(
-            theme=rx.theme(appearance="light", accent_color="red", radius="medium"),
+            # Follows the browser's light or dark setting (a switch in the menu overrides it). The
+            # accent is calm indigo for links, focus and choices; the brand red marks the
+            # primary actions only (app/styles.py BRAND).
+            theme=rx.theme(appearance="inherit", accent_color="indigo", radius="medium"),
         ),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],

@@ -1,6 +1,8 @@
 """One place for the dashboard's look."""
 
-ACCENT = "red"
+# The brand color: the logo and the primary action of a page, nothing else (the theme's
+# accent, indigo, marks links, focus and choices; red elsewhere means an error).
+BRAND = "red"
 SIDEBAR_WIDTH = "220px"
 PAGE_MAX_WIDTH = "1280px"
 

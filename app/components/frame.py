@@ -40,7 +40,16 @@ def _nav_item(label: str, href: str, icon: str) -> rx.Component:
 
 def _user_box() -> rx.Component:
     return rx.vstack(
-        rx.text(SessionState.email, size="2", weight="medium", data_testid="user-email"),
+        rx.hstack(
+            rx.text(SessionState.email, size="2", weight="medium", data_testid="user-email"),
+            rx.spacer(),
+            # Light or dark: the browser's setting until someone picks here.
+            rx.color_mode.button(
+                size="1", variant="ghost", aria_label="Light or dark", data_testid="color-mode"
+            ),
+            width="100%",
+            align="center",
+        ),
         rx.badge(SessionState.role, variant="soft"),
         native_form(
             rx.button(
@@ -63,7 +72,7 @@ def _user_box() -> rx.Component:
 
 def _brand() -> rx.Component:
     return rx.hstack(
-        rx.icon("play", color="var(--accent-9)"),
+        rx.icon("play", color=f"var(--{styles.BRAND}-9)"),
         rx.heading("TubeFleet", size="5"),
         align="center",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app import styles
 from app.components.filters import filter_select
 from app.components.frame import dialog_actions, frame
 from app.components.pager import pager, search_box
@@ -82,29 +83,41 @@ def _row(r: rx.Var) -> rx.Component:
         rx.table.cell(rx.text(r["capabilities"], size="1")),
         rx.table.cell(rx.text(r["error"], size="1", color="var(--red-11)"), max_width="220px"),
         rx.table.cell(
-            rx.hstack(
-                rx.cond(
-                    r["state"] == "needs_reauth",
-                    rx.button(
-                        "Reconnect",
-                        size="1",
-                        color_scheme="red",
-                        on_click=ChannelsState.reconnect(r["id"]),
-                    ),
-                    rx.button(
-                        "Reconnect",
-                        size="1",
-                        variant="ghost",
-                        on_click=ChannelsState.reconnect(r["id"]),
-                    ),
-                ),
-                rx.button(
-                    "Edit", size="1", variant="soft", on_click=ChannelsState.open_edit(r["id"])
-                ),
-                spacing="2",
+            # Operators and admins change channels; marketers see no buttons they can't use.
+            rx.cond(
+                ChannelsState.role != "marketer",
+                _row_actions(r),
             )
         ),
         data_testid="channel-row",
+    )
+
+
+def _row_actions(r: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            r["state"] == "needs_reauth",
+            rx.button(
+                "Reconnect",
+                size="1",
+                color_scheme="red",
+                on_click=ChannelsState.reconnect(r["id"]),
+            ),
+            rx.button(
+                "Reconnect",
+                size="1",
+                variant="ghost",
+                on_click=ChannelsState.reconnect(r["id"]),
+            ),
+        ),
+        rx.button(
+            "Edit",
+            size="1",
+            variant="soft",
+            on_click=ChannelsState.open_edit(r["id"]),
+            data_testid="channel-edit",
+        ),
+        spacing="2",
     )
 
 
@@ -265,6 +278,7 @@ def channels_page() -> rx.Component:
                 rx.icon("plus"),
                 "Connect channel",
                 on_click=ChannelsState.open_connect,
+                color_scheme=styles.BRAND,
                 data_testid="connect-channel",
             ),
         ),

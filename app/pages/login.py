@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app import styles
 from app.components.native_form import native_form
 from app.pages.registry import page
 from app.states.login import LoginState
@@ -54,7 +55,12 @@ def login_page() -> rx.Component:
                     ),
                     rx.el.input(type="hidden", name="next", value=LoginState.next_path),
                     rx.button(
-                        "Sign in", type="submit", width="100%", size="3", data_testid="login-submit"
+                        "Sign in",
+                        type="submit",
+                        width="100%",
+                        size="3",
+                        color_scheme=styles.BRAND,
+                        data_testid="login-submit",
                     ),
                     spacing="3",
                     width="100%",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app import styles
 from app.pages.upload_details import detail_fields
 from app.pages.upload_files import file_fields
 from app.pages.upload_schedule import target_fields, when_fields
@@ -31,6 +32,7 @@ def schedule_card() -> rx.Component:
                     "Schedule upload",
                     size="3",
                     on_click=UploadFormState.submit(UploadFormState.form_version),
+                    color_scheme=styles.BRAND,
                     data_testid="schedule-submit",
                 ),
                 width="100%",

@@ -110,3 +110,7 @@ def test_marketers_see_the_pool_but_cannot_connect(page: Page, app_server: Runni
     login(page, app_server.base_url, "mk@example.com", "marketer password", path="/channels")
     expect(page.get_by_test_id("channel-row").first).to_be_visible()
     expect(page.get_by_test_id("connect-channel")).to_have_count(0)
+    # No Reconnect or Edit either: those are operators' (the server refuses them too).
+    row = page.get_by_test_id("channel-row").first
+    expect(row.get_by_role("button", name="Reconnect")).to_have_count(0)
+    expect(row.get_by_test_id("channel-edit")).to_have_count(0)

@@ -87,3 +87,25 @@ def test_the_desk_keeps_its_sidebar(page: Page, app_server: RunningApp, ops: str
         page.wait_for_timeout(500)
         assert _sideways(page) == 0, path
         _shoot(page, f"desk{path.replace('/', '-') or '-'}")
+
+
+def test_dark_mode_follows_the_browser_and_the_switch(
+    browser: Browser, app_server: RunningApp, ops: str
+) -> None:
+    context = browser.new_context(viewport=DESK, color_scheme="dark", timezone_id="Europe/Berlin")
+    page = context.new_page()
+    try:
+        login(page, app_server.base_url, ops, OPS_PASSWORD)
+        dark = "document.documentElement.classList.contains('dark')"
+        page.wait_for_function(dark)
+        for path in PAGES:
+            page.goto(app_server.base_url + path)
+            page.wait_for_function(dark)
+            page.wait_for_load_state("networkidle")
+            _shoot(page, f"dark{path.replace('/', '-') or '-'}")
+        page.get_by_test_id("color-mode").click()  # someone prefers light after all
+        page.wait_for_function(f"!{dark}")
+        page.reload()
+        page.wait_for_function(f"!{dark}")  # and it stays so
+    finally:
+        context.close()
