@@ -180,6 +180,27 @@ def password_banner() -> rx.Component:
     )
 
 
+def _password_first() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Set your own password first", size="4"),
+            rx.text(
+                "The password you signed in with works once. Choose your own on the "
+                "Settings page; the dashboard opens after that.",
+                size="2",
+            ),
+            rx.link(
+                rx.button("Set my password", color_scheme=styles.BRAND),
+                href="/settings",
+                data_testid="password-first",
+            ),
+            spacing="3",
+        ),
+        width="100%",
+        max_width="560px",
+    )
+
+
 def frame(title: str, *children: rx.Component, actions: rx.Component | None = None) -> rx.Component:
     """A full page: the navigation (a sidebar, or a top bar on phones), a title row and the
     body."""
@@ -202,7 +223,13 @@ def frame(title: str, *children: rx.Component, actions: rx.Component | None = No
                     align="center",
                     wrap="wrap",
                 ),
-                *children,
+                # A one-time password is replaced before anything else: every page but
+                # Settings shows only the way there.
+                rx.cond(
+                    SessionState.must_change_password & (rx.State.router.page.path != "/settings"),  # type: ignore[attr-defined]
+                    _password_first(),
+                    rx.fragment(*children),
+                ),
                 spacing="5",
                 width="100%",
                 max_width=styles.PAGE_MAX_WIDTH,

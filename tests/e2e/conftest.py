@@ -53,6 +53,14 @@ class RunningApp:
     data_dir: Path
     output: list[str] = field(default_factory=list)
 
+    def desk_admin(self) -> tuple[str, str]:
+        """An admin with a password of their own (the printed one is one-time: every page
+        but Settings waits until it is replaced)."""
+        email, password = "desk-admin@example.com", "desk admin password 7"
+        added = self.cli("user", "add", email, "--role", "admin", stdin=password + "\n")
+        assert added.returncode == 0 or "exists" in added.stderr, added.stderr
+        return email, password
+
     def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         """Run `tubefleet ...` against the same database as the app."""
         return subprocess.run(

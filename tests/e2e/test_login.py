@@ -22,6 +22,15 @@ def test_printed_admin_sees_overview_with_a_live_heartbeat(
     page: Page, app_server: RunningApp
 ) -> None:
     login(page, app_server.base_url, app_server.admin_email, app_server.admin_password)
+    # The README's first run: the printed password is one-time; set your own first.
+    expect(page.get_by_text("Set your own password first")).to_be_visible()
+    page.get_by_test_id("password-first").click()
+    page.locator("input[name=current_password]").fill(app_server.admin_password)
+    page.locator("input[name=new_password]").fill("printed admin's own 42")
+    page.locator("input[name=confirm_password]").fill("printed admin's own 42")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Password changed.")).to_be_visible()
+    page.get_by_test_id("nav-overview").click()
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     expect(page.get_by_test_id("user-email")).to_have_text(app_server.admin_email)
     expect(page.get_by_test_id("scheduler-status")).to_have_text("running")
@@ -46,9 +55,7 @@ def test_wrong_password_shows_a_message_and_stays_on_login(
 
 
 def test_logout_closes_the_pages_again(page: Page, app_server: RunningApp) -> None:
-    login(
-        page, app_server.base_url, app_server.admin_email, app_server.admin_password, path="/quota"
-    )
+    login(page, app_server.base_url, *app_server.desk_admin(), path="/quota")
     expect(page).to_have_url(re.compile(r"/quota/?$"))
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/login"))
@@ -63,7 +70,13 @@ def test_a_one_time_password_must_be_replaced_before_changing_anything(
     app_server.cli("user", "add", email, "--role", "admin", stdin="first password 123\n")
     reset = app_server.cli("user", "reset-password", email, "--generate")
     one_time = reset.stdout.rsplit(":", 1)[1].strip()
-    login(page, app_server.base_url, email, one_time, path="/settings")
+    login(page, app_server.base_url, email, one_time, path="/quota")
+    # Every page but Settings shows only the way to a password of one's own.
+    expect(page.get_by_text("Set your own password first")).to_be_visible()
+    expect(page.get_by_test_id("quota-reset-local")).to_have_count(0)
+    page.get_by_test_id("password-first").click()
+    expect(page).to_have_url(re.compile(r"/settings/?$"))
+    expect(page.get_by_text("Set your own password first")).to_have_count(0)
     expect(page.get_by_text("You signed in with a one-time password")).to_be_visible()
 
     page.get_by_placeholder("name@company.com").fill("newcomer@example.com")
@@ -83,3 +96,5 @@ def test_a_one_time_password_must_be_replaced_before_changing_anything(
     page.get_by_placeholder("first password (10+ characters)").fill("newcomer password")
     page.get_by_role("button", name="Add person").click()
     expect(page.get_by_text("Added newcomer@example.com")).to_be_visible()
+    page.goto(app_server.base_url + "/quota")
+    expect(page.get_by_text("Set your own password first")).to_have_count(0)

@@ -77,7 +77,7 @@ def expected(row: dict[str, Any]) -> dict[str, str]:
 
 
 def open_quota(page: Page, app: RunningApp) -> None:
-    login(page, app.base_url, app.admin_email, app.admin_password)
+    login(page, app.base_url, *app.desk_admin())
     page.goto(app.base_url + "/quota")
     expect(page.get_by_role("heading", name="Quota", exact=True)).to_be_visible()
 
