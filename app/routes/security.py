@@ -125,12 +125,24 @@ class Shield:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
+                given = list(message.get("headers", []))
+                if _is_html(given):
+                    # A page is never kept: after logout, Back must not show the dashboard
+                    # from the browser's cache (no-store also keeps it out of bfcache).
+                    given = [(n, v) for n, v in given if n.lower() != b"cache-control"]
+                    given.append((b"cache-control", b"no-store"))
+                present = {name.lower() for name, _ in given}
                 extra = [(n, v) for n, v in _header_block() if n not in present]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
+                message = {**message, "headers": [*given, *extra]}
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(
+        n.lower() == b"content-type" and v.lower().startswith(b"text/html") for n, v in headers
+    )
 
 
 async def _refuse(scope: Scope, send: Send) -> None:

@@ -57,6 +57,9 @@ def test_wrong_password_shows_a_message_and_stays_on_login(
 def test_logout_closes_the_pages_again(page: Page, app_server: RunningApp) -> None:
     login(page, app_server.base_url, *app_server.desk_admin(), path="/quota")
     expect(page).to_have_url(re.compile(r"/quota/?$"))
+    served = page.goto(app_server.base_url + "/quota")
+    # The browser keeps no copy of a page: Back after logout cannot show it again.
+    assert served is not None and served.headers.get("cache-control") == "no-store"
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/login"))
     page.goto(app_server.base_url + "/alerts")

@@ -179,3 +179,26 @@ def test_healthz_tells_anonymous_callers_no_host_or_process(people: None) -> Non
         assert anonymous.json()["scheduler"]["alive_workers"] == 1
         log_in(client)
         assert host_and_pid in client.get("/healthz").text
+
+
+def test_pages_are_never_cached_so_back_after_logout_shows_nothing(people: None) -> None:
+    """A page the browser kept would show the dashboard again after logout (Back, bfcache);
+    assets may still be cached."""
+    from starlette.responses import Response
+
+    from app.routes.security import Shield
+
+    async def static_server(scope: Scope, receive: Receive, send: Send) -> None:
+        html = scope["path"] == "/quota/"
+        response = Response(
+            "<html>quota</html>" if html else "js",
+            media_type="text/html; charset=utf-8" if html else "text/javascript",
+            headers={"cache-control": "public, max-age=3600"},
+        )
+        await response(scope, receive, send)
+
+    client = TestClient(Shield(static_server))
+    page = client.get("/quota/")
+    asset = client.get("/_next/static/chunk.js")
+    assert page.headers.get_list("cache-control") == ["no-store"]
+    assert asset.headers["cache-control"] == "public, max-age=3600"
