@@ -8,6 +8,7 @@ import reflex as rx
 
 from app.states.polled import PagedPage
 from app.states.session import SessionState, requires
+from app.views import format
 from app.views.channels import NO_GROUP, channel_row, project_options
 from core import channel_pages, channel_reads, channels, connect, db, projects
 from core.errors import GoogleError, InputError, NotFound
@@ -131,7 +132,7 @@ class ChannelsState(PagedPage, SessionState):
                 reconnect_channel_id=reconnect,
             )
         except (InputError, NotFound, GoogleError) as exc:
-            return rx.toast.error(str(exc))
+            return rx.toast.error(format.problem(exc))
         self.connect_open = False
         return rx.redirect(url, is_external=False)
 
@@ -186,7 +187,7 @@ class ChannelsState(PagedPage, SessionState):
                     actor=self.email,
                 )
         except (InputError, NotFound) as exc:
-            self.edit_error = str(exc)
+            self.edit_error = format.problem(exc)
             return None
         self.edit_open = False
         self._refresh()
@@ -201,6 +202,6 @@ class ChannelsState(PagedPage, SessionState):
                     session=s, channel_id=int(channel_id), state=state, actor=self.email
                 )
         except (InputError, NotFound) as exc:
-            return rx.toast.error(str(exc))
+            return rx.toast.error(format.problem(exc))
         self._refresh()
         return None

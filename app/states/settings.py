@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from app.states.session import SessionState, requires
+from app.views import format
 from app.views.settings import audit_row, project_row, user_row
 from core import audit, auth, db, projects
 from core.errors import InputError, NotFound
@@ -189,7 +190,7 @@ class SettingsState(SessionState):
                     consent_testing=self.policy_testing,
                 )
         except (InputError, NotFound) as exc:
-            self.policy_error = exc.sentence if isinstance(exc, InputError) else str(exc)
+            self.policy_error = format.problem(exc)
             return None
         self.policy_open = False
         self._refresh()

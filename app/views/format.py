@@ -103,3 +103,10 @@ def page_label(found: Found[Any], noun: str) -> str:
     last = found.window.offset + len(found.items)
     more = "+" if found.capped else ""
     return f"{first:,}-{last:,} of {found.total:,}{more} {noun}"
+
+
+def problem(exc: Exception) -> str:
+    """An error as people read it: "Daily upload cap: must be …" for a field's error (not
+    the internal name "daily_upload_cap"), the message itself otherwise."""
+    sentence = getattr(exc, "sentence", None)
+    return sentence if isinstance(sentence, str) else str(exc)

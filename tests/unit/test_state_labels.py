@@ -57,3 +57,12 @@ def test_every_state_has_words_and_waiting_states_say_for_what() -> None:
     assert labels.job_state(job(UploadState.WAITING_QUOTA), BERLIN, NOW) == "waiting for quota"
     assert labels.job_state_word("waiting_reauth") == "waiting for re-consent"
     assert labels.job_state_word("something_else") == "something_else"
+
+
+def test_errors_name_fields_in_words_not_internal_names() -> None:
+    from app.views import format
+    from core.errors import InputError, NotFound
+
+    cap = InputError("daily_upload_cap", "must be between 0 and 500, got 900")
+    assert format.problem(cap) == "Daily upload cap: must be between 0 and 500, got 900."
+    assert format.problem(NotFound("channel 7 does not exist")) == "channel 7 does not exist"
