@@ -15,6 +15,7 @@ NAV = [
     ("Overview", "/", "layout-dashboard"),
     ("Channels", "/channels", "tv"),
     ("Uploads", "/uploads", "upload"),
+    ("Calendar", "/calendar", "calendar-days"),
     ("Quota", "/quota", "gauge"),
     ("Alerts", "/alerts", "bell"),
     ("Settings", "/settings", "settings"),

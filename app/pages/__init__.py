@@ -6,7 +6,16 @@ import reflex as rx
 
 
 def register(app: rx.App) -> None:
-    from app.pages import alerts, channels, login, overview, quota, settings, uploads  # noqa: F401
+    from app.pages import (  # noqa: F401
+        alerts,
+        calendar,
+        channels,
+        login,
+        overview,
+        quota,
+        settings,
+        uploads,
+    )
     from app.pages.registry import add_all
 
     add_all(app)

@@ -39,7 +39,9 @@ from core.uploads.media import (
 )
 from core.uploads.media_intake import MediaWriter, discard, receive, store_media, store_path
 from core.uploads.queries import (
+    CALENDAR_LIMIT,
     JobFilter,
+    calendar_jobs,
     channel_titles,
     get_job,
     history,
@@ -62,6 +64,7 @@ from core.uploads.rules import publish_time_problem
 from core.uploads.runner import Runner, process_runner
 
 __all__ = [
+    "CALENDAR_LIMIT",
     "CLI",
     "PARTIAL_GRACE",
     "Actor",
@@ -75,6 +78,7 @@ __all__ = [
     "StoredFile",
     "UploadRequest",
     "allowed_actions",
+    "calendar_jobs",
     "cancel",
     "channel_titles",
     "check",

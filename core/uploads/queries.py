@@ -154,3 +154,27 @@ def next_scheduled(*, session: Session, limit: int = 5) -> list[UploadJob]:
             .limit(limit)
         ).all()
     )
+
+
+# A calendar view shows at most this many jobs (a month of a busy fleet); it says so when
+# there are more.
+CALENDAR_LIMIT = 2000
+
+
+def calendar_jobs(
+    *, session: Session, start: datetime, end: datetime, limit: int = CALENDAR_LIMIT
+) -> list[UploadJob]:
+    """The jobs scheduled in [start, end), cancelled ones left out, in time order (read
+    through the scheduled-time index: the cost follows the range, not the queue)."""
+    return list(
+        session.exec(
+            select(UploadJob)
+            .where(
+                col(UploadJob.scheduled_for) >= start,
+                col(UploadJob.scheduled_for) < end,
+                UploadJob.state != UploadState.CANCELLED,
+            )
+            .order_by(col(UploadJob.scheduled_for), col(UploadJob.id))
+            .limit(limit)
+        ).all()
+    )

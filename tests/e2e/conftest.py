@@ -28,7 +28,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PAGES = ["/", "/channels", "/uploads", "/quota", "/alerts", "/settings"]
+PAGES = ["/", "/channels", "/uploads", "/calendar", "/quota", "/alerts", "/settings"]
 
 
 def free_port(preferred: int | None = None) -> int:
