@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.views import format
-from app.views.charts import bucket_title, gauge_figure, unit_of
+from app.views.charts import BAR_COLORS, bucket_title, unit_of
 from core import clock
 from core.quota_report import BucketStatus, QuotaReport
 
@@ -57,14 +57,33 @@ def forecast_sentence(b: BucketStatus, zone: ZoneInfo, now: datetime) -> str:
     )
 
 
+def share(part: int, whole: int) -> str:
+    """Where `part` sits along a bar of `whole`, as a CSS length ('37.5%'), within the bar."""
+    if whole <= 0:
+        return "100%" if part > 0 else "0%"
+    return f"{min(100.0, max(0.0, 100 * part / whole)):.1f}%"
+
+
 def gauge_item(b: BucketStatus, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
-    """One gauge's data: strings for display, the figure, and the test key."""
+    """One gauge's data: the numbers its meter is drawn from, strings for display, and the
+    test key (the browser draws the bar; nothing here is a figure)."""
+    title, unit = bucket_title(b.bucket), unit_of(b.bucket, b.used)
     return {
         "key": b.key,
         "project": b.project,
         "bucket": b.bucket,
-        "title": bucket_title(b.bucket),
-        "unit": unit_of(b.bucket, b.used),
+        "title": title,
+        "unit": unit,
+        # The meter: aria values (numbers), the bar's length and colour, where new work stops.
+        "now": b.used,
+        "max": b.limit,
+        "fill": share(b.used, b.limit),
+        "mark": share(b.upload_ceiling, b.limit),
+        "color": BAR_COLORS[b.level],
+        "label": f"{title}, {b.project}",
+        "value_text": (
+            f"{b.used:,} of {b.limit:,} {unit_of(b.bucket, b.limit)} used ({b.percent:.1f} %)"
+        ),
         "used": f"{b.used:,}",
         "limit": f"{b.limit:,}",
         "reserve": f"{b.reserve:,}",
@@ -80,7 +99,6 @@ def gauge_item(b: BucketStatus, zone: ZoneInfo, now: datetime) -> dict[str, Any]
         "resets": format.moment(b.resets_at, zone, now),
         "resets_iso": b.resets_at.isoformat(),
         "forecast": forecast_sentence(b, zone, now),
-        "figure": gauge_figure(b),
     }
 
 
