@@ -27,6 +27,7 @@ from core.quota_usage import (
     ChannelUsage,
     HourlySeries,
     MethodUsage,
+    channels_with_calls,
     hourly_series,
     usage_by_channel,
     usage_by_method,
@@ -43,6 +44,7 @@ __all__ = [
     "MethodUsage",
     "QuotaReport",
     "bucket_status",
+    "channels_with_calls",
     "hourly_series",
     "quota_report",
     "usage_by_channel",
@@ -58,24 +60,33 @@ class QuotaReport:
     buckets: list[BucketStatus]
     series: list[HourlySeries]
     by_method: list[MethodUsage]
-    by_channel: list[ChannelUsage]
+    by_channel: list[ChannelUsage]  # the busiest first; all of them unless cut
+    channel_count: int  # how many channels by_channel would list uncut
 
 
 def quota_report(
-    *, session: Session, now: datetime | None = None, series_for: int | None = None
+    *,
+    session: Session,
+    now: datetime | None = None,
+    series_for: int | None = None,
+    channel_rows: int | None = None,
 ) -> QuotaReport:
     """The Quota page's data, all read at the same instant; the hourly series of every
-    project, or of `series_for` only (the first project when it has no buckets)."""
+    project, or of `series_for` only (the first project when it has no buckets); the
+    busiest `channel_rows` channels only, when given (the others are only counted)."""
     now = clock.as_utc(now or clock.now())
     buckets = bucket_status(session=session, now=now)
     charted = buckets
     if series_for is not None and buckets:
         wanted = series_for if any(b.project_id == series_for for b in buckets) else None
         charted = [b for b in buckets if b.project_id == (wanted or buckets[0].project_id)]
+    by_channel = usage_by_channel(session=session, now=now, limit=channel_rows)
+    cut = channel_rows is not None and len(by_channel) >= channel_rows
     return QuotaReport(
         now=now,
         buckets=buckets,
         series=hourly_series(session=session, buckets=charted, now=now),
         by_method=usage_by_method(session=session, now=now),
-        by_channel=usage_by_channel(session=session, now=now),
+        by_channel=by_channel,
+        channel_count=channels_with_calls(session=session, now=now) if cut else len(by_channel),
     )

@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import String, case, cast, func, literal, literal_column, or_
 from sqlalchemy import select as table_select
 from sqlmodel import Session
 
 from core import clock
 from core.quota_status import BucketStatus
-from core.quota_tables import CHANNELS, DETAIL, HOURS, hour_floor, project_names, rows
+from core.quota_tables import CHANNELS, DETAIL, HOURS, PROJECTS, hour_floor, project_names, rows
 from youtube import costs
 
 HISTORY_DAYS = 7
@@ -122,12 +123,44 @@ def usage_by_method(*, session: Session, now: datetime | None = None) -> list[Me
     return sorted(result, key=lambda m: (-m.units, -m.calls, m.project, m.method))
 
 
-def usage_by_channel(*, session: Session, now: datetime | None = None) -> list[ChannelUsage]:
-    """Today's calls per channel (units per bucket), most shared-bucket units first."""
+def usage_by_channel(
+    *, session: Session, now: datetime | None = None, limit: int | None = None
+) -> list[ChannelUsage]:
+    """Today's calls per channel (units per bucket), most shared-bucket units first; only the
+    busiest `limit` when given (a page lists those and counts the rest: channels_with_calls).
+    """
     now = clock.as_utc(now or clock.now())
-    names = project_names(session)
-    calls: dict[tuple[int, int], list[int]] = {}
-    units: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    day = clock.pacific_day(now)
+    calls, units, failures = (func.sum(c) for c in (DETAIL.calls, DETAIL.units, DETAIL.failures))
+    shared = func.sum(case((DETAIL.bucket == costs.DEFAULT_BUCKET, DETAIL.units), else_=0))
+    channel = _channel()
+    label = case(
+        (channel == 0, literal(NO_CHANNEL)),
+        else_=func.coalesce(
+            func.nullif(CHANNELS.title, ""),
+            literal("channel ") + cast(channel, String) + literal(" (removed)"),
+        ),
+    )
+    # Ties in name order as Python sorts strings (by code point), on either database.
+    by_code_point = session.get_bind().dialect.name == "postgresql"
+    name_key = PROJECTS.name.collate("C") if by_code_point else PROJECTS.name
+    label_key = label.collate("C") if by_code_point else label
+    query = (
+        _with_calls(table_select(DETAIL.project_id, PROJECTS.name, channel, label))
+        .add_columns(calls, failures)
+        .outerjoin(CHANNELS.id.table, CHANNELS.id == DETAIL.channel_id)
+        .where(DETAIL.day == day)
+        .group_by(DETAIL.project_id, PROJECTS.name, channel, CHANNELS.title)
+        .having(or_(calls != 0, units != 0, failures != 0))
+        .order_by(shared.desc(), calls.desc(), name_key, label_key)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    busiest = rows(session, query)
+    if not busiest:
+        return []
+    by_bucket: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    ids = sorted({int(cid) for _, _, cid, _, _, _ in busiest if cid})
     for pid, cid, bucket, c, u, f in rows(
         session,
         table_select(
@@ -138,41 +171,47 @@ def usage_by_channel(*, session: Session, now: datetime | None = None) -> list[C
             func.sum(DETAIL.units),
             func.sum(DETAIL.failures),
         )
-        .where(DETAIL.day == clock.pacific_day(now))
+        .where(DETAIL.day == day, or_(DETAIL.channel_id.in_(ids), channel == 0))
         .group_by(DETAIL.project_id, DETAIL.channel_id, DETAIL.bucket),
     ):
-        pid, cid = int(pid), int(cid or 0)
-        if pid not in names or not (c or u or f):
-            continue
-        entry = calls.setdefault((pid, cid), [0, 0])
-        entry[0] += int(c)
-        entry[1] += int(f)
-        units[(pid, cid)][str(bucket)] = units[(pid, cid)].get(str(bucket), 0) + int(u)
-    channel_ids = sorted({cid for _, cid in calls if cid})
-    titles: dict[int, str] = {}
-    if channel_ids:
-        found = rows(
-            session, table_select(CHANNELS.id, CHANNELS.title).where(CHANNELS.id.in_(channel_ids))
-        )
-        titles = {int(i): str(t) for i, t in found}
-    result = [
+        if c or u or f:
+            by_bucket[(int(pid), int(cid or 0))][str(bucket)] = int(u)
+    return [
         ChannelUsage(
-            pid,
-            names[pid],
-            cid or None,
-            (titles.get(cid) or f"channel {cid} (removed)") if cid else NO_CHANNEL,
-            c,
-            f,
-            units[(pid, cid)],
+            int(pid),
+            str(project),
+            int(cid) if cid else None,
+            str(channel),
+            int(c),
+            int(f),
+            by_bucket[(int(pid), int(cid or 0))],
         )
-        for (pid, cid), (c, f) in calls.items()
+        for pid, project, cid, channel, c, f in busiest
     ]
-    return sorted(
-        result,
-        key=lambda c: (
-            -c.units_by_bucket.get(costs.DEFAULT_BUCKET, 0),
-            -c.calls,
-            c.project,
-            c.channel,
-        ),
+
+
+def channels_with_calls(*, session: Session, now: datetime | None = None) -> int:
+    """How many channels (and projects' channel-less calls) usage_by_channel would list."""
+    now = clock.as_utc(now or clock.now())
+    calls, units, failures = (func.sum(c) for c in (DETAIL.calls, DETAIL.units, DETAIL.failures))
+    pairs = (
+        _with_calls(table_select(DETAIL.project_id, _channel()))
+        .where(DETAIL.day == clock.pacific_day(now))
+        .group_by(DETAIL.project_id, _channel())
+        .having(or_(calls != 0, units != 0, failures != 0))
+        .subquery()
+    )
+    return int(rows(session, table_select(func.count()).select_from(pairs))[0][0])
+
+
+def _channel() -> Any:
+    """A detail row's channel, 0 for a project-level call (stored as 0 or NULL); the 0 is
+    written into the SQL, so PostgreSQL sees the same expression in SELECT and GROUP BY."""
+    return func.coalesce(DETAIL.channel_id, literal_column("0"))
+
+
+def _with_calls(query: Any) -> Any:
+    """Detail rows joined to their project: calls of a removed project are not listed."""
+    return query.select_from(DETAIL.id.table).join(
+        PROJECTS.id.table, PROJECTS.id == DETAIL.project_id
     )

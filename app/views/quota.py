@@ -140,7 +140,7 @@ CHANNEL_ROWS = 50
 
 def more_channels(report: QuotaReport, shown: int) -> str:
     """'and 1,950 more channels' under a breakdown cut at `shown` rows ('' when complete)."""
-    more = len(report.by_channel) - shown
+    more = report.channel_count - shown
     return f"and {more:,} more channels with fewer units" if more > 0 else ""
 
 
