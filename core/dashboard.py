@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core import alerts, channels, clock, heartbeat, uploads
 from core.settings import get_settings
-from models import AuditEvent, UploadJobPublic, User
+from models import AuditEvent, Channel, ChannelState, UploadJobPublic, User
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,22 @@ class Overview:
         return self.heartbeats[0].age_seconds if self.heartbeats else None
 
 
+def _pool(session: Session) -> dict[str, object]:
+    """channels.pool_health's numbers, reading only the three columns the Overview shows of
+    each channel that needs re-consent (not whole rows with their tokens, every poll)."""
+    by_state = channels.count_by_state(session=session)
+    dead = session.exec(
+        select(Channel.id, Channel.title, Channel.last_error)
+        .where(Channel.state == ChannelState.NEEDS_REAUTH)
+        .order_by(col(Channel.title))
+    ).all()
+    return {
+        "by_state": by_state,
+        "total": sum(by_state.values()),
+        "needs_reauth": [{"id": i, "title": t, "error": e} for i, t, e in dead],
+    }
+
+
 def overview(*, session: Session) -> Overview:
     now = clock.now()
     users = session.exec(select(func.count()).select_from(User)).one()
@@ -47,7 +63,7 @@ def overview(*, session: Session) -> Overview:
         open_alerts=alerts.open_counts(session=session),
         audit_last_day=audit_count,
         heartbeats=beats,
-        pool=channels.pool_health(session=session),
+        pool=_pool(session),
         queue=uploads.summary(session=session),
         next_uploads=[UploadJobPublic.of(job, titles) for job in upcoming],
     )

@@ -13,7 +13,7 @@ Used by the Quota page and the Overview. A page state fills one var with
         def _refresh(self) -> None:
             with db.read_session() as s:
                 buckets = quota_report.bucket_status(session=s)
-            self._assign(quota=gauge_groups(buckets, self.zone()))
+            self._assign(quota=gauge_groups(buckets, self.zone(), compact=True))
 
     quota_gauges(OverviewState.quota, compact=True)   # in the page
 

@@ -87,7 +87,7 @@ class SessionState(rx.State):
             return None
         self._user_id, self._checked_at = user.id, now
         self._show_person(user.email, user.role.value, user.must_change_password)
-        if self.tz == "UTC" and user.timezone:
+        if self.tz == "UTC" and user.timezone and user.timezone != self.tz:
             # A new tab has not reported its zone yet: use the one reported last time.
             self.tz = user.timezone
         return user
