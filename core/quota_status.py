@@ -125,21 +125,20 @@ def _statuses(
     if project_id is not None:
         all_projects = [p for p in all_projects if p.id == project_id]
         usage_query = usage_query.where(QuotaUsage.project_id == project_id)
-    rows = {(u.project_id, u.bucket): u for u in session.exec(usage_query).all()}
+    rows: dict[int, dict[str, QuotaUsage]] = defaultdict(dict)
+    for u in session.exec(usage_query).all():
+        rows[u.project_id][u.bucket] = u
 
     result = []
     for project in all_projects:
         assert project.id is not None
         policy = quota.policy_of(project)
+        used_today = rows.get(project.id, {})
         buckets = list(costs.bucket_limits(policy).items())
         in_policy = {b for b, _ in buckets}
-        buckets += sorted(
-            (b, u.limit_units)
-            for (pid, b), u in rows.items()
-            if pid == project.id and b not in in_policy
-        )
+        buckets += sorted((b, u.limit_units) for b, u in used_today.items() if b not in in_policy)
         for bucket, limit in buckets:
-            usage = rows.get((project.id, bucket))
+            usage = used_today.get(bucket)
             used = usage.used if usage else 0
             pct = quota.reserve_percent(policy, bucket)
             upload_ceiling = quota.ceiling(limit, pct, quota.Priority.UPLOAD)
