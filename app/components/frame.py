@@ -28,7 +28,7 @@ def _nav_item(label: str, href: str, icon: str) -> rx.Component:
         high_contrast=True,
         padding="0.5em 0.75em",
         border_radius="var(--radius-3)",
-        width="100%",
+        width=rx.breakpoints(initial="auto", sm="100%"),
         background=rx.cond(active, "var(--accent-4)", "transparent"),
         _hover={"background": "var(--gray-4)"},
         data_testid=f"nav-{label.lower()}",
@@ -36,7 +36,7 @@ def _nav_item(label: str, href: str, icon: str) -> rx.Component:
 
 
 def _user_box() -> rx.Component:
-    return rx.vstack(
+    return rx.flex(
         rx.text(SessionState.email, size="2", weight="medium", data_testid="user-email"),
         rx.badge(SessionState.role, variant="soft"),
         native_form(
@@ -46,38 +46,50 @@ def _user_box() -> rx.Component:
                 type="submit",
                 size="1",
                 variant="outline",
-                width="100%",
+                width=rx.breakpoints(initial="auto", sm="100%"),
             ),
             action="/auth/logout",
             method="post",
-            width="100%",
+            width=rx.breakpoints(initial="auto", sm="100%"),
         ),
-        spacing="2",
+        direction=rx.breakpoints(initial="row", sm="column"),
+        wrap="wrap",
+        gap="2",
         width="100%",
-        align="start",
+        align=rx.breakpoints(initial="center", sm="start"),
     )
 
 
 def sidebar() -> rx.Component:
-    return rx.vstack(
+    """A column on the left; on a phone (below the sm breakpoint) a bar across the top whose
+    links wrap, so the page keeps the whole width of the screen."""
+    return rx.flex(
         rx.hstack(
             rx.icon("play", color="var(--accent-9)"),
             rx.heading("TubeFleet", size="5"),
             align="center",
-            padding_bottom="1em",
+            padding_bottom=rx.breakpoints(initial="0.5em", sm="1em"),
         ),
-        *[_nav_item(*item) for item in NAV],
+        rx.flex(
+            *[_nav_item(*item) for item in NAV],
+            direction=rx.breakpoints(initial="row", sm="column"),
+            wrap="wrap",
+            gap="1",
+            width="100%",
+        ),
         rx.spacer(),
         _user_box(),
-        width=styles.SIDEBAR_WIDTH,
-        min_width=styles.SIDEBAR_WIDTH,
-        height="100vh",
-        position="sticky",
+        direction="column",
+        gap="1",
+        width=rx.breakpoints(initial="100%", sm=styles.SIDEBAR_WIDTH),
+        min_width=rx.breakpoints(initial="0", sm=styles.SIDEBAR_WIDTH),
+        height=rx.breakpoints(initial="auto", sm="100vh"),
+        position=rx.breakpoints(initial="static", sm="sticky"),
         top="0",
-        padding="1.25em 1em",
-        border_right="1px solid var(--gray-5)",
+        padding=rx.breakpoints(initial="0.75em 1em", sm="1.25em 1em"),
+        border_right=rx.breakpoints(initial="none", sm="1px solid var(--gray-5)"),
+        border_bottom=rx.breakpoints(initial="1px solid var(--gray-5)", sm="none"),
         background="var(--gray-2)",
-        spacing="1",
     )
 
 
@@ -97,8 +109,8 @@ def password_banner() -> rx.Component:
 
 
 def frame(title: str, *children: rx.Component, actions: rx.Component | None = None) -> rx.Component:
-    """A full page: sidebar on the left, a title row and the body on the right."""
-    return rx.hstack(
+    """A full page: sidebar on the left (on a phone, on top), a title row and the body."""
+    return rx.flex(
         # Learn the browser's time zone once per page, so times show in the viewer's zone.
         rx.box(
             on_mount=rx.call_script(BROWSER_TZ_SCRIPT, callback=SessionState.set_browser_timezone),
@@ -120,10 +132,11 @@ def frame(title: str, *children: rx.Component, actions: rx.Component | None = No
                 width="100%",
                 max_width=styles.PAGE_MAX_WIDTH,
             ),
-            padding="2em",
+            padding=rx.breakpoints(initial="1em", sm="2em"),
             width="100%",
+            min_width="0",  # a wide table scrolls inside its card, not the page
         ),
-        spacing="0",
+        direction=rx.breakpoints(initial="column", sm="row"),
         align="start",
         width="100%",
     )

@@ -82,7 +82,7 @@ def _number(label: str, value: rx.Var, unit: rx.Var | str, testid: rx.Var) -> rx
                 size="4",
                 weight="bold",
                 data_testid=testid,
-                style={"font_variant_numeric": "tabular-nums"},
+                style={"font_variant_numeric": "tabular-nums", "white_space": "nowrap"},
             ),
             rx.text(unit, size="1", color="var(--gray-10)"),
             align="baseline",
@@ -191,6 +191,7 @@ def _gauge_card(g: rx.Var, compact: bool) -> rx.Component:
                 _number("Reserve", g["reserve"], "", "quota-reserve-" + key),
                 _number("Of limit", g["percent"], "", "quota-percent-" + key),
                 justify="between",
+                wrap="wrap",  # a narrow card puts the last numbers on a second line
                 width="100%",
             ),
             details,
