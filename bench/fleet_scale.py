@@ -2,6 +2,7 @@
 SMALL and LARGE, on SQLite and (with TUBEFLEET_TEST_DATABASE_URL) PostgreSQL.
 
     python bench/fleet_scale.py [--repeat 15] [--budget 60] [--db sqlite,postgres]
+                                [--only "Overview,Quota"]
 
 Fleets come from bench/fleet_data.py (built through the migrations, cached). Pages run
 through bench/state_harness.py: the real State classes, signed in with a real session
@@ -95,8 +96,9 @@ def run_backend(
         info[scale.name] = f
         envs.append(Env(f, Path(tempfile.mkdtemp(prefix=f"fleet-{backend}-{scale.name}-"))))
     results: dict[str, Result] = {}
+    wanted = [w.strip().lower() for w in only.split(",") if w.strip()]
     for case in CASES:
-        if only and only.lower() not in case.name.lower():
+        if wanted and not any(w in case.name.lower() for w in wanted):
             continue
         results[case.name] = measure(case, envs[0], envs[1], repeat, budget)
         r = results[case.name]
@@ -180,7 +182,11 @@ def main() -> int:
         help="seconds of LARGE runs per measurement before repeats are cut",
     )
     parser.add_argument("--db", default="sqlite,postgres")
-    parser.add_argument("--only", default="", help="run the measurements whose name has this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="run the measurements whose name has one of these (comma-separated)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("TUBEFLEET_LOG_LEVEL", "WARNING")
     server = os.environ.get("TUBEFLEET_TEST_DATABASE_URL") or None
