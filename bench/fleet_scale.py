@@ -2,7 +2,6 @@
 SMALL and LARGE, on SQLite and (with TUBEFLEET_TEST_DATABASE_URL) PostgreSQL.
 
     python bench/fleet_scale.py [--repeat 15] [--budget 60] [--db sqlite,postgres]
-                                [--only "Overview,Quota"]
 
 Fleets come from bench/fleet_data.py (built through the migrations, cached). Pages run
 through bench/state_harness.py: the real State classes, signed in with a real session
@@ -96,9 +95,8 @@ def run_backend(
         info[scale.name] = f
         envs.append(Env(f, Path(tempfile.mkdtemp(prefix=f"fleet-{backend}-{scale.name}-"))))
     results: dict[str, Result] = {}
-    wanted = [w.strip().lower() for w in only.split(",") if w.strip()]
     for case in CASES:
-        if wanted and not any(w in case.name.lower() for w in wanted):
+        if only and not any(part.strip().lower() in case.name.lower() for part in only.split(",")):
             continue
         results[case.name] = measure(case, envs[0], envs[1], repeat, budget)
         r = results[case.name]
@@ -185,7 +183,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="run the measurements whose name has one of these (comma-separated)",
+        help="run the measurements whose name has this (or one of these, comma-separated)",
     )
     args = parser.parse_args()
     os.environ.setdefault("TUBEFLEET_LOG_LEVEL", "WARNING")
