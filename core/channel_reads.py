@@ -148,17 +148,18 @@ def project_id_of(*, session: Session, channel_id: int) -> int:
 
 
 def pool_health(*, session: Session) -> dict[str, Any]:
-    """Channels by state, and the ones that need re-consent (for the Overview)."""
+    """Channels by state, and the ones that need re-consent (for the Overview): only the
+    three columns it shows of those, not whole rows with their tokens, every poll."""
     by_state = count_by_state(session=session)
     dead = session.exec(
-        select(Channel)
+        select(Channel.id, Channel.title, Channel.last_error)
         .where(Channel.state == ChannelState.NEEDS_REAUTH)
         .order_by(col(Channel.title))
     ).all()
     return {
         "by_state": by_state,
         "total": sum(by_state.values()),
-        "needs_reauth": [{"id": c.id, "title": c.title, "error": c.last_error} for c in dead],
+        "needs_reauth": [{"id": i, "title": t, "error": e} for i, t, e in dead],
     }
 
 

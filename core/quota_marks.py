@@ -13,7 +13,7 @@ from sqlalchemy import select as table_select
 from sqlmodel import Session
 
 from core import clock
-from core.quota_report import DETAIL, PROJECTS, USAGE
+from core.quota_tables import DETAIL, PROJECTS, USAGE
 
 
 def quota_mark(*, session: Session, now: datetime | None = None) -> tuple[Any, ...]:

@@ -1,4 +1,8 @@
-"""Quota gauges: one plotly gauge per project and bucket, with the numbers beneath as text.
+"""Quota gauges: one meter per project and bucket, with the numbers beneath as text.
+
+The meter is a bar drawn by the browser from numbers (no figure is built or sent): its
+length is the share of the limit used, the bands behind it mark 70/80/90 %, and a tick
+marks where new work stops (the limit minus the reserve).
 
 Used by the Quota page and the Overview. A page state fills one var with
 `app.views.quota.gauge_groups(...)` and the page calls `quota_gauges(ThatState.var)`:
@@ -9,26 +13,27 @@ Used by the Quota page and the Overview. A page state fills one var with
         def _refresh(self) -> None:
             with db.read_session() as s:
                 buckets = quota_report.bucket_status(session=s)
-            self.quota = gauge_groups(buckets, self.zone())
+            self._assign(quota=gauge_groups(buckets, self.zone(), compact=True))
 
     quota_gauges(OverviewState.quota, compact=True)   # in the page
 
+Each meter is role="meter" with aria-valuenow (used), aria-valuemin (0), aria-valuemax
+(the limit), aria-valuetext and aria-label, so tests and screen readers read its numbers.
 Test ids, with KEY = "{project_id}-{bucket}" (e.g. "1-videos.insert"):
-quota-gauge-KEY (the card), quota-used-KEY, quota-limit-KEY, quota-reserve-KEY
-(numbers with thousands separators, as `tubefleet quota` counts them),
-quota-percent-KEY ("12.5 %"), quota-level-KEY (ok, info, warning, critical,
-exhausted), quota-resets-KEY (the reset in the viewer's zone; the card's
-data-resets-at attribute holds it in ISO UTC), quota-forecast-KEY (full only).
+quota-gauge-KEY (the card), quota-meter-KEY (the bar), quota-used-KEY, quota-limit-KEY,
+quota-reserve-KEY (numbers with thousands separators, as `tubefleet quota` counts them),
+quota-percent-KEY ("12.5 %"), quota-level-KEY (ok, info, warning, critical, exhausted),
+quota-resets-KEY (the reset in the viewer's zone; the card's data-resets-at attribute holds
+it in ISO UTC), quota-forecast-KEY (full only).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import plotly.graph_objects as go  # type: ignore[import-untyped]
 import reflex as rx
 
-from app.views.charts import PLAIN, PLOT_CONFIG
+from app.views.charts import BANDS
 
 # Counts down every element with data-countdown="<seconds at render>" once a second,
 # from when that value arrived, so the browser's own clock never matters.
@@ -77,7 +82,7 @@ def _number(label: str, value: rx.Var, unit: rx.Var | str, testid: rx.Var) -> rx
                 size="4",
                 weight="bold",
                 data_testid=testid,
-                style={"font_variant_numeric": "tabular-nums"},
+                style={"font_variant_numeric": "tabular-nums", "white_space": "nowrap"},
             ),
             rx.text(unit, size="1", color="var(--gray-10)"),
             align="baseline",
@@ -85,6 +90,71 @@ def _number(label: str, value: rx.Var, unit: rx.Var | str, testid: rx.Var) -> rx
         ),
         spacing="0",
         align="start",
+    )
+
+
+# The 70/80/90 % bands behind the bar, as one CSS gradient.
+BAND_GRADIENT = (
+    "linear-gradient(to right, "
+    + ", ".join(f"{color} {low:.0%} {high:.0%}" for low, high, color in BANDS)
+    + ")"
+)
+
+
+def _meter(g: rx.Var, key: rx.Var) -> rx.Component:
+    """The bar: used against the limit, with a tick where new work stops."""
+    return rx.vstack(
+        rx.el.div(
+            rx.el.div(
+                style={
+                    "position": "absolute",
+                    "inset": "0 auto 0 0",
+                    "width": g["fill"].to(str),
+                    "background": g["color"].to(str),
+                    "border_radius": "7px",
+                    "transition": "width 0.4s ease",
+                },
+            ),
+            rx.el.div(
+                title="New work stops here; the rest is the reserve",
+                style={
+                    "position": "absolute",
+                    "top": "-4px",
+                    "bottom": "-4px",
+                    "left": g["mark"].to(str),
+                    "width": "3px",
+                    "margin_left": "-1.5px",
+                    "background": "var(--gray-12)",
+                    "border_radius": "1px",
+                },
+            ),
+            # Reflex's role prop does not list "meter" (ARIA 1.2): set as a plain attribute.
+            custom_attrs={"role": "meter"},
+            aria_valuenow=g["now"],
+            aria_valuemin=0,
+            aria_valuemax=g["max"],
+            aria_valuetext=g["value_text"],
+            aria_label=g["label"],
+            data_testid="quota-meter-" + key,
+            style={
+                "position": "relative",
+                "width": "100%",
+                "height": "14px",
+                "border_radius": "7px",
+                "background": BAND_GRADIENT,
+                "box_shadow": "inset 0 0 0 1px var(--gray-a5)",
+            },
+        ),
+        rx.hstack(
+            rx.text("0", size="1", color="var(--gray-10)"),
+            rx.spacer(),
+            rx.text(g["limit"], size="1", color="var(--gray-10)"),
+            width="100%",
+            style={"font_variant_numeric": "tabular-nums"},
+        ),
+        spacing="1",
+        width="100%",
+        padding_top="4px",
     )
 
 
@@ -114,19 +184,14 @@ def _gauge_card(g: rx.Var, compact: bool) -> rx.Component:
                 width="100%",
                 align="start",
             ),
-            rx.plotly.finance(
-                data=g["figure"].to(go.Figure),
-                template=PLAIN,
-                config=PLOT_CONFIG,
-                width="100%",
-                height="190px",
-            ),
+            _meter(g, key),
             rx.hstack(
                 _number("Used", g["used"], g["unit"], "quota-used-" + key),
                 _number("Limit", g["limit"], "", "quota-limit-" + key),
                 _number("Reserve", g["reserve"], "", "quota-reserve-" + key),
                 _number("Of limit", g["percent"], "", "quota-percent-" + key),
                 justify="between",
+                wrap="wrap",  # a narrow card puts the last numbers on a second line
                 width="100%",
             ),
             details,

@@ -181,7 +181,7 @@ def overview_page() -> rx.Component:
             stat_card("Open alerts: warning", OverviewState.open_warning),
             stat_card("Users", OverviewState.users, testid="user-count"),
             stat_card("Audit events (24 h)", OverviewState.audit_last_day),
-            columns="4",
+            columns=rx.breakpoints(initial="2", md="4"),
             spacing="4",
             width="100%",
         ),

@@ -42,7 +42,7 @@ class OverviewState(PolledPage, SessionState):
             buckets = quota_report.bucket_status(session=s) if mark != self._quota_from else None
         if buckets is not None:
             self._quota_from = mark
-            self._assign(quota=gauge_groups(buckets, zone))
+            self._assign(quota=gauge_groups(buckets, zone, compact=True))
         self._assign(
             queue=data.queue,
             next_uploads=[next_upload_row(j, zone) for j in data.next_uploads],

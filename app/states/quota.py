@@ -54,7 +54,9 @@ class QuotaState(PolledPage, SessionState):
             mark = quota_marks.quota_mark(session=s, now=now)
             if repr((str(zone), charted, mark)) == self._built_from:
                 return
-            report = quota_report.quota_report(session=s, now=now, series_for=charted or 0)
+            report = quota_report.quota_report(
+                session=s, now=now, series_for=charted or 0, channel_rows=CHANNEL_ROWS
+            )
         shown = report.series[0].project_id if report.series else None
         self._built_from = repr((str(zone), shown, mark))
         gauges = gauge_groups(report.buckets, zone, now)
@@ -66,6 +68,6 @@ class QuotaState(PolledPage, SessionState):
             chart_project=str(shown or ""),
             chart=hourly_chart(report.series, zone),
             by_method=method_rows(report),
-            by_channel=channel_rows(report)[:CHANNEL_ROWS],
+            by_channel=channel_rows(report),
             by_channel_more=more_channels(report, CHANNEL_ROWS),
         )

@@ -83,15 +83,25 @@ class SessionState(rx.State):
         self._session_key = key
         if user is None:
             self._user_id, self._checked_at = 0, 0.0
-            self.email, self.role, self.must_change_password = "", "", False
+            self._show_person("", "", False)
             return None
         self._user_id, self._checked_at = user.id, now
-        self.email, self.role = user.email, user.role.value
-        self.must_change_password = user.must_change_password
-        if self.tz == "UTC" and user.timezone:
+        self._show_person(user.email, user.role.value, user.must_change_password)
+        if self.tz == "UTC" and user.timezone and user.timezone != self.tz:
             # A new tab has not reported its zone yet: use the one reported last time.
             self.tz = user.timezone
         return user
+
+    def _show_person(self, email: str, role: str, must_change_password: bool) -> None:
+        # Reflex sends every var assigned, even to an equal value: the recheck every few
+        # seconds would re-send them with each poll.
+        if (self.email, self.role, self.must_change_password) != (
+            email,
+            role,
+            must_change_password,
+        ):
+            self.email, self.role = email, role
+            self.must_change_password = must_change_password
 
     def login_redirect(self) -> rx.event.EventSpec:
         path = self.router.url.path or "/"

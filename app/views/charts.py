@@ -1,4 +1,4 @@
-"""The quota charts (plotly figures) and their looks: one gauge per bucket, 7 days by hour."""
+"""The quota chart (a plotly figure: 7 days by hour) and the colours the quota gauges share."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ import plotly.graph_objects as go  # type: ignore[import-untyped]
 from plotly.subplots import make_subplots  # type: ignore[import-untyped]
 
 from core import clock
-from core.quota_report import BucketStatus, HourlySeries
+from core.quota_report import HourlySeries
 
-# Gauge bar colours per level (Radix 9 steps) and the 70/80/90 % bands behind it.
+# Gauge bar colours per level (Radix 9 steps) and the 70/80/90 % bands behind the bar
+# (app/components/quota_gauges.py draws them in CSS).
 BAR_COLORS = {
     "ok": "#3e63dd",
     "info": "#e2a336",
@@ -50,54 +51,6 @@ def unit_of(bucket: str, count: int = 2) -> str:
 
 def bucket_title(bucket: str) -> str:
     return BUCKET_TITLES.get(bucket, bucket)
-
-
-def gauge_figure(b: BucketStatus, height: int = 190) -> dict[str, Any]:
-    """Used against the limit, with the 70/80/90 % bands and a mark where new work stops:
-    the figure as the browser gets it (plotly's JSON), built once per distinct gauge (a page
-    of 120 gauges rebuilt them all on every poll)."""
-    return _gauge_json(b.used, b.limit, b.level, b.upload_ceiling, height)
-
-
-# The cached figures are shared by every viewer: nothing may change one in place.
-@functools.lru_cache(maxsize=4096)
-def _gauge_json(
-    used: int, limit: int, level: str, upload_ceiling: int, height: int
-) -> dict[str, Any]:
-    top = max(limit, 1)
-    figure = go.Figure(
-        go.Indicator(
-            mode="gauge+number",
-            value=used,
-            number={"valueformat": ",d", "font": {"size": 30}},
-            gauge={
-                "shape": "angular",
-                "axis": {
-                    "range": [0, top],
-                    "tickformat": "~s",
-                    "nticks": 6,
-                    "tickwidth": 1,
-                    "tickcolor": "#b9bbc6",
-                    "tickfont": {"size": 10, "color": "#60646c"},
-                },
-                "bar": {"color": BAR_COLORS[level], "thickness": 0.32},
-                "bgcolor": "white",
-                "borderwidth": 0,
-                "steps": [
-                    {"range": [low * top, high * top], "color": color} for low, high, color in BANDS
-                ],
-                "threshold": {
-                    "line": {"color": "#1c2024", "width": 3},
-                    "thickness": 0.9,
-                    "value": upload_ceiling,
-                },
-            },
-        )
-    )
-    figure.update_layout(
-        template="none", height=height, autosize=True, margin={"l": 28, "r": 28, "t": 12, "b": 4}
-    )
-    return dict(json.loads(str(figure.to_json())))
 
 
 def nice_step(rough: float) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.views import format
-from app.views.charts import bucket_title, gauge_figure, unit_of
+from app.views.charts import BAR_COLORS, bucket_title, unit_of
 from core import clock
 from core.quota_report import BucketStatus, QuotaReport
 
@@ -57,43 +57,68 @@ def forecast_sentence(b: BucketStatus, zone: ZoneInfo, now: datetime) -> str:
     )
 
 
-def gauge_item(b: BucketStatus, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
-    """One gauge's data: strings for display, the figure, and the test key."""
-    return {
+def share(part: int, whole: int) -> str:
+    """Where `part` sits along a bar of `whole`, as a CSS length ('37.5%'), within the bar."""
+    if whole <= 0:
+        return "100%" if part > 0 else "0%"
+    return f"{min(100.0, max(0.0, 100 * part / whole)):.1f}%"
+
+
+def gauge_item(
+    b: BucketStatus, zone: ZoneInfo, now: datetime, *, compact: bool = False
+) -> dict[str, Any]:
+    """One gauge's data: the numbers its meter is drawn from, strings for display, and the
+    test key (the browser draws the bar; nothing here is a figure). compact: what the
+    Overview's gauges show, without the ceilings and the forecast."""
+    title = bucket_title(b.bucket)
+    item = {
         "key": b.key,
-        "project": b.project,
-        "bucket": b.bucket,
-        "title": bucket_title(b.bucket),
+        "title": title,
         "unit": unit_of(b.bucket, b.used),
+        # The meter: aria values (numbers), the bar's length and colour, where new work stops.
+        "now": b.used,
+        "max": b.limit,
+        "fill": share(b.used, b.limit),
+        "mark": share(b.upload_ceiling, b.limit),
+        "color": BAR_COLORS[b.level],
+        "label": f"{title}, {b.project}",
+        "value_text": (
+            f"{b.used:,} of {b.limit:,} {unit_of(b.bucket, b.limit)} used ({b.percent:.1f} %)"
+        ),
         "used": f"{b.used:,}",
         "limit": f"{b.limit:,}",
         "reserve": f"{b.reserve:,}",
-        "left": f"{max(0, b.upload_ceiling - b.used):,}",
-        "ceilings": (
-            f"New work stops at {b.upload_ceiling:,}"
-            + (f" (reserve {b.reserve_percent:g} %)" if b.reserve else "")
-            + f"; background reads at {b.background_ceiling:,}."
-        ),
         "percent": f"{b.percent:.1f} %",
         "level": b.level,
         "level_color": LEVEL_COLORS[b.level],
         "resets": format.moment(b.resets_at, zone, now),
         "resets_iso": b.resets_at.isoformat(),
-        "forecast": forecast_sentence(b, zone, now),
-        "figure": gauge_figure(b),
     }
+    if not compact:
+        item["ceilings"] = (
+            f"New work stops at {b.upload_ceiling:,}"
+            + (f" (reserve {b.reserve_percent:g} %)" if b.reserve else "")
+            + f"; background reads at {b.background_ceiling:,}."
+        )
+        item["forecast"] = forecast_sentence(b, zone, now)
+    return item
 
 
 def gauge_groups(
-    buckets: list[BucketStatus], zone: ZoneInfo, now: datetime | None = None
+    buckets: list[BucketStatus],
+    zone: ZoneInfo,
+    now: datetime | None = None,
+    *,
+    compact: bool = False,
 ) -> list[dict[str, Any]]:
-    """The var quota_gauges() renders: one group per project, its buckets in order."""
+    """The var quota_gauges() renders: one group per project, its buckets in order
+    (compact: for quota_gauges(..., compact=True))."""
     now = clock.as_utc(now or clock.now())
     groups: list[dict[str, Any]] = []
     for b in buckets:
         if not groups or groups[-1]["project_id"] != str(b.project_id):
             groups.append({"project_id": str(b.project_id), "project": b.project, "gauges": []})
-        groups[-1]["gauges"].append(gauge_item(b, zone, now))
+        groups[-1]["gauges"].append(gauge_item(b, zone, now, compact=compact))
     return groups
 
 
@@ -122,7 +147,7 @@ CHANNEL_ROWS = 50
 
 def more_channels(report: QuotaReport, shown: int) -> str:
     """'and 1,950 more channels' under a breakdown cut at `shown` rows ('' when complete)."""
-    more = len(report.by_channel) - shown
+    more = report.channel_count - shown
     return f"and {more:,} more channels with fewer units" if more > 0 else ""
 
 

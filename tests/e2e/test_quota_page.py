@@ -128,8 +128,14 @@ def test_every_gauge_shows_the_numbers_tubefleet_quota_prints(
     for row in rows:
         key = f"{row['project_id']}-{row['bucket']}"
         card = page.get_by_test_id(f"quota-gauge-{key}")
-        # The gauge itself (plotly's indicator) shows the used count too.
-        expect(card.locator(".js-plotly-plot text.number")).to_have_text(f"{row['used']:,}")
+        # The gauge itself is a meter of the same numbers: used against the limit.
+        meter = card.get_by_role("meter")
+        expect(meter).to_have_attribute("aria-valuenow", str(row["used"]))
+        expect(meter).to_have_attribute("aria-valuemin", "0")
+        expect(meter).to_have_attribute("aria-valuemax", str(row["limit"]))
+        expect(meter).to_have_attribute(
+            "aria-valuetext", re.compile(rf"^{row['used']:,} of {row['limit']:,} .* used ")
+        )
         # The reset: ISO UTC as the CLI prints it, shown in the viewer's zone.
         expect(card).to_have_attribute("data-resets-at", row["resets_at"])
         local = datetime.fromisoformat(row["resets_at"]).astimezone(BROWSER_ZONE)

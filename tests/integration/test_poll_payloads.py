@@ -31,6 +31,7 @@ from models.quota import QuotaBucketHour, QuotaDayDetail, QuotaUsage
 from tests.dbutil import empty_all_tables
 
 NOTHING = 1024  # bytes: a poll that found no change
+GAUGE = 800  # bytes: one quota gauge (a meter's numbers and its strings; never a figure)
 LIST_PAGE = 50 * 1024  # bytes: one page of channels, jobs or alerts
 PROGRESS = 4 * 1024  # bytes: a queue poll while one upload moves
 PAGES: list[tuple[str, Any]] = [
@@ -245,3 +246,38 @@ def test_a_moving_upload_resends_its_progress_only(tab: Callable[[Size], Tab]) -
     assert size < PROGRESS
     assert state.progress[str(BIG.jobs)]["percent"] == "50"
     assert dict(state.rows[0]) == before
+
+
+def test_quota_gauges_are_numbers_and_a_quota_change_resends_only_what_moved(
+    tab: Callable[[Size], Tab],
+) -> None:
+    t = tab(BIG)
+    gauges = BIG.projects * 3
+    sent = {
+        path: measure(t, path, state)
+        for path, state in (("/", OverviewState), ("/quota", QuotaState))
+    }
+    for path in ("/", "/quota"):
+        assert sent[path].nothing_new < NOTHING, (path, sent[path])
+    overview = t.root.get_substate(OverviewState.get_full_name().split(".")[1:])
+    quota = t.root.get_substate(QuotaState.get_full_name().split(".")[1:])
+    meter = quota.gauges[0]["gauges"][0]
+    assert (meter["now"], meter["max"], meter["fill"]) == (100, 10_000, "1.0%")
+    assert "figure" not in meter and "forecast" not in overview.quota[0]["gauges"][0]
+
+    # 50 more units counted in project 1's shared bucket: the gauges come again, as numbers.
+    with db.session() as s:
+        s.execute(
+            update(QuotaUsage)
+            .where(QuotaUsage.project_id == 1, QuotaUsage.bucket == "default")  # type: ignore[arg-type]
+            .values(used=QuotaUsage.used + 50)
+        )
+    t.open("/")
+    moved = t.call(OverviewState.refresh)
+    assert moved < gauges * GAUGE * 0.7, moved  # compact: no ceilings, no forecast
+    assert overview.quota[0]["gauges"][0]["used"] == "150"
+    t.open("/quota")
+    moved = t.call(QuotaState.refresh)
+    assert moved < gauges * GAUGE + 2048, moved  # the chart and the breakdowns did not move
+    assert quota.gauges[0]["gauges"][0]["now"] == 150
+    assert t.call(QuotaState.refresh) < NOTHING

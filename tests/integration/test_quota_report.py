@@ -59,7 +59,7 @@ def add_channel(project: Project, title: str) -> int:
     now = clock.now()
     with db.session() as s:
         channel = Channel(
-            youtube_id=f"UC-{title}",
+            youtube_id=f"UC-{project.id}-{title}",
             project_id=project.id or 0,
             title=title,
             refresh_token_enc="not-a-token",
@@ -275,6 +275,35 @@ def test_breakdown_today_by_method_and_by_channel(any_database: str) -> None:
     assert channels["Travel Notes"].failures == 1
     assert channels[quota_report.NO_CHANNEL].channel_id is None
     assert bucket(rep, "default").used == 54
+
+
+def test_the_page_reads_the_busiest_channels_and_counts_the_rest(any_database: str) -> None:
+    brand_a, brand_b = add_project("Brand A"), add_project("Brand B")
+    move_clock_to(pacific(2026, 11, 20, 9, 5))
+    # Equal use in both projects: ties go by project, then by channel name.
+    for project in (brand_b, brand_a):
+        for title, times in (("Zebra Vlog", 2), ("apple tips", 2), ("Mango TV", 1)):
+            call(project, "videos.list", times, channel_id=add_channel(project, title))
+    call(brand_a, "videos.insert", 3)  # no channel, and no shared-bucket units
+    move_clock_to(pacific(2026, 11, 20, 11, 30))
+
+    everything = report()
+    with db.read_session() as s:
+        cut = quota_report.quota_report(session=s, channel_rows=3)
+    listed = [(c.project, c.channel, c.calls) for c in everything.by_channel]
+    assert listed == [
+        ("Brand A", "Zebra Vlog", 2),
+        ("Brand A", "apple tips", 2),
+        ("Brand B", "Zebra Vlog", 2),
+        ("Brand B", "apple tips", 2),
+        ("Brand A", "Mango TV", 1),
+        ("Brand B", "Mango TV", 1),
+        ("Brand A", quota_report.NO_CHANNEL, 3),
+    ]
+    assert everything.channel_count == 7
+    assert cut.by_channel == everything.by_channel[:3]
+    assert cut.channel_count == 7
+    assert everything.by_channel[-1].units_by_bucket == {"videos.insert": 3}
 
 
 def test_hourly_series_covers_seven_days_hour_by_hour(any_database: str) -> None:
