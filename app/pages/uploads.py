@@ -38,6 +38,15 @@ def _progress(r: rx.Var) -> rx.Component:
 
 def _queue_row(r: rx.Var) -> rx.Component:
     return rx.table.row(
+        rx.table.cell(
+            rx.checkbox(
+                checked=UploadQueueState.selected.contains(r["id"]),
+                on_change=lambda on: UploadQueueState.toggle(r["id"], on),
+                disabled=r["can_cancel"] != "yes",
+                aria_label="Select job " + r["id"].to(str),
+                data_testid="job-select",
+            )
+        ),
         rx.table.cell(r["id"]),
         rx.table.cell(
             rx.vstack(
@@ -61,7 +70,16 @@ def _queue_row(r: rx.Var) -> rx.Component:
             )
         ),
         rx.table.cell(_progress(r)),
-        rx.table.cell(rx.cond(r["video"] != "", rx.code(r["video"], data_testid="job-video"))),
+        rx.table.cell(
+            rx.cond(
+                r["video"] != "",
+                rx.link(
+                    rx.code(r["video"], data_testid="job-video"),
+                    href="https://www.youtube.com/watch?v=" + r["video"].to(str),
+                    is_external=True,
+                ),
+            )
+        ),
         rx.table.cell(
             rx.hstack(
                 rx.button(
@@ -200,6 +218,28 @@ def queue_card() -> rx.Component:
                 wrap="wrap",
             ),
             rx.cond(
+                UploadQueueState.selected.length() > 0,
+                rx.hstack(
+                    rx.text(UploadQueueState.selected.length(), " selected", size="2"),
+                    rx.button(
+                        "Cancel selected",
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=UploadQueueState.cancel_selected,
+                        data_testid="bulk-cancel",
+                    ),
+                    rx.button(
+                        "Clear",
+                        size="1",
+                        variant="ghost",
+                        on_click=UploadQueueState.clear_selection,
+                    ),
+                    align="center",
+                    spacing="3",
+                ),
+            ),
+            rx.cond(
                 UploadQueueState.rows.length() > 0,
                 rx.table.root(
                     rx.table.header(
@@ -207,6 +247,7 @@ def queue_card() -> rx.Component:
                             *[
                                 rx.table.column_header_cell(h)
                                 for h in (
+                                    "",
                                     "#",
                                     "Video",
                                     "Channel",

@@ -22,6 +22,8 @@ class UploadQueueState(PagedPage, SessionState):
     progress: dict[str, dict[str, str]] = {}
     # Job id -> 0-100: a number, as the progress bar needs (a string draws no progress).
     percent: dict[str, int] = {}
+    # Jobs ticked for a bulk action (their ids).
+    selected: list[str] = []
     filter_state: str = "all"
     filter_channel: str = "all"
     filter_group: str = "all"
@@ -78,6 +80,36 @@ class UploadQueueState(PagedPage, SessionState):
     @requires(Role.MARKETER)
     def retry(self, job_id: str) -> Any:
         return self._act(uploads.retry, job_id, "Queued again")
+
+    @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
+    def toggle(self, job_id: str, on: bool) -> None:
+        chosen = [j for j in self.selected if j != job_id]
+        self.selected = [*chosen, job_id] if on else chosen
+
+    @rx.event
+    @requires(Role.MARKETER, before_password_change=True)
+    def clear_selection(self) -> None:
+        self.selected = []
+
+    @rx.event
+    @requires(Role.MARKETER)
+    def cancel_selected(self) -> Any:
+        """Cancel every ticked job; each is checked on its own (whose it is, its state)."""
+        user = self._actor()
+        done, refused = [], []
+        for job_id in self.selected:
+            try:
+                uploads.cancel(job_id=int(job_id), actor=user)
+                done.append(job_id)
+            except (InputError, NotFound, uploads.NotAllowed, ValueError) as exc:
+                refused.append(f"job {job_id}: {getattr(exc, 'message', str(exc))}")
+        self.selected = []
+        self._refresh()
+        said = f"Cancelled {len(done)} job{'s' if len(done) != 1 else ''}."
+        if refused:
+            return rx.toast.warning(f"{said} Not cancelled: {'; '.join(refused)}")
+        return rx.toast.success(said)
 
     def _actor(self) -> auth.CurrentUser:
         """The person acting (the handlers' `requires` already turned anyone else away)."""

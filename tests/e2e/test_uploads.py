@@ -161,3 +161,30 @@ def test_a_failed_job_is_edited_and_retried_to_published(
         assert [v["title"] for v in control.videos() if v["title"] == "Fixed title"] == [
             "Fixed title"
         ]
+
+
+def test_search_the_queue_and_cancel_three_jobs_at_once(
+    page: Page, app_server: RunningApp, tmp_path: Path
+) -> None:
+    ids = []
+    for n in range(3):
+        video = fake_video(tmp_path / f"bulk-{n}.mp4", 256 * 1024, seed=n + 7)
+        made = app_server.cli(
+            "upload", str(video), "--title", f"Bulk teaser {n}", "--at", "tomorrow 9am", "--json"
+        )
+        assert made.returncode == 0, made.stderr
+        ids += json.loads(made.stdout)["job_ids"]
+    login(page, app_server.base_url, *app_server.desk_admin(), path="/uploads")
+    page.get_by_test_id("queue-search").fill("Bulk teaser")
+    rows = page.get_by_test_id("job-row")
+    expect(rows).to_have_count(3)
+    for n in range(3):
+        rows.nth(n).get_by_test_id("job-select").click()
+    page.get_by_test_id("bulk-cancel").click()
+    expect(page.locator("[data-sonner-toast][data-type=success]")).to_contain_text(
+        "Cancelled 3 jobs."
+    )
+    for job_id in ids:
+        shown = json.loads(app_server.cli("job", str(job_id), "--json").stdout)
+        assert shown["state"] == "cancelled"
+    expect(rows.get_by_test_id("job-state")).to_have_text(["cancelled"] * 3)
