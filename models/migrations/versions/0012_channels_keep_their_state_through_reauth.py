@@ -1,7 +1,7 @@
 """channels remember their state (active or reserve) while they need re-consent
 
-Revision ID: c4a22e5e0011
-Revises: a9e5ca1e0010
+Revision ID: c4a22e5e0012
+Revises: f1ee75ca0011
 Create Date: 2026-12-02 00:20:00
 
 A channel whose refresh token dies goes to needs_reauth; reconnecting it used to make it
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "c4a22e5e0011"
-down_revision: str | None = "a9e5ca1e0010"
+revision: str = "c4a22e5e0012"
+down_revision: str | None = "f1ee75ca0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
