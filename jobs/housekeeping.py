@@ -1,13 +1,13 @@
-"""Housekeeping job: drops expired login sessions, old login attempts and dead heartbeats."""
+"""Housekeeping job: the hourly clean-up, run by one process of the fleet per hour."""
 
 from __future__ import annotations
 
-from core import auth, connect, db, heartbeat, uploads
+from datetime import timedelta
+
+from core import housekeeping, periodic
+
+EVERY = timedelta(hours=1)
 
 
 def run() -> None:
-    with db.session() as s:
-        auth.prune(session=s)
-        heartbeat.prune(session=s)
-    connect.prune()
-    uploads.prune_media()
+    periodic.run_once("housekeeping", every=EVERY, work=housekeeping.run)

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 
 from core import clock, db
 from core.settings import get_settings
-from models import UploadJob, UploadState
+from models import UploadJob, UploadState, unfinished_jobs
 
 # A .part file nobody wrote to for this long belongs to an upload whose writer died.
 PARTIAL_GRACE = timedelta(hours=1)
@@ -112,41 +112,59 @@ def prune_partials(*, older_than: timedelta = PARTIAL_GRACE) -> int:
     return removed
 
 
+# How long a finished job keeps its files (it may still be retried); a failed job keeps
+# them until it is retried or deleted, an unfinished one until it is done.
+KEEP_FILES_FOR = {
+    UploadState.PUBLISHED: timedelta(days=7),
+    UploadState.CANCELLED: timedelta(days=30),
+}
+
+
+def needed_files() -> set[str]:
+    """The media files some job still needs: those of unfinished and failed jobs, and of
+    published and cancelled ones still in their keeping time.
+
+    It reads only those jobs, through the indexes (the unfinished jobs' partial index,
+    and finished jobs by state and finish time), never the finished jobs of the past."""
+    now = clock.now()
+    paths = select(UploadJob.file_path, UploadJob.thumbnail_path)
+    queries = [
+        paths.where(unfinished_jobs()),
+        paths.where(UploadJob.state == UploadState.FAILED),
+        *(
+            paths.where(
+                UploadJob.state == state,
+                or_(col(UploadJob.finished_at).is_(None), col(UploadJob.finished_at) > now - kept),
+            )
+            for state, kept in KEEP_FILES_FOR.items()
+        ),
+    ]
+    needed: set[str] = set()
+    with db.read_session() as s:
+        for query in queries:
+            for video, thumb in s.exec(query):
+                needed.update(p for p in (video, thumb) if p)
+    return needed
+
+
 def prune_media(*, grace: timedelta = timedelta(hours=24)) -> int:
-    """Delete media files no job still needs: abandoned form uploads after a day, published
-    jobs' files after a week, cancelled ones' after a month (a failed job keeps its file).
+    """Delete media files no job needs any more (see needed_files): published jobs' files
+    after a week, cancelled ones' after a month (a failed job keeps its file), and files
+    no job uses (a form upload never submitted) once they are older than `grace`.
     Orphaned .part files go sooner (prune_partials)."""
     removed = prune_partials()
-    now = clock.now()
-    with db.read_session() as s:
-        rows = s.exec(
-            select(
-                UploadJob.file_path,
-                UploadJob.thumbnail_path,
-                UploadJob.state,
-                UploadJob.finished_at,
-            )
-        ).all()
-    needed: set[str] = set()
-    # Published: kept a week. Cancelled: a month (it may still be retried). Otherwise kept.
-    keep_for = {UploadState.PUBLISHED: timedelta(days=7), UploadState.CANCELLED: timedelta(days=30)}
-    for video, thumb, state, finished_at in rows:
-        kept = keep_for.get(UploadState(state))
-        if kept is None or finished_at is None or clock.as_utc(finished_at) > now - kept:
-            needed.update(p for p in (video, thumb) if p)
-    referenced = {p for row in rows for p in row[:2] if p}
-    fresh_after = now.timestamp() - grace.total_seconds()
-    for path in media_dir().iterdir():
-        name = str(path)
-        if name in needed:
-            continue
-        try:
-            if not path.is_file():
+    needed = needed_files()
+    fresh_after = clock.now().timestamp() - grace.total_seconds()
+    with os.scandir(media_dir()) as entries:
+        for entry in entries:
+            path = str(media_dir() / entry.name)
+            if path in needed:
                 continue
-            if name not in referenced and path.stat().st_mtime > fresh_after:
-                continue  # a form upload that may still be submitted
-            path.unlink()
-        except FileNotFoundError:
-            continue
-        removed += 1
+            try:
+                if not entry.is_file() or entry.stat().st_mtime > fresh_after:
+                    continue  # a folder, or a form upload that may still be submitted
+                os.unlink(path)
+            except FileNotFoundError:
+                continue
+            removed += 1
     return removed

@@ -39,20 +39,19 @@ from core.uploads.fencing import (
     wait,
 )
 from core.uploads.rules import publish_time_passed
-from models import PublishMode, TargetKind, UploadJob, UploadState
+from models import (
+    UNFINISHED,
+    PublishMode,
+    TargetKind,
+    UploadJob,
+    UploadState,
+    unfinished_jobs,
+)
 from youtube.errors import Action, GoogleError
 
 log = logging.getLogger("tubefleet.uploads")
 
-CLAIMABLE = [
-    UploadState.QUEUED,
-    UploadState.SCHEDULED,
-    UploadState.UPLOADING,
-    UploadState.PROCESSING,
-    UploadState.WAITING_QUOTA,
-    UploadState.WAITING_CHANNEL,
-    UploadState.WAITING_REAUTH,
-]
+CLAIMABLE = list(UNFINISHED)  # every unfinished state
 
 
 def _upload_or_reroute(run: Run) -> None:
@@ -192,7 +191,9 @@ class Runner:
                 owner=owner,
                 ttl=lease_ttl(),
                 where=[
-                    col(UploadJob.state).in_(CLAIMABLE),
+                    # CLAIMABLE as ix_upload_jobs_unfinished_not_before spells it: the claim
+                    # reads that index (a few thousand jobs), not the million finished ones.
+                    unfinished_jobs(),
                     col(UploadJob.not_before) <= now,
                     col(UploadJob.id).not_in(running),
                 ],

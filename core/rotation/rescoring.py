@@ -1,0 +1,55 @@
+"""The periodic rescoring: bring reserves in if needed, then store every channel's score
+and why it is (not) eligible, as the Channels page shows them.
+
+The pool is read and scored outside any write transaction; the scores are written in
+short transactions of a few hundred channels, so an upload's write never waits behind it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, update
+from sqlmodel import select
+
+from core import db
+from core.rotation.inputs import snapshot
+from core.rotation.pool import activate_reserves
+from core.rotation.scoring import evaluate, weights
+from models import Channel
+from models.base import table_of
+
+WRITE_BATCH = 250
+
+
+def refresh_scores() -> dict[str, Any]:
+    """The periodic job: activate reserves if needed, then store every channel's score."""
+    activated = activate_reserves()
+    with db.read_session() as s:
+        snap = snapshot(s)
+        w = weights()
+        scores = []
+        for channel in s.exec(select(Channel)).all():
+            c = evaluate(channel, snap, w)
+            scores.append(
+                {
+                    "channel_id": channel.id,
+                    "score": c.score,
+                    "breakdown": {**c.breakdown, "eligible": c.eligible, "why_not": c.why_not},
+                    "at": snap.now,
+                }
+            )
+    channels = table_of(Channel)
+    write = (
+        update(channels)
+        .where(channels.c.id == bindparam("channel_id"))
+        .values(
+            health_score=bindparam("score"),
+            score_breakdown=bindparam("breakdown", type_=channels.c.score_breakdown.type),
+            score_updated_at=bindparam("at", type_=channels.c.score_updated_at.type),
+        )
+    )
+    for start in range(0, len(scores), WRITE_BATCH):
+        with db.session() as s:
+            s.connection().execute(write, scores[start : start + WRITE_BATCH])
+    return {"activated": activated}
