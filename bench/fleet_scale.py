@@ -96,7 +96,7 @@ def run_backend(
         envs.append(Env(f, Path(tempfile.mkdtemp(prefix=f"fleet-{backend}-{scale.name}-"))))
     results: dict[str, Result] = {}
     for case in CASES:
-        if only and only.lower() not in case.name.lower():
+        if only and not any(part.strip().lower() in case.name.lower() for part in only.split(",")):
             continue
         results[case.name] = measure(case, envs[0], envs[1], repeat, budget)
         r = results[case.name]
@@ -180,7 +180,11 @@ def main() -> int:
         help="seconds of LARGE runs per measurement before repeats are cut",
     )
     parser.add_argument("--db", default="sqlite,postgres")
-    parser.add_argument("--only", default="", help="run the measurements whose name has this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="run the measurements whose name has this (or one of these, comma-separated)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("TUBEFLEET_LOG_LEVEL", "WARNING")
     server = os.environ.get("TUBEFLEET_TEST_DATABASE_URL") or None

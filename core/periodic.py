@@ -6,7 +6,8 @@ work: a process claims the run with one conditional UPDATE (no one holds the lea
 the last run started at least an interval ago), runs the job, then records it done and
 gives the lease back. Every other process's tick in that interval finds the run taken or
 done and skips it. A run that fails is made due again, so the next tick anywhere retries
-it; a process that dies mid-run leaves a lease that expires after one interval.
+it. A run that outlasts its interval keeps the next one waiting; a process that dies
+mid-run leaves a lease that expires after two intervals.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def claim(name: str, *, every: timedelta, owner: str, now: datetime) -> bool:
                     col(PeriodicRun.started_at) <= now - every + _slack(every),
                 ),
             )
-            .values(lease_owner=owner, lease_expires_at=now + every, started_at=now)
+            .values(lease_owner=owner, lease_expires_at=now + 2 * every, started_at=now)
             .execution_options(synchronize_session=False)
         )
         return bool(taken.rowcount == 1)  # type: ignore[attr-defined]
