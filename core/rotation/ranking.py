@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from core import clock
-from core.rotation.inputs import PoolSnapshot, snapshot
+from core.rotation.inputs import PoolSnapshot, channel_facts, snapshot
 from core.rotation.scoring import Candidate, Wait, evaluate, weights
 from models import Channel, ChannelState
 
@@ -45,13 +45,16 @@ def candidates(
     states: tuple[ChannelState, ...] = (ChannelState.ACTIVE,),
     snap: PoolSnapshot | None = None,
 ) -> list[Candidate]:
-    """Channels that could take a job, best first (eligible before ineligible).
+    """Channels that could take a job, best first (eligible before ineligible), as the
+    few columns scoring reads (ChannelFacts).
 
     `exclude_projects` refused the job for quota and `exclude_channels` refused it
     themselves: their channels stay in the list as ineligible, saying why and until
     when, so that a caller can tell "no channel" from "no quota".
     """
-    snap = snap or snapshot(session)
+    snap = snap or snapshot(session, channel_ids=())
+    found_channels = channel_facts(session, states=states, group=group)
+    snap.learn(found_channels)
     if exclude_projects or exclude_channels:
         resets = clock.next_pacific_midnight(snap.now)
         snap = replace(
@@ -60,10 +63,7 @@ def candidates(
             refused=snap.refused | set(exclude_channels or ()),
         )
     w = weights()
-    query = select(Channel).where(col(Channel.state).in_(states))
-    if group:
-        query = query.where(Channel.group_name == group)
-    found = [evaluate(channel, snap, w) for channel in session.exec(query).all()]
+    found = [evaluate(channel, snap, w) for channel in found_channels]
     found.sort(key=lambda c: (not c.eligible, -c.score, c.channel.id or 0))
     return found
 
@@ -85,7 +85,9 @@ def choose(
         session, group=group, exclude_projects=exclude_projects, exclude_channels=exclude_channels
     )
     if found and found[0].eligible:
-        return Choice(found[0].channel)
+        chosen = session.get(Channel, found[0].channel.id)
+        if chosen is not None:  # else it was deleted a moment ago: the job waits a little
+            return Choice(chosen)
     if not found:
         where = f"group {group!r}" if group else "the pool"
         return Choice(None, Wait.CHANNEL, None, f"no active channel in {where}")

@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import bindparam, update
-from sqlmodel import select
 
 from core import db
-from core.rotation.inputs import snapshot
+from core.rotation.inputs import channel_facts, snapshot
 from core.rotation.pool import activate_reserves
 from core.rotation.scoring import evaluate, weights
 from models import Channel
@@ -26,10 +25,12 @@ def refresh_scores() -> dict[str, Any]:
     """The periodic job: activate reserves if needed, then store every channel's score."""
     activated = activate_reserves()
     with db.read_session() as s:
-        snap = snapshot(s)
+        channels = channel_facts(s)
+        snap = snapshot(s, channel_ids=())
+        snap.learn(channels)
         w = weights()
         scores = []
-        for channel in s.exec(select(Channel)).all():
+        for channel in channels:
             c = evaluate(channel, snap, w)
             scores.append(
                 {
@@ -39,14 +40,14 @@ def refresh_scores() -> dict[str, Any]:
                     "at": snap.now,
                 }
             )
-    channels = table_of(Channel)
+    table = table_of(Channel)
     write = (
-        update(channels)
-        .where(channels.c.id == bindparam("channel_id"))
+        update(table)
+        .where(table.c.id == bindparam("channel_id"))
         .values(
             health_score=bindparam("score"),
-            score_breakdown=bindparam("breakdown", type_=channels.c.score_breakdown.type),
-            score_updated_at=bindparam("at", type_=channels.c.score_updated_at.type),
+            score_breakdown=bindparam("breakdown", type_=table.c.score_breakdown.type),
+            score_updated_at=bindparam("at", type_=table.c.score_updated_at.type),
         )
     )
     for start in range(0, len(scores), WRITE_BATCH):

@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from core import clock
-from core.rotation.inputs import PoolSnapshot
+from core.rotation.inputs import ChannelFacts, PoolSnapshot
 from core.settings import get_settings
 from models import Channel, ChannelState
 
@@ -51,7 +51,7 @@ class Wait(StrEnum):
 
 @dataclass
 class Candidate:
-    channel: Channel
+    channel: Channel | ChannelFacts
     score: float
     breakdown: dict[str, float]
     eligible: bool
@@ -61,7 +61,7 @@ class Candidate:
     waits_for: Wait | None = None
 
 
-def evaluate(channel: Channel, snap: PoolSnapshot, w: dict[str, float]) -> Candidate:
+def evaluate(channel: Channel | ChannelFacts, snap: PoolSnapshot, w: dict[str, float]) -> Candidate:
     cid = channel.id or 0
     ok, bad = snap.success.get(cid, (0, 0))
     last = snap.last_upload.get(cid)
@@ -92,7 +92,9 @@ def evaluate(channel: Channel, snap: PoolSnapshot, w: dict[str, float]) -> Candi
     return Candidate(channel, round(score, 4), breakdown, False, why_not, available, waits_for)
 
 
-def _blockers(channel: Channel, snap: PoolSnapshot) -> list[tuple[Wait, str, datetime | None]]:
+def _blockers(
+    channel: Channel | ChannelFacts, snap: PoolSnapshot
+) -> list[tuple[Wait, str, datetime | None]]:
     """Every reason the channel cannot upload now, each with when it lifts (None: needs a
     person)."""
     cid = channel.id or 0
