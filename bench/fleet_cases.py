@@ -196,18 +196,42 @@ def tick_turn(env: Env) -> Any:
     return periodic.run_once("bench-turn", every=timedelta(days=365), work=lambda: None)
 
 
+def previous_housekeeping(env: Env) -> None:
+    """The fleet as housekeeping finds it each hour: its previous pass ended an hour ago,
+    and the statistics were refreshed less than 6 hours ago (their own case)."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from core import clock, db, housekeeping
+    from models import PeriodicRun
+
+    now = clock.now()
+    with db.session() as s:
+        s.execute(
+            delete(PeriodicRun).where(
+                PeriodicRun.name.in_([housekeeping.NAME, "database_statistics"])  # type: ignore[attr-defined]
+            )
+        )
+        s.add(PeriodicRun(name=housekeeping.NAME, finished_at=now - timedelta(hours=1), runs=1))
+        s.add(PeriodicRun(name="database_statistics", started_at=now, finished_at=now, runs=1))
+
+
 def tick_housekeeping(env: Env) -> Any:
-    """The hourly housekeeping's work (core.housekeeping.run), prune_media included; the
-    6-hourly SQLite statistics refresh is its own case."""
+    """The hourly housekeeping's work (core.housekeeping.run, what jobs/housekeeping.py runs
+    in the process whose turn it is), prune_media included."""
     from core import housekeeping
 
     return housekeeping.run()
 
 
 def tick_prune_media(env: Env) -> int:
-    from core import uploads
+    """prune_media as the hourly pass runs it: what expired since the previous pass."""
+    from datetime import timedelta
 
-    return uploads.prune_media()
+    from core import clock, uploads
+
+    return uploads.prune_media(since=clock.now() - timedelta(hours=1))
 
 
 def tick_statistics(env: Env) -> Any:
@@ -258,7 +282,7 @@ CASES = [
     Case("rotation refresh_scores", tick_scores),
     Case("rotation tick, another process's turn", tick_turn),
     Case("token refresh tick: due channels", tick_tokens),
-    Case("housekeeping (prune_media included)", tick_housekeeping),
+    Case("housekeeping (prune_media included)", tick_housekeeping, previous_housekeeping),
     Case("prune_media", tick_prune_media),
     Case("database statistics refresh (SQLite, every 6 h)", tick_statistics),
 ]

@@ -17,6 +17,8 @@ from core import auth, connect, db, heartbeat, idempotency, periodic, uploads
 
 log = logging.getLogger("tubefleet.housekeeping")
 
+NAME = "housekeeping"  # its periodic run (jobs/housekeeping.py)
+EVERY = timedelta(hours=1)
 STATISTICS_EVERY = timedelta(hours=6)
 # Rows SQLite reads per index when it refreshes statistics: enough for the planner to see
 # that 99 % of jobs are finished, in milliseconds rather than a pass over every table.
@@ -32,7 +34,8 @@ def run() -> dict[str, Any]:
     connect.prune()
     with db.session() as s:
         keys = idempotency.prune(session=s)
-    files = uploads.prune_media()
+    # Only what expired since the previous pass (every finished job on the first one).
+    files = uploads.prune_media(since=periodic.last_done(NAME))
     analysed = periodic.run_once(
         "database_statistics", every=STATISTICS_EVERY, work=refresh_statistics
     )

@@ -83,6 +83,13 @@ def _finish(name: str, owner: str, *, done: bool) -> None:
         )
 
 
+def last_done(name: str) -> datetime | None:
+    """When the latest successful run of `name` ended (while one runs: the one before)."""
+    with db.read_session() as s:
+        row = s.get(PeriodicRun, name)
+        return clock.as_utc(row.finished_at) if row and row.finished_at else None
+
+
 def run_once(name: str, *, every: timedelta, work: Callable[[], T]) -> T | None:
     """Run `work` if no process has run `name` in the last interval; its result, or None
     when it was not this process's turn."""

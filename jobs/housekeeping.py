@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from core import housekeeping, periodic
 
-EVERY = timedelta(hours=1)
+EVERY = housekeeping.EVERY
 
 
 def run() -> None:
-    periodic.run_once("housekeeping", every=EVERY, work=housekeeping.run)
+    periodic.run_once(housekeeping.NAME, every=EVERY, work=housekeeping.run)

@@ -78,8 +78,16 @@ class UploadJob(LeaseFields, table=True):
             sqlite_where=text(UNFINISHED_SQL),
             postgresql_where=text(UNFINISHED_SQL),
         ),
-        # Media pruning: finished jobs of one state by when they finished.
+        # Media pruning: finished jobs of one state by when they finished; and which jobs
+        # use a stored file (also a person's media quota), the thumbnails apart.
         Index("ix_upload_jobs_state_finished_at", "state", "finished_at"),
+        Index("ix_upload_jobs_file_path", "file_path"),
+        Index(
+            "ix_upload_jobs_thumbnail_path",
+            "thumbnail_path",
+            sqlite_where=text("thumbnail_path IS NOT NULL"),
+            postgresql_where=text("thumbnail_path IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -8,6 +8,7 @@ short one that activates a channel only if it is still a reserve.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import func, update
@@ -53,40 +54,56 @@ def _spare(c: Candidate, snap: PoolSnapshot) -> int:
     return max(0, c.channel.daily_upload_cap - snap.uploads_today.get(c.channel.id or 0, 0))
 
 
-def activate_reserves() -> list[str]:
-    """Move reserve channels to active when the active pool cannot cover queued demand."""
-    with db.read_session() as s:
-        snap = snapshot(s)
-        demand = queued_demand(s)
-        capacity = sum(_spare(c, snap) for c in candidates(s, snap=snap) if c.eligible)
-        if demand <= capacity:
-            return []
-        chosen: list[tuple[int, str]] = []
-        for c in candidates(s, states=(ChannelState.RESERVE,), snap=snap):
-            if capacity >= demand:
-                break
-            if c.eligible and c.channel.id is not None:
-                chosen.append((c.channel.id, c.channel.title))
-                capacity += _spare(c, snap)
+def to_activate(
+    active: Iterable[Candidate], reserves: Iterable[Candidate], snap: PoolSnapshot, demand: int
+) -> list[Candidate]:
+    """The reserves (best first) that bring capacity up to `demand`, if the eligible
+    active channels' spare uploads today fall short of it."""
+    capacity = sum(_spare(c, snap) for c in active if c.eligible)
+    chosen: list[Candidate] = []
+    for c in reserves:
+        if capacity >= demand:
+            break
+        if c.eligible and c.channel.id is not None:
+            chosen.append(c)
+            capacity += _spare(c, snap)
+    return chosen
+
+
+def activate(chosen: Iterable[Candidate], demand: int) -> list[str]:
+    """Make these reserves active (each only if it still is a reserve); their titles."""
+    table = table_of(Channel)
     activated = []
-    channels = table_of(Channel)
     with db.session() as s:
-        for channel_id, title in chosen:
+        for c in chosen:
             moved = s.execute(
-                update(channels)
-                .where(channels.c.id == channel_id, channels.c.state == ChannelState.RESERVE.value)
+                update(table)
+                .where(table.c.id == c.channel.id, table.c.state == ChannelState.RESERVE.value)
                 .values(state=ChannelState.ACTIVE.value)
             )
             if not moved.rowcount:  # type: ignore[attr-defined]  # changed meanwhile
                 continue
-            activated.append(title)
+            activated.append(c.channel.title)
             audit.record(
                 session=s,
                 actor="system",
                 action="channel.activated",
-                target=title,
+                target=c.channel.title,
                 detail=f"queued demand {demand} exceeded active capacity",
             )
     if activated:
         log.info("activated reserve channels: %s", ", ".join(activated))
     return activated
+
+
+def activate_reserves() -> list[str]:
+    """Move reserve channels to active when the active pool cannot cover queued demand."""
+    with db.read_session() as s:
+        snap = snapshot(s, channel_ids=())
+        demand = queued_demand(s)
+        active = candidates(s, snap=snap)
+        if demand <= sum(_spare(c, snap) for c in active if c.eligible):
+            return []
+        reserves = candidates(s, states=(ChannelState.RESERVE,), snap=snap)
+        chosen = to_activate(active, reserves, snap, demand)
+    return activate(chosen, demand) if chosen else []

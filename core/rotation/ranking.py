@@ -10,6 +10,7 @@ until when. The runner turns that into `waiting_channel` or `waiting_quota`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -63,9 +64,12 @@ def candidates(
             refused=snap.refused | set(exclude_channels or ()),
         )
     w = weights()
-    found = [evaluate(channel, snap, w) for channel in found_channels]
-    found.sort(key=lambda c: (not c.eligible, -c.score, c.channel.id or 0))
-    return found
+    return best_first(evaluate(channel, snap, w) for channel in found_channels)
+
+
+def best_first(found: Iterable[Candidate]) -> list[Candidate]:
+    """Eligible before ineligible, then the highest score, then the oldest channel."""
+    return sorted(found, key=lambda c: (not c.eligible, -c.score, c.channel.id or 0))
 
 
 def choose(

@@ -6,14 +6,15 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import select as select_columns
 from sqlmodel import col, or_, select
 
 from core import clock, db
 from core.settings import get_settings
-from models import UploadJob, UploadState, unfinished_jobs
+from models import UploadJob, UploadState
 
 # A .part file nobody wrote to for this long belongs to an upload whose writer died.
 PARTIAL_GRACE = timedelta(hours=1)
@@ -118,53 +119,124 @@ KEEP_FILES_FOR = {
     UploadState.PUBLISHED: timedelta(days=7),
     UploadState.CANCELLED: timedelta(days=30),
 }
+PRUNE_BATCH = 500
+# A pass given `since` (the previous pass) looks back this much further, so nothing that
+# expired while the previous pass ran is missed.
+PRUNE_OVERLAP = timedelta(hours=2)
 
 
-def needed_files() -> set[str]:
-    """The media files some job still needs: those of unfinished and failed jobs, and of
-    published and cancelled ones still in their keeping time.
+def _needs_files(state: UploadState, finished_at: datetime | None, now: datetime) -> bool:
+    kept = KEEP_FILES_FOR.get(state)
+    return kept is None or finished_at is None or clock.as_utc(finished_at) > now - kept
 
-    It reads only those jobs, through the indexes (the unfinished jobs' partial index,
-    and finished jobs by state and finish time), never the finished jobs of the past."""
-    now = clock.now()
-    paths = select(UploadJob.file_path, UploadJob.thumbnail_path)
-    queries = [
-        paths.where(unfinished_jobs()),
-        paths.where(UploadJob.state == UploadState.FAILED),
-        *(
-            paths.where(
-                UploadJob.state == state,
-                or_(col(UploadJob.finished_at).is_(None), col(UploadJob.finished_at) > now - kept),
-            )
-            for state, kept in KEEP_FILES_FOR.items()
-        ),
-    ]
+
+def _unused(paths: set[str], now: datetime) -> set[str]:
+    """Those of `paths` no job needs any more (through the indexes on the paths)."""
     needed: set[str] = set()
     with db.read_session() as s:
-        for query in queries:
-            for video, thumb in s.exec(query):
-                needed.update(p for p in (video, thumb) if p)
-    return needed
+        for column in (UploadJob.file_path, UploadJob.thumbnail_path):
+            rows = s.exec(
+                select(column, UploadJob.state, UploadJob.finished_at).where(
+                    col(column).in_(sorted(paths))
+                )
+            ).all()
+            needed.update(
+                p for p, state, at in rows if p and _needs_files(UploadState(state), at, now)
+            )
+    return paths - needed
 
 
-def prune_media(*, grace: timedelta = timedelta(hours=24)) -> int:
-    """Delete media files no job needs any more (see needed_files): published jobs' files
-    after a week, cancelled ones' after a month (a failed job keeps its file), and files
-    no job uses (a form upload never submitted) once they are older than `grace`.
-    Orphaned .part files go sooner (prune_partials)."""
-    removed = prune_partials()
-    needed = needed_files()
-    fresh_after = clock.now().timestamp() - grace.total_seconds()
+def _delete(paths: set[str]) -> int:
+    removed = 0
+    folder = media_dir()
+    for path in paths:
+        if Path(path).parent != folder:  # only ever the media folder's own files
+            continue
+        try:
+            os.unlink(path)
+        except (FileNotFoundError, IsADirectoryError):
+            continue
+        removed += 1
+    return removed
+
+
+def _prune_expired(now: datetime, since: datetime | None) -> int:
+    """The files of jobs whose keeping time ended (since `since`), unless another job
+    needs them (a fan-out's jobs share one): finished jobs by state and finish time, a
+    batch at a time."""
+    removed = 0
+    for state, kept in KEEP_FILES_FOR.items():
+        after: tuple[datetime, int] | None = None
+        lower = since - kept - PRUNE_OVERLAP if since is not None else None
+        while True:
+            query = select(
+                UploadJob.id, UploadJob.finished_at, UploadJob.file_path, UploadJob.thumbnail_path
+            ).where(UploadJob.state == state, col(UploadJob.finished_at) <= now - kept)
+            if after is not None:
+                at, last_id = after
+                query = query.where(
+                    or_(
+                        col(UploadJob.finished_at) > at,
+                        (col(UploadJob.finished_at) == at) & (col(UploadJob.id) > last_id),
+                    )
+                )
+            elif lower is not None:
+                query = query.where(col(UploadJob.finished_at) > lower)
+            with db.read_session() as s:
+                rows = s.exec(
+                    query.order_by(col(UploadJob.finished_at), col(UploadJob.id)).limit(PRUNE_BATCH)
+                ).all()
+            if not rows:
+                break
+            paths = {p for _, _, video, thumb in rows for p in (video, thumb) if p}
+            removed += _delete(_unused(paths, now))
+            last = rows[-1]
+            after = (last[1], last[0] or 0) if last[1] is not None else None
+            if after is None or len(rows) < PRUNE_BATCH:
+                break
+    return removed
+
+
+def _prune_abandoned(now: datetime, grace: timedelta, since: datetime | None) -> int:
+    """Files no job uses (a form upload never submitted) once older than `grace`: those
+    that passed that age since `since` (every one, without it)."""
+    newest = (now - grace).timestamp()
+    oldest = (since - grace - PRUNE_OVERLAP).timestamp() if since is not None else None
+    candidates: list[str] = []
     with os.scandir(media_dir()) as entries:
         for entry in entries:
-            path = str(media_dir() / entry.name)
-            if path in needed:
-                continue
+            if entry.name.endswith(".part"):
+                continue  # prune_partials' own
             try:
-                if not entry.is_file() or entry.stat().st_mtime > fresh_after:
-                    continue  # a folder, or a form upload that may still be submitted
-                os.unlink(path)
+                if not entry.is_file():
+                    continue
+                mtime = entry.stat().st_mtime
             except FileNotFoundError:
                 continue
-            removed += 1
+            if mtime <= newest and (oldest is None or mtime > oldest):
+                candidates.append(entry.path)
+    removed = 0
+    for start in range(0, len(candidates), PRUNE_BATCH):
+        batch = set(candidates[start : start + PRUNE_BATCH])
+        with db.read_session() as s:
+            used = {
+                str(p)
+                for column in (col(UploadJob.file_path), col(UploadJob.thumbnail_path))
+                for p in s.execute(select_columns(column).where(column.in_(batch))).scalars()
+                if p
+            }
+        removed += _delete(batch - used)
     return removed
+
+
+def prune_media(*, grace: timedelta = timedelta(hours=24), since: datetime | None = None) -> int:
+    """Delete media files no job needs any more: published jobs' files after a week,
+    cancelled ones' after a month (a failed or unfinished job keeps its file), and files
+    no job uses (a form upload never submitted) once older than `grace`. Orphaned .part
+    files go sooner (prune_partials).
+
+    `since`, the time of the previous pass, limits the work to what expired after it (the
+    hourly housekeeping passes it); without it every finished job is looked at, a batch at
+    a time (the first pass after an upgrade)."""
+    now = clock.now()
+    return prune_partials() + _prune_expired(now, since) + _prune_abandoned(now, grace, since)

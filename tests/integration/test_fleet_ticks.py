@@ -283,7 +283,32 @@ def test_prune_media_deletes_exactly_the_files_no_job_needs(
         ]
     )
     assert not Path(abandoned).exists()
-    assert uploads.prune_media() == 0  # nothing more to do an hour later
+    assert uploads.prune_media() == 0  # nothing more to do
+
+
+def test_the_hourly_pass_looks_only_at_what_expired_since_the_previous_one(
+    any_database: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TUBEFLEET_DATA_DIR", str(data_dir))
+    reload_settings()
+    media = media_dir()
+    day_old = time.time() - 2 * 86400
+    names = {}
+    for key in ("just", "long"):
+        path = media / f"{key}.mp4"
+        path.write_bytes(b"x")
+        os.utime(path, (day_old, day_old))
+        names[key] = path
+    with db.session() as s:
+        s.add_all(
+            _job(UploadState.PUBLISHED, finished_days_ago=days, file_path=str(names[key]))
+            for key, days in (("just", 7.02), ("long", 40))
+        )
+    # The previous pass was an hour ago: the job that expired since goes; the one that
+    # expired a month ago was that pass's (or an earlier one's) to remove.
+    assert uploads.prune_media(since=clock.now() - timedelta(hours=1)) == 1
+    assert not names["just"].exists() and names["long"].exists()
+    assert uploads.prune_media() == 1  # a pass without `since` looks at every job
 
 
 def test_counters_follow_each_history_line(session: Session) -> None:

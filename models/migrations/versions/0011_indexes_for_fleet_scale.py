@@ -7,6 +7,8 @@ Create Date: 2026-12-02 00:20:00
 With a million jobs, the runner's claim and "next up" walked ix_upload_jobs_not_before
 from the oldest job past ~970,000 finished ones; a partial index holds only the unfinished
 jobs (a few thousand). Media pruning reads finished jobs by state and finish time. The
+files of expired jobs, and whether any job still uses a stored file, are found through
+indexes on the paths (the latter also counts a person's media quota). The
 single-column indexes on state and not_before become redundant (the first is the prefix of
 ix_upload_jobs_state_scheduled_for) and are dropped: after ANALYZE, SQLite preferred the
 not_before one for the claim's ORDER BY and walked the finished jobs again.
@@ -54,6 +56,10 @@ def upgrade() -> None:
                     sqlite_where=sa.text(UNFINISHED_SQL), postgresql_where=sa.text(UNFINISHED_SQL))
     op.create_index('ix_upload_jobs_state_finished_at', 'upload_jobs', ['state', 'finished_at'],
                     unique=False)
+    op.create_index('ix_upload_jobs_file_path', 'upload_jobs', ['file_path'], unique=False)
+    op.create_index('ix_upload_jobs_thumbnail_path', 'upload_jobs', ['thumbnail_path'],
+                    unique=False, sqlite_where=sa.text('thumbnail_path IS NOT NULL'),
+                    postgresql_where=sa.text('thumbnail_path IS NOT NULL'))
     op.drop_index('ix_upload_jobs_not_before', table_name='upload_jobs')
     op.drop_index('ix_upload_jobs_state', table_name='upload_jobs')
     _backfill_channel_counters()
@@ -80,6 +86,8 @@ def _backfill_channel_counters() -> None:
 def downgrade() -> None:
     op.create_index('ix_upload_jobs_state', 'upload_jobs', ['state'], unique=False)
     op.create_index('ix_upload_jobs_not_before', 'upload_jobs', ['not_before'], unique=False)
+    op.drop_index('ix_upload_jobs_thumbnail_path', table_name='upload_jobs')
+    op.drop_index('ix_upload_jobs_file_path', table_name='upload_jobs')
     op.drop_index('ix_upload_jobs_state_finished_at', table_name='upload_jobs')
     op.drop_index('ix_upload_jobs_unfinished_not_before', table_name='upload_jobs')
     with op.batch_alter_table('channels', schema=None) as batch_op:
