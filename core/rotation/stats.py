@@ -30,6 +30,8 @@ def counts(outcomes: str) -> tuple[int, int]:
 
 def job_moved(session: Session, job_id: int, from_state: str, to_state: str) -> None:
     """Update the counters of the job's channel for one state change of the job."""
+    if to_state not in UploadState._value2member_map_:
+        return
     state = UploadState(to_state)
     if state == from_state or (state not in OUTCOME_LETTER and state != UploadState.UPLOADING):
         return
