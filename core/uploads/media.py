@@ -188,8 +188,12 @@ def _prune_expired(now: datetime, since: datetime | None) -> int:
                 ).all()
             if not rows:
                 break
-            paths = {p for _, _, video, thumb in rows for p in (video, thumb) if p}
-            removed += _delete(_unused(paths, now))
+            # Files already gone (an earlier pass) need no lookup: most, in a first pass.
+            paths = {
+                p for _, _, video, thumb in rows for p in (video, thumb) if p and os.path.isfile(p)
+            }
+            if paths:
+                removed += _delete(_unused(paths, now))
             last = rows[-1]
             after = (last[1], last[0] or 0) if last[1] is not None else None
             if after is None or len(rows) < PRUNE_BATCH:
