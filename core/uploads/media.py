@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select as select_columns
-from sqlmodel import col, or_, select
+from sqlmodel import col, select
 
 from core import clock, db
 from core.settings import get_settings
@@ -174,11 +174,11 @@ def _prune_expired(now: datetime, since: datetime | None) -> int:
             ).where(UploadJob.state == state, col(UploadJob.finished_at) <= now - kept)
             if after is not None:
                 at, last_id = after
+                # A range from `at` (the index's order), less the rows of `at` already
+                # seen: an OR of the two would make the database sort the whole rest.
                 query = query.where(
-                    or_(
-                        col(UploadJob.finished_at) > at,
-                        (col(UploadJob.finished_at) == at) & (col(UploadJob.id) > last_id),
-                    )
+                    col(UploadJob.finished_at) >= at,
+                    ~((col(UploadJob.finished_at) == at) & (col(UploadJob.id) <= last_id)),
                 )
             elif lower is not None:
                 query = query.where(col(UploadJob.finished_at) > lower)
