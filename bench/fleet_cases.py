@@ -118,28 +118,16 @@ def _state_class(name: str) -> Any:
 
 
 def tick_claim(env: Env) -> list[int]:
-    """Runner.tick's claim, for a runner with every slot free (rolled back)."""
-    from sqlmodel import col
-
-    from core import clock, db, lease
+    """Runner.tick's claim (core.uploads.runner.claim_due), every slot free (rolled back)."""
+    from core import db, lease
     from core.settings import get_settings
-    from core.uploads.fencing import lease_ttl
-    from core.uploads.runner import CLAIMABLE
-    from models import UploadJob
+    from core.uploads.runner import claim_due
 
-    now = clock.now()
     with db.session() as s:
-        ids = lease.claim(
-            session=s,
-            model=UploadJob,
+        ids = claim_due(
+            s,
             owner=f"{lease.process_owner()}:{uuid.uuid4().hex[:8]}",
-            ttl=lease_ttl(),
-            where=[
-                col(UploadJob.state).in_(CLAIMABLE),
-                col(UploadJob.not_before) <= now,
-                col(UploadJob.id).not_in([]),
-            ],
-            order_by=[col(UploadJob.not_before)],
+            running=[],
             limit=get_settings().upload_concurrency,
         )
         s.rollback()
@@ -193,21 +181,64 @@ def tick_pick(env: Env) -> Any:
 
 
 def tick_scores(env: Env) -> Any:
+    """The rotation tick's work in the process whose turn it is (the others skip it)."""
     from core import rotation
 
     return rotation.refresh_scores()
 
 
-def tick_housekeeping(env: Env) -> None:
-    from jobs import housekeeping
+def tick_turn(env: Env) -> Any:
+    """A rotation tick in a process whose turn it is not: it finds the run taken and skips."""
+    from datetime import timedelta
 
-    housekeeping.run()
+    from core import periodic
+
+    return periodic.run_once("bench-turn", every=timedelta(days=365), work=lambda: None)
+
+
+def previous_housekeeping(env: Env) -> None:
+    """The fleet as housekeeping finds it each hour: its previous pass ended an hour ago,
+    and the statistics were refreshed less than 6 hours ago (their own case)."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from core import clock, db, housekeeping
+    from models import PeriodicRun
+
+    now = clock.now()
+    with db.session() as s:
+        s.execute(
+            delete(PeriodicRun).where(
+                PeriodicRun.name.in_([housekeeping.NAME, "database_statistics"])  # type: ignore[attr-defined]
+            )
+        )
+        s.add(PeriodicRun(name=housekeeping.NAME, finished_at=now - timedelta(hours=1), runs=1))
+        s.add(PeriodicRun(name="database_statistics", started_at=now, finished_at=now, runs=1))
+
+
+def tick_housekeeping(env: Env) -> Any:
+    """The hourly housekeeping's work (core.housekeeping.run, what jobs/housekeeping.py runs
+    in the process whose turn it is), prune_media included."""
+    from core import housekeeping
+
+    return housekeeping.run()
 
 
 def tick_prune_media(env: Env) -> int:
-    from core import uploads
+    """prune_media as the hourly pass runs it: what expired since the previous pass."""
+    from datetime import timedelta
 
-    return uploads.prune_media()
+    from core import clock, uploads
+
+    return uploads.prune_media(since=clock.now() - timedelta(hours=1))
+
+
+def tick_statistics(env: Env) -> Any:
+    """The SQLite statistics refresh housekeeping runs every 6 hours (nothing on PG)."""
+    from core import housekeeping
+
+    return housekeeping.refresh_statistics()
 
 
 CASES = [
@@ -249,7 +280,9 @@ CASES = [
     Case("next scheduled uploads (Overview)", tick_next_uploads),
     Case("rotation pick for one auto job", tick_pick),
     Case("rotation refresh_scores", tick_scores),
+    Case("rotation tick, another process's turn", tick_turn),
     Case("token refresh tick: due channels", tick_tokens),
-    Case("housekeeping (prune_media included)", tick_housekeeping),
+    Case("housekeeping (prune_media included)", tick_housekeeping, previous_housekeeping),
     Case("prune_media", tick_prune_media),
+    Case("database statistics refresh (SQLite, every 6 h)", tick_statistics),
 ]

@@ -250,6 +250,23 @@ def _migrate(url: str) -> None:
     db.migrate(url)
 
 
+def _rotation_counters(url: str) -> None:
+    """Each channel's rotation counters from the jobs loaded (the product keeps them as
+    uploads start and end; a bulk load skips that, as a restore would)."""
+    from sqlalchemy import create_engine
+    from sqlmodel import Session
+
+    from core.rotation import stats
+
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session:
+            stats.rebuild_all(session=session)
+            session.commit()
+    finally:
+        engine.dispose()
+
+
 def _build_sqlite(scale: Scale, url: str, path: Path) -> None:
     _migrate(url)
     conn = sqlite3.connect(path, isolation_level=None)
@@ -265,6 +282,7 @@ def _build_sqlite(scale: Scale, url: str, path: Path) -> None:
         while batch := list(islice(iterator, BATCH)):
             conn.executemany(sql, batch)
     conn.execute("COMMIT")
+    _rotation_counters(url)
     conn.execute("ANALYZE")
     conn.execute("PRAGMA journal_mode=WAL")  # what the product's connections use
     conn.close()
@@ -290,6 +308,7 @@ def _build_postgres(scale: Scale, url: str) -> None:
                     f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
                 )
         conn.commit()
+    _rotation_counters(url)
     with psycopg.connect(_libpq(url), autocommit=True) as conn:
         conn.execute("ANALYZE")
 

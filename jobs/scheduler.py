@@ -43,7 +43,9 @@ def default_jobs() -> list[JobSpec]:
     settings = get_settings()
     specs = [
         JobSpec("heartbeat", heartbeat.run, settings.heartbeat_seconds),
-        JobSpec("housekeeping", housekeeping.run, 3600, run_at_start=False),
+        JobSpec(
+            "housekeeping", housekeeping.run, housekeeping.EVERY.total_seconds(), run_at_start=False
+        ),
         JobSpec("tokens", tokens.run, settings.token_refresh_minutes * 60),
         JobSpec("uploads", uploads.run, settings.upload_tick_seconds),
         JobSpec("rotation", rotation.run, settings.rotation_tick_minutes * 60),

@@ -6,8 +6,9 @@ from models.audit import AuditEvent, AuditEventPublic
 from models.channel import Channel, ChannelPublic, ChannelState, OAuthState
 from models.project import Project, ProjectPublic
 from models.quota import QuotaBucketHour, QuotaDayDetail, QuotaLedger, QuotaUsage
-from models.system import SchedulerHeartbeat
+from models.system import PeriodicRun, SchedulerHeartbeat
 from models.upload import (
+    UNFINISHED,
     PublishMode,
     TargetKind,
     UploadEvent,
@@ -15,10 +16,12 @@ from models.upload import (
     UploadJob,
     UploadJobPublic,
     UploadState,
+    unfinished_jobs,
 )
 from models.user import LoginAttempt, Role, User, UserPublic, UserSession
 
 __all__ = [
+    "UNFINISHED",
     "Alert",
     "AlertPublic",
     "AlertStatus",
@@ -32,6 +35,7 @@ __all__ = [
     "IdempotencyKey",
     "LoginAttempt",
     "OAuthState",
+    "PeriodicRun",
     "Project",
     "ProjectPublic",
     "PublishMode",
@@ -51,4 +55,5 @@ __all__ = [
     "User",
     "UserPublic",
     "UserSession",
+    "unfinished_jobs",
 ]

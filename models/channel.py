@@ -62,6 +62,11 @@ class Channel(LeaseFields, table=True):
     error_streak: int = 0
     resting_until: datetime | None = utc_column(nullable=True)
     rest_reason: str = Field(default="", max_length=200)
+    # Rotation's inputs, kept as uploads start and end (core.rotation.stats), so choosing a
+    # channel reads the channels, not the job table: the outcomes of its last uploads,
+    # newest first ("p" published, "f" failed), and when its latest upload started.
+    recent_outcomes: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
+    last_started_at: datetime | None = utc_column(nullable=True)
     health_score: float = 0.0
     score_breakdown: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     score_updated_at: datetime | None = utc_column(nullable=True)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Index
+from sqlalchemy import JSON, BigInteger, ColumnElement, Index, and_, text
 from sqlmodel import Field, SQLModel
 
 from models.base import LeaseFields, enum_column, utc_column
@@ -38,6 +38,19 @@ class UploadState(StrEnum):
         )
 
 
+# Every state of a job still in the works, and the SQL condition for them. The partial
+# index below and the queries it serves (the runner's claim, what runs next) use this same
+# condition, written out with its values: SQLite only uses a partial index for a query
+# that repeats the index's condition with constants, not with bound parameters.
+UNFINISHED = tuple(state for state in UploadState if not state.finished)
+UNFINISHED_SQL = "state IN ({})".format(", ".join(f"'{state.value}'" for state in UNFINISHED))
+
+
+def unfinished_jobs() -> ColumnElement[bool]:
+    """The condition "the job is unfinished", as the partial index spells it."""
+    return and_(text(UNFINISHED_SQL))
+
+
 class TargetKind(StrEnum):
     CHANNEL = "channel"  # exactly this channel
     GROUP = "group"  # the healthiest channel of a group, chosen at run time
@@ -51,10 +64,30 @@ class PublishMode(StrEnum):
 
 class UploadJob(LeaseFields, table=True):
     __tablename__ = "upload_jobs"
-    # The Uploads page: one page of jobs by state or by channel, newest scheduled first.
     __table_args__ = (
+        # The Uploads page: one page of jobs by state or by channel, newest scheduled first.
+        # Its state prefix serves every other lookup by state.
         Index("ix_upload_jobs_state_scheduled_for", "state", "scheduled_for"),
         Index("ix_upload_jobs_channel_scheduled_for", "channel_id", "scheduled_for"),
+        # The runner's claim and "next up": the few thousand unfinished jobs by due time,
+        # without walking past the million finished ones.
+        Index(
+            "ix_upload_jobs_unfinished_not_before",
+            "not_before",
+            "state",
+            sqlite_where=text(UNFINISHED_SQL),
+            postgresql_where=text(UNFINISHED_SQL),
+        ),
+        # Media pruning: finished jobs of one state by when they finished; and which jobs
+        # use a stored file (also a person's media quota), the thumbnails apart.
+        Index("ix_upload_jobs_state_finished_at", "state", "finished_at"),
+        Index("ix_upload_jobs_file_path", "file_path"),
+        Index(
+            "ix_upload_jobs_thumbnail_path",
+            "thumbnail_path",
+            sqlite_where=text("thumbnail_path IS NOT NULL"),
+            postgresql_where=text("thumbnail_path IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -66,10 +99,10 @@ class UploadJob(LeaseFields, table=True):
         default=None, foreign_key="users.id", index=True, ondelete="SET NULL"
     )
     updated_at: datetime = utc_column()
-    state: UploadState = enum_column(UploadState, index=True)
+    state: UploadState = enum_column(UploadState)
     state_reason: str = Field(default="", max_length=500)
     # Work may start (or resume, or be polled) from this time on.
-    not_before: datetime = utc_column(index=True)
+    not_before: datetime = utc_column()
     scheduled_for: datetime = utc_column(index=True)
     publish_mode: PublishMode = enum_column(PublishMode, default=PublishMode.UPLOAD_AT)
     publish_at: datetime | None = utc_column(nullable=True)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from core import audit, clock, db, when
 from core.auth import CurrentUser, SystemActor
 from core.errors import InputError, NotFound
+from core.rotation import stats
 from core.uploads.actors import Actor, acting, authorize, may_change, name_of
 from core.uploads.rules import first_state, publish_time_passed, publish_time_problem
 from models import PublishMode, UploadEvent, UploadJob, UploadState
@@ -24,7 +25,7 @@ def record_event(
     message: str,
     actor: str = "system",
 ) -> None:
-    """Add a line to a job's history."""
+    """Add a line to a job's history (and move its channel's rotation counters along)."""
     session.add(
         UploadEvent(
             job_id=job_id,
@@ -35,6 +36,7 @@ def record_event(
             actor=actor,
         )
     )
+    stats.job_moved(session, job_id, str(from_state), str(to_state))
 
 
 def transition(

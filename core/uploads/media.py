@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
 from core import clock, db
@@ -112,41 +113,134 @@ def prune_partials(*, older_than: timedelta = PARTIAL_GRACE) -> int:
     return removed
 
 
-def prune_media(*, grace: timedelta = timedelta(hours=24)) -> int:
-    """Delete media files no job still needs: abandoned form uploads after a day, published
-    jobs' files after a week, cancelled ones' after a month (a failed job keeps its file).
-    Orphaned .part files go sooner (prune_partials)."""
-    removed = prune_partials()
-    now = clock.now()
-    with db.read_session() as s:
-        rows = s.exec(
-            select(
-                UploadJob.file_path,
-                UploadJob.thumbnail_path,
-                UploadJob.state,
-                UploadJob.finished_at,
-            )
-        ).all()
+# How long a finished job keeps its files (it may still be retried); a failed job keeps
+# them until it is retried or deleted, an unfinished one until it is done.
+KEEP_FILES_FOR = {
+    UploadState.PUBLISHED: timedelta(days=7),
+    UploadState.CANCELLED: timedelta(days=30),
+}
+PRUNE_BATCH = 500
+# A pass given `since` (the previous pass) looks back this much further, so nothing that
+# expired while the previous pass ran is missed.
+PRUNE_OVERLAP = timedelta(hours=2)
+
+
+def _needs_files(state: UploadState, finished_at: datetime | None, now: datetime) -> bool:
+    kept = KEEP_FILES_FOR.get(state)
+    return kept is None or finished_at is None or clock.as_utc(finished_at) > now - kept
+
+
+def _unused(paths: set[str], now: datetime) -> set[str]:
+    """Those of `paths` no job needs any more (through the indexes on the paths)."""
     needed: set[str] = set()
-    # Published: kept a week. Cancelled: a month (it may still be retried). Otherwise kept.
-    keep_for = {UploadState.PUBLISHED: timedelta(days=7), UploadState.CANCELLED: timedelta(days=30)}
-    for video, thumb, state, finished_at in rows:
-        kept = keep_for.get(UploadState(state))
-        if kept is None or finished_at is None or clock.as_utc(finished_at) > now - kept:
-            needed.update(p for p in (video, thumb) if p)
-    referenced = {p for row in rows for p in row[:2] if p}
-    fresh_after = now.timestamp() - grace.total_seconds()
-    for path in media_dir().iterdir():
-        name = str(path)
-        if name in needed:
+    with db.read_session() as s:
+        for column in (UploadJob.file_path, UploadJob.thumbnail_path):
+            rows = s.exec(
+                select(column, UploadJob.state, UploadJob.finished_at).where(
+                    col(column).in_(sorted(paths))
+                )
+            ).all()
+            needed.update(
+                p for p, state, at in rows if p and _needs_files(UploadState(state), at, now)
+            )
+    return paths - needed
+
+
+def _delete(paths: set[str]) -> int:
+    removed = 0
+    folder = media_dir()
+    for path in paths:
+        if Path(path).parent != folder:  # only ever the media folder's own files
             continue
         try:
-            if not path.is_file():
-                continue
-            if name not in referenced and path.stat().st_mtime > fresh_after:
-                continue  # a form upload that may still be submitted
-            path.unlink()
-        except FileNotFoundError:
+            os.unlink(path)
+        except (FileNotFoundError, IsADirectoryError):
             continue
         removed += 1
     return removed
+
+
+def _prune_expired(now: datetime, since: datetime | None) -> int:
+    """The files of jobs whose keeping time ended (since `since`), unless another job
+    needs them (a fan-out's jobs share one): finished jobs by state and finish time, a
+    batch at a time."""
+    removed = 0
+    for state, kept in KEEP_FILES_FOR.items():
+        after: tuple[datetime, int] | None = None
+        lower = since - kept - PRUNE_OVERLAP if since is not None else None
+        while True:
+            query = select(
+                UploadJob.id, UploadJob.finished_at, UploadJob.file_path, UploadJob.thumbnail_path
+            ).where(UploadJob.state == state, col(UploadJob.finished_at) <= now - kept)
+            if after is not None:
+                at, last_id = after
+                # A range from `at` (the index's order), less the rows of `at` already
+                # seen: an OR of the two would make the database sort the whole rest.
+                query = query.where(
+                    col(UploadJob.finished_at) >= at,
+                    ~((col(UploadJob.finished_at) == at) & (col(UploadJob.id) <= last_id)),
+                )
+            elif lower is not None:
+                query = query.where(col(UploadJob.finished_at) > lower)
+            with db.read_session() as s:
+                rows = s.exec(
+                    query.order_by(col(UploadJob.finished_at), col(UploadJob.id)).limit(PRUNE_BATCH)
+                ).all()
+            if not rows:
+                break
+            # Files already gone (an earlier pass) need no lookup: most, in a first pass.
+            paths = {
+                p for _, _, video, thumb in rows for p in (video, thumb) if p and os.path.isfile(p)
+            }
+            if paths:
+                removed += _delete(_unused(paths, now))
+            last = rows[-1]
+            after = (last[1], last[0] or 0) if last[1] is not None else None
+            if after is None or len(rows) < PRUNE_BATCH:
+                break
+    return removed
+
+
+def _prune_abandoned(now: datetime, grace: timedelta, since: datetime | None) -> int:
+    """Files no job uses (a form upload never submitted) once older than `grace`: those
+    that passed that age since `since` (every one, without it)."""
+    newest = (now - grace).timestamp()
+    oldest = (since - grace - PRUNE_OVERLAP).timestamp() if since is not None else None
+    candidates: list[str] = []
+    with os.scandir(media_dir()) as entries:
+        for entry in entries:
+            if entry.name.endswith(".part"):
+                continue  # prune_partials' own
+            try:
+                if not entry.is_file():
+                    continue
+                mtime = entry.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            if mtime <= newest and (oldest is None or mtime > oldest):
+                candidates.append(entry.path)
+    removed = 0
+    for start in range(0, len(candidates), PRUNE_BATCH):
+        batch = set(candidates[start : start + PRUNE_BATCH])
+        with db.read_session() as s:
+            used = {
+                str(p)
+                for column in (col(UploadJob.file_path), col(UploadJob.thumbnail_path))
+                for p in s.execute(select_columns(column).where(column.in_(batch))).scalars()
+                if p
+            }
+        removed += _delete(batch - used)
+    return removed
+
+
+def prune_media(*, grace: timedelta = timedelta(hours=24), since: datetime | None = None) -> int:
+    """Delete media files no job needs any more: published jobs' files after a week,
+    cancelled ones' after a month (a failed or unfinished job keeps its file), and files
+    no job uses (a form upload never submitted) once older than `grace`. Orphaned .part
+    files go sooner (prune_partials).
+
+    `since`, the time of the previous pass, limits the work to what expired after it (the
+    hourly housekeeping passes it); without it every finished job is looked at, a batch at
+    a time (the first pass after an upgrade)."""
+    now = clock.now()
+    return prune_partials() + _prune_expired(now, since) + _prune_abandoned(now, grace, since)

@@ -14,7 +14,14 @@ from sqlmodel import Session, col, or_, select
 
 from core.errors import InputError, NotFound
 from core.listing import FIRST_PAGE, Found, Window, contains, paged
-from models import Channel, TargetKind, UploadEvent, UploadJob, UploadState
+from models import (
+    Channel,
+    TargetKind,
+    UploadEvent,
+    UploadJob,
+    UploadState,
+    unfinished_jobs,
+)
 
 
 @dataclass(frozen=True)
@@ -146,10 +153,15 @@ def titles_for_jobs(*, session: Session, jobs: Iterable[UploadJob]) -> dict[int,
 
 
 def next_scheduled(*, session: Session, limit: int = 5) -> list[UploadJob]:
+    """The jobs due next (scheduled or queued), soonest first."""
     return list(
         session.exec(
             select(UploadJob)
-            .where(col(UploadJob.state).in_([UploadState.SCHEDULED, UploadState.QUEUED]))
+            .where(
+                # The partial index's own condition, so that SQLite reads that index too.
+                unfinished_jobs(),
+                col(UploadJob.state).in_([UploadState.SCHEDULED, UploadState.QUEUED]),
+            )
             .order_by(col(UploadJob.not_before))
             .limit(limit)
         ).all()

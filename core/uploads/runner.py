@@ -18,7 +18,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from core import clock, db, lease
 from core.gateways import channel_gateway
@@ -39,20 +39,19 @@ from core.uploads.fencing import (
     wait,
 )
 from core.uploads.rules import publish_time_passed
-from models import PublishMode, TargetKind, UploadJob, UploadState
+from models import (
+    UNFINISHED,
+    PublishMode,
+    TargetKind,
+    UploadJob,
+    UploadState,
+    unfinished_jobs,
+)
 from youtube.errors import Action, GoogleError
 
 log = logging.getLogger("tubefleet.uploads")
 
-CLAIMABLE = [
-    UploadState.QUEUED,
-    UploadState.SCHEDULED,
-    UploadState.UPLOADING,
-    UploadState.PROCESSING,
-    UploadState.WAITING_QUOTA,
-    UploadState.WAITING_CHANNEL,
-    UploadState.WAITING_REAUTH,
-]
+CLAIMABLE = list(UNFINISHED)  # every unfinished state
 
 
 def _upload_or_reroute(run: Run) -> None:
@@ -162,6 +161,27 @@ def run_job(job_id: int, owner: str) -> None:
         )
 
 
+def claim_due(session: Session, *, owner: str, running: list[int], limit: int) -> list[int]:
+    """Lease up to `limit` due jobs to `owner`, longest due first (not those in `running`).
+
+    The condition is ix_upload_jobs_unfinished_not_before's own, so the claim reads that
+    index (the few thousand unfinished jobs), never the million finished ones.
+    """
+    return lease.claim(
+        session=session,
+        model=UploadJob,
+        owner=owner,
+        ttl=lease_ttl(),
+        where=[
+            unfinished_jobs(),
+            col(UploadJob.not_before) <= clock.now(),
+            col(UploadJob.id).not_in(running),
+        ],
+        order_by=[col(UploadJob.not_before)],
+        limit=limit,
+    )
+
+
 class Runner:
     """This process's upload workers: claims due jobs into a bounded thread pool."""
 
@@ -184,21 +204,8 @@ class Runner:
         # A fresh owner per claim: a job this process still runs (its lease lapsed while
         # renewal failed) is never claimed again by the same name.
         owner = f"{lease.process_owner()}:{uuid.uuid4().hex[:8]}"
-        now = clock.now()
         with db.session() as s:
-            ids = lease.claim(
-                session=s,
-                model=UploadJob,
-                owner=owner,
-                ttl=lease_ttl(),
-                where=[
-                    col(UploadJob.state).in_(CLAIMABLE),
-                    col(UploadJob.not_before) <= now,
-                    col(UploadJob.id).not_in(running),
-                ],
-                order_by=[col(UploadJob.not_before)],
-                limit=free,
-            )
+            ids = claim_due(s, owner=owner, running=running, limit=free)
         for job_id in ids:
             with self._lock:
                 self._active[job_id] = owner
