@@ -35,7 +35,15 @@ step() {
 
 step "lint (ruff, mypy, import-linter)" "$ROOT/scripts/lint.sh"
 step "unit tests" python -m pytest tests/unit -q "$@"
-step "integration tests" python -m pytest tests/integration -q "$@"
+
+# The integration suite (databases and the sandbox, no browser) runs beside the browser
+# and security suites, which take turns with the one built frontend; its output is shown
+# when it ends. This keeps the whole run near 15 minutes instead of 20.
+integration_log="$(mktemp)"
+integration_started=$SECONDS
+python -m pytest tests/integration -q "$@" >"$integration_log" 2>&1 &
+integration_pid=$!
+
 if ensure_chromium; then
   step "browser tests (headless Chromium)" python -m pytest tests/e2e -q "$@"
   # The security review's attacks, each as the attacker's own client (raw socket.io,
@@ -44,6 +52,15 @@ if ensure_chromium; then
 else
   results+=("FAILED browser tests (no Chromium)"); status=1
 fi
+
+say "integration tests (ran alongside)"
+if wait "$integration_pid"; then
+  results+=("ok     integration tests ($((SECONDS - integration_started)) s, alongside)")
+else
+  results+=("FAILED integration tests ($((SECONDS - integration_started)) s, alongside)"); status=1
+fi
+cat "$integration_log"
+rm -f "$integration_log"
 
 say "summary"
 printf '  %s\n' "${results[@]}"
