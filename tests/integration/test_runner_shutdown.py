@@ -10,13 +10,22 @@ from pathlib import Path
 import pytest
 
 from core import db, uploads
+from core.settings import reload_settings
 from core.uploads import Runner
 from models import TargetKind, UploadJob, UploadState
 from tests.integration.world import SYSTEM, SandboxWorld, fake_video, md5_of, run_jobs_until_done
 
 MB = 1024 * 1024
 
-pytestmark = pytest.mark.usefixtures("upload_world")
+
+@pytest.fixture
+def small_chunks(any_world: SandboxWorld, monkeypatch: pytest.MonkeyPatch) -> SandboxWorld:
+    """The world on SQLite and on PostgreSQL, with 256 KiB chunks: a 3 MB file takes 12."""
+    monkeypatch.setenv("TUBEFLEET_UPLOAD_CHUNK_BYTES", str(256 * 1024))
+    monkeypatch.setenv("TUBEFLEET_PROCESSING_POLL_SECONDS", "1")
+    reload_settings()
+    any_world.control.update_settings(processing_delay=0.5)
+    return any_world
 
 
 def _job(job_id: int) -> UploadJob:
@@ -27,8 +36,9 @@ def _job(job_id: int) -> UploadJob:
 
 
 def test_a_runner_started_after_another_shut_down_finishes_its_upload(
-    world: SandboxWorld, tmp_path: Path
+    small_chunks: SandboxWorld, tmp_path: Path
 ) -> None:
+    world = small_chunks
     channel = world.connected_channel(world.project(), "Restarted Worker")
     video = fake_video(tmp_path / "restart.mp4", 3 * MB)
     world.control.add_fault("latency", method="upload_chunk", latency_ms=30, count=1000)
