@@ -13,7 +13,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Connection, Engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -70,6 +70,18 @@ def session() -> Iterator[Session]:
     """
     with open_session(engine(), write=True) as s:
         yield s
+
+
+@contextmanager
+def write_connection() -> Iterator[Connection]:
+    """One write transaction on a bare connection (BEGIN IMMEDIATE on SQLite), committed on
+    success: for single statements on a hot path (an upload's per-chunk progress), where
+    an ORM session's set-up and unit of work cost more than the statement itself."""
+    with engine().connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.execution_options(**{IMMEDIATE: True})
+        with connection.begin():
+            yield connection
 
 
 @contextmanager

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col
+from sqlalchemy import bindparam, update
 
 from core import alerts, clock, db, rotation
 from core.settings import get_settings
@@ -23,10 +22,6 @@ from models import Severity, UploadJob, UploadState
 
 # How long a job waits before a blocked channel (re-consent, nothing eligible) is checked again.
 RECHECK = timedelta(minutes=5)
-
-# Set when the process shuts down: uploads stop at their next chunk and hand their
-# jobs back at once (the stored session lets anyone continue them).
-stopping = threading.Event()
 
 
 class Stop(BaseException):
@@ -45,6 +40,10 @@ class Run:
     # What refused this job during this run, so a reroute does not pick it again.
     refused_projects: set[int] = field(default_factory=set)
     refused_channels: set[int] = field(default_factory=set)
+    # Set when this run's runner shuts down: the upload stops at its next chunk and hands
+    # the job back at once (the stored session lets anyone continue it). One per runner,
+    # never process-wide: a runner started after another shut down must still run.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
 
 def lease_ttl() -> timedelta:
@@ -61,26 +60,68 @@ def fenced(
 ) -> bool:
     """Write to a job only while we hold its lease; optionally end the lease."""
     now = clock.now()
-    conditions = [
-        col(UploadJob.id) == job_id,
-        col(UploadJob.lease_owner) == owner,
-        col(UploadJob.lease_expires_at) >= now,
-    ]
+    table = UploadJob.__table__  # type: ignore[attr-defined]
+    job = table.c
+    conditions = [job.id == job_id, job.lease_owner == owner, job.lease_expires_at >= now]
     if require_state is not None:
-        conditions.append(col(UploadJob.state) == require_state)
+        conditions.append(job.state == require_state)
     extra: dict[str, Any] = (
         {"lease_owner": None, "lease_expires_at": None}
         if release
         else {"lease_expires_at": now + lease_ttl()}
     )
-    with db.session() as s:
-        done = s.execute(
-            update(UploadJob)
-            .where(*conditions)
-            .values(updated_at=now, **values, **extra)
-            .execution_options(synchronize_session=False)
+    # A Core UPDATE on a bare connection: an ORM session costs more than the statement.
+    with db.write_connection() as connection:
+        done = connection.execute(
+            update(table).where(*conditions).values(updated_at=now, **values, **extra)
         )
-        return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+        return done.rowcount == 1
+
+
+# The per-chunk write of an upload, built once: the confirmed offset and the progress the
+# Uploads page shows, fenced like `fenced(require_state=UPLOADING)`, renewing the lease.
+_job = UploadJob.__table__.c  # type: ignore[attr-defined]
+_PROGRESS = (
+    update(UploadJob.__table__)  # type: ignore[attr-defined]
+    .where(
+        _job.id == bindparam("job_id"),
+        _job.lease_owner == bindparam("owner"),
+        _job.lease_expires_at >= bindparam("now"),
+        _job.state == bindparam("uploading"),
+    )
+    .values(
+        bytes_confirmed=bindparam("confirmed"),
+        bytes_sent=bindparam("sent"),
+        speed_bps=bindparam("speed"),
+        eta_seconds=bindparam("eta"),
+        progress_at=bindparam("now"),
+        updated_at=bindparam("now"),
+        lease_expires_at=bindparam("until"),
+    )
+)
+
+
+def record_progress(run: Run, *, confirmed: int, sent: int, speed: float, eta: int | None) -> bool:
+    """Store an upload's confirmed offset (committed before the caller sends on) and its
+    progress, while we hold the lease and the job is still uploading; False means stop:
+    the job was cancelled or taken over."""
+    now = clock.now()
+    with db.write_connection() as connection:
+        done = connection.execute(
+            _PROGRESS,
+            {
+                "job_id": run.job_id,
+                "owner": run.owner,
+                "now": now,
+                "uploading": UploadState.UPLOADING,
+                "confirmed": confirmed,
+                "sent": sent,
+                "speed": speed,
+                "eta": eta,
+                "until": now + lease_ttl(),
+            },
+        )
+        return done.rowcount == 1
 
 
 def read_job(job_id: int) -> UploadJob:

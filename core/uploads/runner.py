@@ -35,7 +35,6 @@ from core.uploads.fencing import (
     lease_ttl,
     move,
     read_job,
-    stopping,
     wait,
 )
 from core.uploads.rules import publish_time_passed
@@ -112,9 +111,10 @@ def _upload_or_reroute(run: Run) -> None:
     )
 
 
-def run_job(job_id: int, owner: str) -> None:
-    """Do whatever a claimed job needs next; always gives the lease back."""
-    run = Run(job_id, owner)
+def run_job(job_id: int, owner: str, stopping: threading.Event | None = None) -> None:
+    """Do whatever a claimed job needs next; always gives the lease back. Once `stopping`
+    is set (the runner shuts down) an upload stops at its next chunk."""
+    run = Run(job_id, owner, stopping=stopping or threading.Event())
     try:
         job = read_job(job_id)
         if job.state == UploadState.PROCESSING:
@@ -148,7 +148,7 @@ def run_job(job_id: int, owner: str) -> None:
         )
     except Stop as stop:
         log.info("job %s: %s", job_id, stop)
-        if stopping.is_set():
+        if run.stopping.is_set():
             fenced(job_id, owner, release=True, not_before=clock.now())
     except Exception as exc:
         log.exception("job %s crashed", job_id)
@@ -191,6 +191,7 @@ class Runner:
         self._active: dict[int, str] = {}
         self._lock = threading.Lock()
         self._keeper_stop = threading.Event()
+        self._stopping = threading.Event()  # this runner's uploads stop at their next chunk
         self._keeper = threading.Thread(target=self._keep_leases, name="upload-leases", daemon=True)
         self._keeper.start()
 
@@ -214,7 +215,7 @@ class Runner:
 
     def _run(self, job_id: int, owner: str) -> None:
         try:
-            run_job(job_id, owner)
+            run_job(job_id, owner, self._stopping)
         finally:
             with self._lock:
                 if self._active.get(job_id) == owner:
@@ -240,7 +241,7 @@ class Runner:
 
     def shutdown(self, wait: bool = True) -> None:
         """Stop: running uploads end at their next chunk and release their jobs."""
-        stopping.set()
+        self._stopping.set()
         self._keeper_stop.set()
         self._pool.shutdown(wait=wait, cancel_futures=True)
 

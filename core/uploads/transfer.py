@@ -14,7 +14,7 @@ from core.gateways import channel_gateway
 from core.quota import Priority
 from core.settings import get_settings
 from core.uploads import slots
-from core.uploads.fencing import Run, Stop, fail, fenced, move, stopping
+from core.uploads.fencing import Run, Stop, fail, fenced, move, record_progress
 from models import Channel, UploadJob, UploadState
 from youtube.errors import Action, GoogleError
 from youtube.upload import ResumableUpload, UploadSpec
@@ -65,22 +65,17 @@ def upload(run: Run, job: UploadJob, channel: Channel) -> dict[str, Any]:
             raise Stop("lease lost while starting the session")
 
     def on_chunk(confirmed: int, sent: int) -> bool:
-        if stopping.is_set():
-            return False
+        # Runs before every chunk: the offset is committed before more bytes go out, so a
+        # crash never loses a confirmed range nor claims an unconfirmed one. One short
+        # UPDATE, which also renews the lease; it fails once the job was cancelled (state)
+        # or taken over (lease). False: stop sending.
         elapsed = max(clock.monotonic() - started, 1e-6)
         speed = max(confirmed - first_confirmed, 0) / elapsed
         eta = int((job.file_size - confirmed) / speed) if speed > 0 else None
-        # Fails once the job is cancelled (state) or taken over (lease): stop sending.
-        return fenced(
-            run.job_id,
-            run.owner,
-            require_state=UploadState.UPLOADING,
-            bytes_confirmed=confirmed,
-            bytes_sent=sent_before + sent,
-            speed_bps=speed,
-            eta_seconds=eta,
-            progress_at=clock.now(),
+        stored = record_progress(
+            run, confirmed=confirmed, sent=sent_before + sent, speed=speed, eta=eta
         )
+        return stored and not run.stopping.is_set()
 
     spec = UploadSpec(
         path=job.file_path,

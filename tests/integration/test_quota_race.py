@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import select
 
 from core import clock, db, uploads
-from core.uploads import Runner, fencing
+from core.uploads import Runner
 from models import TargetKind, UploadJob, UploadState
 from models.quota import QuotaUsage
 from sandbox.control import SandboxControl
@@ -89,7 +89,6 @@ def test_auto_jobs_that_lose_the_race_for_the_last_insert_wait_for_the_quota_res
         )
     finally:
         runner.shutdown(wait=True)
-        fencing.stopping.clear()
 
     # Google's quota day ends at midnight Pacific (the same for the whole run, unless it
     # happened to straddle midnight).

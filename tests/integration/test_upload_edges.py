@@ -91,9 +91,6 @@ def test_cancel_during_an_upload_stops_it_and_creates_no_video(
         time.sleep(1.0)  # the runner notices before its next chunk
     finally:
         runner.shutdown(wait=True)
-    from core.uploads import fencing
-
-    fencing.stopping.clear()
     final = job(job_id)
     assert final.state == UploadState.CANCELLED and final.video_id is None
     assert world.control.videos(channel_id=channel.youtube_id) == []
@@ -199,9 +196,6 @@ def test_reconsent_mid_upload_waits_then_resumes_the_same_session(
         )
     finally:
         runner.shutdown(wait=True)
-    from core.uploads import fencing
-
-    fencing.stopping.clear()
     stuck = waiting[job_id]
     assert stuck.state == UploadState.WAITING_REAUTH, stuck.state_reason
     assert stuck.channel_id == channel.id and stuck.session_uri_enc is not None

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from core import auth, channels, db, projects
-from core.uploads import Runner, fencing
+from core.uploads import Runner
 from models import Channel, ChannelState, Project, Role, UploadJob, UploadState
 from sandbox.control import SandboxControl
 
@@ -180,4 +180,3 @@ def run_jobs_until_done(
     finally:
         if own:
             runner.shutdown(wait=True)
-            fencing.stopping.clear()

@@ -22,7 +22,7 @@ import pytest
 from sqlmodel import func, select
 
 from core import auth, clock, db, uploads
-from core.uploads import Runner, fencing
+from core.uploads import Runner
 from models import Channel, Role, TargetKind, UploadEvent, UploadJob, UploadState
 from tests.integration.world import SandboxWorld, fake_video, person
 
@@ -136,7 +136,6 @@ def test_retry_of_a_cancelled_job_keeps_next_march(world: SandboxWorld, victim_j
             time.sleep(0.05)
     finally:
         runner.shutdown(wait=True)
-        fencing.stopping.clear()
     assert claimed == [], "the retried job started now instead of next March"
     assert world.control.videos(channel_id=channel.youtube_id) == []
     assert after["not_before"] == planned["not_before"]
