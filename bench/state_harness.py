@@ -33,6 +33,7 @@ ORIGIN = "http://localhost:3000"
 def _register_pages() -> None:
     """Import every page state, so the root state builds their substates."""
     import app.states.alerts
+    import app.states.calendar
     import app.states.channels
     import app.states.overview
     import app.states.quota

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import union
 from sqlmodel import Session, col, or_, select
 
 from core.errors import InputError, NotFound
@@ -41,20 +42,34 @@ def list_jobs(*, session: Session, filters: JobFilter = JobFilter()) -> list[Upl
 def job_page(
     *, session: Session, filters: JobFilter, search: str = "", window: Window = FIRST_PAGE
 ) -> Found[UploadJob]:
-    """One page of the queue, newest scheduled first; `search` matches the title, the file's
-    name, the YouTube id, or the job's number."""
+    """One page of the queue, newest scheduled first; `search` matches the title or the
+    file's name (of the newest SEARCH_RECENT jobs), the YouTube id, or the job's number."""
     query = _filtered(filters)
     words = search.strip()
     if words:
-        matches = [
-            contains(col(UploadJob.title), words),
-            contains(col(UploadJob.file_name), words),
-            col(UploadJob.video_id) == words,
-        ]
-        if words.lstrip("#").isdigit() and len(words) < 12:
-            matches.append(col(UploadJob.id) == int(words.lstrip("#")))
-        query = query.where(or_(*matches))
+        query = query.where(col(UploadJob.id).in_(_matching_ids(session, words)))
     return paged(session, query, window)
+
+
+# Words in titles and file names are looked for among the newest jobs only (a scan of
+# every job's title grows with the queue); a job number or a YouTube id finds any job.
+SEARCH_RECENT = 5000
+
+
+def _matching_ids(session: Session, words: str) -> Any:
+    """The ids a search matches, as one UNION whose every part reads an index."""
+    oldest = session.exec(
+        select(UploadJob.id).order_by(col(UploadJob.id).desc()).offset(SEARCH_RECENT - 1).limit(1)
+    ).first()
+    recent = select(UploadJob.id).where(
+        col(UploadJob.id) >= (oldest or 0),
+        or_(contains(col(UploadJob.title), words), contains(col(UploadJob.file_name), words)),
+    )
+    parts = [recent, select(UploadJob.id).where(col(UploadJob.video_id) == words)]
+    number = words.lstrip("#")
+    if number.isdigit() and len(number) < 12:
+        parts.append(select(UploadJob.id).where(col(UploadJob.id) == int(number)))
+    return union(*parts)
 
 
 def _filtered(filters: JobFilter) -> Any:
