@@ -34,7 +34,9 @@ def filter_select(
     if values is not None:
         items.append(rx.foreach(values, lambda v: rx.select.item(v, value=v)))
     select = rx.select.root(
-        rx.select.trigger(data_testid=testid),
+        rx.select.trigger(
+            aria_label=f"Filter: {label or all_text or 'choose'}", data_testid=testid
+        ),
         rx.select.content(*items),
         value=value,
         size="1",

@@ -35,7 +35,7 @@ def _password_first() -> rx.Component:
                 size="2",
             ),
             rx.link(
-                rx.button("Set my password", color_scheme=styles.BRAND),
+                rx.button("Set my password", color_scheme=styles.BRAND, high_contrast=True),
                 href="/settings",
                 data_testid="password-first",
             ),
@@ -94,7 +94,11 @@ def frame(title: str, *children: rx.Component, actions: rx.Component | None = No
 def nothing_yet(what: str, when: str) -> rx.Component:
     """An honest empty state for a part that a later feature fills."""
     return rx.callout(
-        f"Nothing here yet: {what} {when}", icon="info", color_scheme="gray", width="100%"
+        f"Nothing here yet: {what} {when}",
+        icon="info",
+        color_scheme="gray",
+        high_contrast=True,
+        width="100%",
     )
 
 

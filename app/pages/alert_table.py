@@ -176,6 +176,7 @@ def alert_table() -> rx.Component:
             "No alerts match these filters.",
             icon="circle-check",
             color_scheme="green",
+            high_contrast=True,
             width="100%",
             data_testid="alerts-empty",
         ),

@@ -46,6 +46,7 @@ def filters() -> rx.Component:
                 checked=AlertsState.hide_muted,
                 on_change=AlertsState.set_hide_muted,
                 size="1",
+                aria_label="Hide muted alerts",
                 data_testid="alerts-hide-muted",
             ),
             rx.text("Hide muted", size="2", color="var(--gray-11)"),

@@ -59,8 +59,13 @@ def _row(r: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.hstack(
+                # Decorative: the channel's title is beside it.
                 rx.avatar(
-                    src=r["thumbnail"], fallback=r["title"].to(str)[0:2], size="2", radius="full"
+                    src=r["thumbnail"],
+                    fallback=r["title"].to(str)[0:2],
+                    size="2",
+                    radius="full",
+                    aria_hidden="true",
                 ),
                 rx.vstack(
                     rx.text(r["title"], weight="medium"),
@@ -72,7 +77,12 @@ def _row(r: rx.Var) -> rx.Component:
             )
         ),
         rx.table.cell(
-            rx.badge(r["state_label"], color_scheme=r["state_color"], data_testid="channel-state")
+            rx.badge(
+                r["state_label"],
+                color_scheme=r["state_color"],
+                high_contrast=True,
+                data_testid="channel-state",
+            )
         ),
         rx.table.cell(r["group"]),
         rx.table.cell(r["project"]),
@@ -166,7 +176,7 @@ def _connect_dialog() -> rx.Component:
             rx.vstack(
                 rx.text("Google Cloud project", size="2", weight="medium"),
                 rx.select.root(
-                    rx.select.trigger(width="100%"),
+                    rx.select.trigger(width="100%", aria_label="Google Cloud project"),
                     rx.select.content(
                         rx.foreach(
                             ChannelsState.projects,
@@ -202,7 +212,7 @@ def _edit_dialog() -> rx.Component:
             rx.vstack(
                 rx.text("State", size="2", weight="medium"),
                 rx.select.root(
-                    rx.select.trigger(),
+                    rx.select.trigger(aria_label="State"),
                     rx.select.content(
                         *(
                             rx.select.item(words, value=value)
@@ -279,6 +289,7 @@ def channels_page() -> rx.Component:
                 "Connect channel",
                 on_click=ChannelsState.open_connect,
                 color_scheme=styles.BRAND,
+                high_contrast=True,
                 data_testid="connect-channel",
             ),
         ),

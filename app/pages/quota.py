@@ -52,7 +52,7 @@ def reset_banner() -> rx.Component:
                 ),
                 rx.text(
                     "Limits and the quota preset are set per project in ",
-                    rx.link("Settings", href="/settings"),
+                    rx.link("Settings", href="/settings", underline="always"),
                     ".",
                     size="1",
                     color="var(--gray-11)",
@@ -85,7 +85,7 @@ def chart_card() -> rx.Component:
                 rx.cond(
                     QuotaState.chart_projects.length() > 1,
                     rx.select.root(
-                        rx.select.trigger(data_testid="quota-chart-project"),
+                        rx.select.trigger(aria_label="Project", data_testid="quota-chart-project"),
                         rx.select.content(
                             rx.foreach(
                                 QuotaState.chart_projects,

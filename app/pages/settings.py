@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.fields import form_error, labelled_input
+from app.components.fields import form_error, labelled_input, named_select
 from app.components.frame import frame
 from app.pages.registry import page
 from app.pages.settings_projects import projects_card
@@ -68,8 +68,9 @@ def _user_row(u: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(u["email"]),
         rx.table.cell(
-            rx.select(
+            named_select(
                 ROLES,
+                "Role of " + u["email"].to(str),
                 value=u["role"],
                 size="1",
                 on_change=lambda role: SettingsState.set_role(u["id"], role),
@@ -118,7 +119,7 @@ def people_card() -> rx.Component:
                     rx.input(
                         name="email", type="email", placeholder="name@company.com", required=True
                     ),
-                    rx.select(ROLES, name="role", default_value="marketer"),
+                    named_select(ROLES, "Role", name="role", default_value="marketer"),
                     rx.input(
                         name="password",
                         type="password",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.fields import form_error
+from app.components.fields import form_error, named_select
 from app.components.frame import dialog_actions
 from app.states.settings import SettingsState
 
@@ -53,8 +53,9 @@ def _policy_dialog() -> rx.Component:
             ),
             rx.vstack(
                 rx.text("Quota model", size="2", weight="medium"),
-                rx.select(
+                named_select(
                     ["current", "legacy"],
+                    "Quota model",
                     value=SettingsState.policy_preset,
                     on_change=SettingsState.set_policy_preset,
                 ),
@@ -135,8 +136,11 @@ def projects_card() -> rx.Component:
                                 placeholder="Client secret",
                                 auto_complete="off",
                             ),
-                            rx.select(
-                                ["current", "legacy"], name="preset", default_value="current"
+                            named_select(
+                                ["current", "legacy"],
+                                "Quota model",
+                                name="preset",
+                                default_value="current",
                             ),
                             spacing="2",
                             wrap="wrap",

@@ -14,6 +14,7 @@ def detail_fields() -> rx.Component:
         label("Title"),
         rx.input(
             value=UploadFormState.title,
+            aria_label="Title",
             max_length=100,
             width="100%",
             on_change=lambda v: UploadFormState.set_field("title", v),
@@ -23,6 +24,7 @@ def detail_fields() -> rx.Component:
         field_error(UploadFormState.errors, "title"),
         label("Description"),
         rx.text_area(
+            aria_label="Description",
             value=UploadFormState.description,
             rows="4",
             width="100%",
@@ -35,6 +37,7 @@ def detail_fields() -> rx.Component:
                 label("Tags (comma separated)"),
                 rx.input(
                     value=UploadFormState.tags,
+                    aria_label="Tags",
                     width="100%",
                     on_change=lambda v: UploadFormState.set_field("tags", v),
                 ),
@@ -44,7 +47,7 @@ def detail_fields() -> rx.Component:
             rx.vstack(
                 label("Category"),
                 rx.select.root(
-                    rx.select.trigger(width="100%"),
+                    rx.select.trigger(width="100%", aria_label="Category"),
                     rx.select.content(
                         rx.foreach(
                             UploadFormState.category_options,
@@ -60,7 +63,7 @@ def detail_fields() -> rx.Component:
             rx.vstack(
                 label("Privacy"),
                 rx.select.root(
-                    rx.select.trigger(data_testid="field-privacy"),
+                    rx.select.trigger(aria_label="Privacy", data_testid="field-privacy"),
                     rx.select.content(
                         *(rx.select.item(p, value=p) for p in ("private", "unlisted", "public"))
                     ),
@@ -74,6 +77,7 @@ def detail_fields() -> rx.Component:
                 label("Playlist (optional)"),
                 rx.input(
                     value=UploadFormState.playlist,
+                    aria_label="Playlist",
                     width="100%",
                     placeholder="title; created if missing",
                     on_change=lambda v: UploadFormState.set_field("playlist", v),

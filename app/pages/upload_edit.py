@@ -37,6 +37,7 @@ def edit_dialog() -> rx.Component:
                     "Description",
                     "description",
                     rx.text_area(
+                        aria_label="Description",
                         value=S.description,
                         on_change=lambda v: S.set_field("description", v),
                         width="100%",
@@ -54,7 +55,7 @@ def edit_dialog() -> rx.Component:
                     "Privacy",
                     "privacy",
                     rx.select.root(
-                        rx.select.trigger(data_testid="edit-privacy"),
+                        rx.select.trigger(aria_label="Privacy", data_testid="edit-privacy"),
                         rx.select.content(
                             *(rx.select.item(p, value=p) for p in ("private", "unlisted", "public"))
                         ),

@@ -33,6 +33,7 @@ def schedule_card() -> rx.Component:
                     size="3",
                     on_click=UploadFormState.submit(UploadFormState.form_version),
                     color_scheme=styles.BRAND,
+                    high_contrast=True,
                     data_testid="schedule-submit",
                 ),
                 width="100%",

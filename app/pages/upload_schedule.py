@@ -36,7 +36,11 @@ def target_fields() -> rx.Component:
         rx.cond(
             UploadFormState.target == "channel",
             rx.select.root(
-                rx.select.trigger(placeholder="choose a channel", data_testid="field-channel"),
+                rx.select.trigger(
+                    placeholder="choose a channel",
+                    aria_label="Channel",
+                    data_testid="field-channel",
+                ),
                 rx.select.content(
                     rx.foreach(
                         UploadFormState.channels, lambda c: rx.select.item(c["name"], value=c["id"])
@@ -49,7 +53,7 @@ def target_fields() -> rx.Component:
         rx.cond(
             (UploadFormState.target == "group") | (UploadFormState.target == "fanout"),
             rx.select.root(
-                rx.select.trigger(placeholder="choose a group"),
+                rx.select.trigger(placeholder="choose a group", aria_label="Group"),
                 rx.select.content(
                     rx.foreach(UploadFormState.groups, lambda g: rx.select.item(g, value=g))
                 ),
@@ -77,6 +81,7 @@ def when_fields() -> rx.Component:
         rx.hstack(
             rx.input(
                 value=UploadFormState.when_text,
+                aria_label="When",
                 on_change=UploadFormState.set_when,
                 placeholder="now · tomorrow 9am · next friday 6pm · in 2 hours · "
                 "2026-12-01 14:30 Europe/Berlin",

@@ -59,7 +59,12 @@ def _queue_row(r: rx.Var) -> rx.Component:
         rx.table.cell(r["when"]),
         rx.table.cell(
             rx.vstack(
-                rx.badge(r["state_label"], color_scheme=r["color"], data_testid="job-state"),
+                rx.badge(
+                    r["state_label"],
+                    color_scheme=r["color"],
+                    high_contrast=True,
+                    data_testid="job-state",
+                ),
                 rx.text(r["reason"], size="1", color="var(--gray-11)"),
                 rx.cond(
                     r["warning"] != "", rx.text(r["warning"], size="1", color="var(--amber-11)")
@@ -153,6 +158,7 @@ def _queue_filters() -> rx.Component:
         ),
         rx.input(
             type="date",
+            aria_label="Filter: scheduled on this day",
             value=UploadQueueState.filter_day,
             size="1",
             on_change=lambda v: UploadQueueState.set_filter("day", v),
